@@ -1,0 +1,231 @@
+//! Command-line interface: argument definitions (clap) and the glue that runs
+//! each subcommand on the library and maps errors to exit codes.
+
+use crate::corpus::{read_inputs, Corpus, ReadOptions};
+use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprinter;
+use crate::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
+use crate::minhash::DEFAULT_NUM_PERM;
+use crate::progress::Progress;
+use crate::report::{write_scan, Format};
+use crate::scan::{scan, ScanConfig};
+use crate::shingle::DEFAULT_K;
+use crate::verify::Thresholds;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reprint",
+    version,
+    about = "Find syndicated and duplicated news copy, and show what editors changed."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find copies, reprints and syndicated rewrites in a corpus.
+    Scan(ScanArgs),
+}
+
+/// Options shared by every command that reads a corpus.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// JSONL field holding the document id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// JSONL field holding the document text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// Fail (exit 2, no output) on any input problem instead of warning.
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress bars and no warnings on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl InputArgs {
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+        }
+    }
+
+    /// Read the inputs, then report or refuse input problems.
+    pub fn read(&self, inputs: &[PathBuf]) -> Result<Corpus> {
+        let progress = Progress::new(self.quiet);
+        let spinner = progress.spinner("reading");
+        let corpus = read_inputs(inputs, &self.read_options())?;
+        spinner.finish_and_clear();
+        if self.strict && !corpus.diagnostics.is_empty() {
+            return Err(Error::Strict {
+                count: corpus.diagnostics.len(),
+                first: corpus.diagnostics[0].to_string(),
+            });
+        }
+        if !self.quiet {
+            warn_all(corpus.diagnostics.iter().map(|d| d.to_string()));
+        }
+        Ok(corpus)
+    }
+}
+
+/// Print warnings on stderr, at most 20 and then a count of the rest.
+fn warn_all(messages: impl Iterator<Item = String>) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let mut n = 0;
+    for m in messages {
+        if n < 20 {
+            let _ = writeln!(err, "reprint: warning: {m}");
+        }
+        n += 1;
+    }
+    if n > 20 {
+        let _ = writeln!(err, "reprint: warning: ... and {} more warnings", n - 20);
+    }
+}
+
+/// Options that shape fingerprints and matching.
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// MinHash signature length.
+    #[arg(long, default_value_t = DEFAULT_NUM_PERM, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(16..=4096))]
+    pub num_perm: usize,
+    /// Shingle length in characters (of the space-free normalized text).
+    #[arg(long, default_value_t = DEFAULT_K, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(3..=64))]
+    pub shingle_size: usize,
+    /// Seed for shingle hashing and MinHash.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// LSH threshold on estimated Jaccard: bands and rows are derived from it.
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+    /// Skip LSH buckets holding more documents than this.
+    #[arg(long, default_value_t = DEFAULT_MAX_BUCKET)]
+    pub max_bucket: usize,
+    /// Jaccard at or above which a pair is a near-duplicate.
+    #[arg(long, default_value_t = Thresholds::default().near_duplicate)]
+    pub near_duplicate: f64,
+    /// Containment at or above which one document is contained in the other.
+    #[arg(long, default_value_t = Thresholds::default().contained)]
+    pub contained: f64,
+    /// Containment (either way) at or above which a pair is a rewrite.
+    #[arg(long, default_value_t = Thresholds::default().rewrite)]
+    pub rewrite: f64,
+}
+
+impl MatchArgs {
+    pub fn config(&self) -> Result<ScanConfig> {
+        for (name, v) in [
+            ("--threshold", self.threshold),
+            ("--near-duplicate", self.near_duplicate),
+            ("--contained", self.contained),
+            ("--rewrite", self.rewrite),
+        ] {
+            if !(0.0..=1.0).contains(&v) || v.is_nan() {
+                return Err(Error::Usage(format!(
+                    "{name} must be between 0 and 1, got {v}"
+                )));
+            }
+        }
+        if self.max_bucket < 2 {
+            return Err(Error::Usage("--max-bucket must be at least 2".into()));
+        }
+        let fingerprinter = Fingerprinter::new(self.shingle_size, self.num_perm, self.seed);
+        Ok(ScanConfig {
+            fingerprinter,
+            threshold: self.threshold,
+            banding: Banding::optimal(self.threshold, self.num_perm),
+            max_bucket: self.max_bucket,
+            thresholds: Thresholds {
+                near_duplicate: self.near_duplicate,
+                contained: self.contained,
+                rewrite: self.rewrite,
+            },
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files and folders to scan (.txt/.md one document each, .jsonl/.ndjson
+    /// one per line, .gz too); `-` reads JSONL from stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output format (table on a terminal by default).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Print the LSH parameters and what was skipped, on stderr.
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+}
+
+/// Run the binary: parse, dispatch, map errors to exit codes.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("reprint: error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Scan(args) => run_scan(args),
+    }
+}
+
+fn run_scan(args: ScanArgs) -> Result<()> {
+    let config = args.matching.config()?;
+    let corpus = args.input.read(&args.inputs)?;
+    let progress = Progress::new(args.input.quiet);
+    let result = scan(&corpus, &config, progress);
+    if args.explain {
+        explain(&config, &result);
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    write_scan(&mut out, args.format, &corpus, &result).map_err(Error::Output)?;
+    out.flush().map_err(Error::Output)
+}
+
+fn explain(config: &ScanConfig, result: &crate::scan::ScanResult) {
+    let b = config.banding;
+    let mut lines = vec![format!(
+        "LSH: threshold {} with {} permutations -> {} bands x {} rows",
+        config.threshold, config.fingerprinter.minhasher.num_perm, b.bands, b.rows
+    )];
+    let probs: Vec<String> = [0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.8]
+        .iter()
+        .map(|&s| format!("J={s}: {:.3}", b.probability(s)))
+        .collect();
+    lines.push(format!("P(candidate) {}", probs.join(", ")));
+    lines.push(format!(
+        "{} candidate pairs verified, {} reported, {} exact copies; {} buckets over --max-bucket {} skipped (largest {})",
+        result.stats.candidates,
+        result.matches.len(),
+        result.stats.exact_copies,
+        result.stats.skipped_buckets,
+        config.max_bucket,
+        result.stats.largest_skipped_bucket
+    ));
+    for l in lines {
+        eprintln!("reprint: explain: {l}");
+    }
+}

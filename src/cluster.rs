@@ -1,0 +1,196 @@
+//! Clusters: connected components (union-find) over reported pairs, each
+//! with a representative: the earliest dated member, or else the member
+//! that best contains the others.
+
+use crate::corpus::{Corpus, DocId};
+use crate::verify::Scores;
+
+/// Disjoint sets over document ids.
+#[derive(Debug, Clone)]
+pub struct UnionFind {
+    parent: Vec<u32>,
+    rank: Vec<u8>,
+}
+
+impl UnionFind {
+    pub fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+            rank: vec![0; n],
+        }
+    }
+
+    pub fn find(&mut self, x: u32) -> u32 {
+        let mut root = x;
+        while self.parent[root as usize] != root {
+            root = self.parent[root as usize];
+        }
+        let mut cur = x;
+        while self.parent[cur as usize] != root {
+            let next = self.parent[cur as usize];
+            self.parent[cur as usize] = root;
+            cur = next;
+        }
+        root
+    }
+
+    pub fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return;
+        }
+        let (ka, kb) = (self.rank[ra as usize], self.rank[rb as usize]);
+        if ka < kb {
+            self.parent[ra as usize] = rb;
+        } else if ka > kb {
+            self.parent[rb as usize] = ra;
+        } else {
+            self.parent[rb as usize] = ra;
+            self.rank[ra as usize] += 1;
+        }
+    }
+}
+
+/// A group of documents that are copies of one another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cluster {
+    pub representative: DocId,
+    /// Members in input order, the representative among them.
+    pub members: Vec<DocId>,
+}
+
+/// One edge for clustering: a pair and its scores.
+#[derive(Debug, Clone, Copy)]
+pub struct Edge {
+    pub a: DocId,
+    pub b: DocId,
+    pub scores: Scores,
+}
+
+/// Connected components of `edges` with two or more members, ordered by
+/// their first member.
+pub fn clusters(corpus: &Corpus, edges: &[Edge]) -> Vec<Cluster> {
+    let n = corpus.len();
+    let mut uf = UnionFind::new(n);
+    for e in edges {
+        uf.union(e.a.0, e.b.0);
+    }
+    // How much of the other documents each member holds: the sum, over its
+    // pairs, of the share of the other document found in it.
+    let mut holds = vec![0.0f64; n];
+    let mut in_pair = vec![false; n];
+    for e in edges {
+        holds[e.a.index()] += e.scores.containment_b_in_a;
+        holds[e.b.index()] += e.scores.containment_a_in_b;
+        in_pair[e.a.index()] = true;
+        in_pair[e.b.index()] = true;
+    }
+    let mut groups: std::collections::BTreeMap<u32, Vec<DocId>> = Default::default();
+    for i in 0..n {
+        if in_pair[i] {
+            let root = uf.find(i as u32);
+            groups.entry(root).or_default().push(DocId(i as u32));
+        }
+    }
+    let mut out: Vec<Cluster> = groups
+        .into_values()
+        .filter(|m| m.len() > 1)
+        .map(|members| Cluster {
+            representative: representative(corpus, &members, &holds),
+            members,
+        })
+        .collect();
+    out.sort_by_key(|c| c.members[0]);
+    out
+}
+
+fn representative(corpus: &Corpus, members: &[DocId], holds: &[f64]) -> DocId {
+    let dated: Vec<(&str, DocId)> = members
+        .iter()
+        .filter_map(|&m| corpus.get(m).date.as_deref().map(|d| (d, m)))
+        .collect();
+    if let Some(&(_, first)) = dated.iter().min() {
+        return first;
+    }
+    *members
+        .iter()
+        .max_by(|&&x, &&y| {
+            holds[x.index()]
+                .total_cmp(&holds[y.index()])
+                .then(corpus.get(x).text.len().cmp(&corpus.get(y).text.len()))
+                .then(y.cmp(&x))
+        })
+        .expect("a cluster has members")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Document;
+
+    fn doc(id: &str, date: Option<&str>, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            title: None,
+            source: None,
+            date: date.map(Into::into),
+            text: text.into(),
+        }
+    }
+
+    fn edge(a: u32, b: u32, cab: f64, cba: f64) -> Edge {
+        Edge {
+            a: DocId(a),
+            b: DocId(b),
+            scores: Scores {
+                jaccard: 0.5,
+                containment_a_in_b: cab,
+                containment_b_in_a: cba,
+                shingles_a: 1,
+                shingles_b: 1,
+                shared: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn components_and_container_representative() {
+        let corpus = Corpus {
+            docs: vec![
+                doc("a", None, "short"),
+                doc("b", None, "long text"),
+                doc("c", None, "x"),
+                doc("d", None, "y"),
+                doc("e", None, "z"),
+            ],
+            ..Default::default()
+        };
+        // b holds most of a and of c: b represents {a, b, c}; d-e apart.
+        let cs = clusters(
+            &corpus,
+            &[
+                edge(0, 1, 0.9, 0.3),
+                edge(1, 2, 0.2, 0.95),
+                edge(3, 4, 0.5, 0.5),
+            ],
+        );
+        assert_eq!(cs.len(), 2);
+        assert_eq!(cs[0].members, vec![DocId(0), DocId(1), DocId(2)]);
+        assert_eq!(cs[0].representative, DocId(1));
+        assert_eq!(cs[1].members, vec![DocId(3), DocId(4)]);
+    }
+
+    #[test]
+    fn earliest_date_wins() {
+        let corpus = Corpus {
+            docs: vec![
+                doc("a", Some("2024-03-01"), "x"),
+                doc("b", Some("2024-01-01"), "y"),
+                doc("c", None, "z"),
+            ],
+            ..Default::default()
+        };
+        let cs = clusters(&corpus, &[edge(0, 1, 0.9, 0.9), edge(1, 2, 0.9, 0.9)]);
+        assert_eq!(cs[0].representative, DocId(1));
+    }
+}

@@ -1,0 +1,450 @@
+//! Reading a corpus: text files, folders, JSONL feeds (optionally gzipped) and
+//! stdin, into documents with ids and metadata. Bad input becomes a
+//! diagnostic naming the file and line; the rest of the run goes on.
+
+use crate::error::{Error, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A document's position in the corpus (input order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct DocId(pub u32);
+
+impl DocId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One document: its id as the user knows it, metadata and text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// A problem with one piece of input; the run goes on without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// `FILE` or `FILE:LINE`.
+    pub location: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// How records are read.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    pub id_field: String,
+    pub text_field: String,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            id_field: "id".into(),
+            text_field: "text".into(),
+        }
+    }
+}
+
+/// Documents in input order, and what went wrong reading them.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub docs: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Bytes of document text read.
+    pub bytes: u64,
+}
+
+impl Corpus {
+    pub fn get(&self, id: DocId) -> &Document {
+        &self.docs[id.index()]
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The document with the user id `id`.
+    pub fn find(&self, id: &str) -> Option<DocId> {
+        self.docs
+            .iter()
+            .position(|d| d.id == id)
+            .map(|i| DocId(i as u32))
+    }
+
+    fn push(&mut self, doc: Document, seen: &mut HashSet<String>, location: String) {
+        if doc.text.trim().is_empty() {
+            self.diagnostics.push(Diagnostic {
+                location,
+                message: format!("document {:?} is empty; skipped", doc.id),
+            });
+            return;
+        }
+        if !seen.insert(doc.id.clone()) {
+            self.diagnostics.push(Diagnostic {
+                location,
+                message: format!("duplicate id {:?}; this record is skipped", doc.id),
+            });
+            return;
+        }
+        self.bytes += doc.text.len() as u64;
+        self.docs.push(doc);
+    }
+}
+
+/// What kind of input a path is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Jsonl,
+}
+
+fn kind_of(path: &Path) -> Option<(Kind, bool)> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let (stem, gz) = match name.strip_suffix(".gz") {
+        Some(s) => (s.to_string(), true),
+        None => (name, false),
+    };
+    if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
+        Some((Kind::Jsonl, gz))
+    } else if stem.ends_with(".txt") || stem.ends_with(".md") {
+        Some((Kind::Text, gz))
+    } else {
+        None
+    }
+}
+
+/// Read every input (`-` is JSONL on stdin) into one corpus.
+pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
+    let mut corpus = Corpus::default();
+    let mut seen = HashSet::new();
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            files.push((input.clone(), Kind::Jsonl, false));
+        } else if input.is_dir() {
+            walk(input, &mut files, &mut corpus.diagnostics);
+        } else if input.exists() {
+            let (kind, gz) = kind_of(input).unwrap_or((Kind::Text, false));
+            files.push((input.clone(), kind, gz));
+        } else {
+            return Err(Error::io(
+                input,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+            ));
+        }
+    }
+    // Read and parse files in parallel; append in input order.
+    let parsed: Vec<Vec<Parsed>> = files
+        .par_iter()
+        .map(|(path, kind, gz)| read_file(path, *kind, *gz, opts))
+        .collect();
+    for records in parsed {
+        for r in records {
+            match r {
+                Parsed::Doc(doc, loc) => corpus.push(doc, &mut seen, loc),
+                Parsed::Problem(d) => corpus.diagnostics.push(d),
+            }
+        }
+    }
+    Ok(corpus)
+}
+
+fn walk(dir: &Path, files: &mut Vec<(PathBuf, Kind, bool)>, diags: &mut Vec<Diagnostic>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(Diagnostic {
+                location: dir.display().to_string(),
+                message: format!("cannot read folder: {e}"),
+            });
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            walk(&p, files, diags);
+        } else if let Some((kind, gz)) = kind_of(&p) {
+            files.push((p, kind, gz));
+        }
+    }
+}
+
+enum Parsed {
+    Doc(Document, String),
+    Problem(Diagnostic),
+}
+
+fn problem(location: impl Into<String>, message: impl Into<String>) -> Parsed {
+    Parsed::Problem(Diagnostic {
+        location: location.into(),
+        message: message.into(),
+    })
+}
+
+fn read_bytes(path: &Path, gz: bool) -> std::io::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin().lock().read_to_end(&mut raw)?;
+    } else {
+        raw = std::fs::read(path)?;
+    }
+    if gz || raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out)?;
+        return Ok(out);
+    }
+    Ok(raw)
+}
+
+fn display_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn read_file(path: &Path, kind: Kind, gz: bool, opts: &ReadOptions) -> Vec<Parsed> {
+    let name = display_name(path);
+    let bytes = match read_bytes(path, gz) {
+        Ok(b) => b,
+        Err(e) => return vec![problem(&name, format!("cannot read: {e}"))],
+    };
+    match kind {
+        Kind::Text => read_text_file(&name, bytes),
+        Kind::Jsonl => read_jsonl(&name, &bytes, opts),
+    }
+}
+
+/// Decode a whole text file as one document.
+fn read_text_file(name: &str, bytes: Vec<u8>) -> Vec<Parsed> {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return vec![problem(
+            name,
+            "looks like a binary file (NUL bytes); skipped",
+        )];
+    }
+    let mut out = Vec::new();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            out.push(problem(
+                name,
+                format!("invalid UTF-8 at byte {at}; decoded lossily"),
+            ));
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    out.push(Parsed::Doc(
+        Document {
+            id: name.to_string(),
+            title: None,
+            source: None,
+            date: None,
+            text,
+        },
+        name.to_string(),
+    ));
+    out
+}
+
+/// Parse JSONL, one record per non-blank line, lines in parallel.
+fn read_jsonl(name: &str, bytes: &[u8], opts: &ReadOptions) -> Vec<Parsed> {
+    let mut lines: Vec<(usize, &[u8])> = Vec::new();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            lines.push((i + 1, line));
+        }
+    }
+    lines
+        .par_iter()
+        .flat_map_iter(|(n, line)| parse_record(name, *n, line, opts))
+        .collect()
+}
+
+fn parse_record(name: &str, line_no: usize, line: &[u8], opts: &ReadOptions) -> Vec<Parsed> {
+    let loc = format!("{name}:{line_no}");
+    let mut out = Vec::new();
+    let text_line = match std::str::from_utf8(line) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(e) => {
+            out.push(problem(
+                &loc,
+                format!("invalid UTF-8 at byte {}; decoded lossily", e.valid_up_to()),
+            ));
+            String::from_utf8_lossy(line)
+        }
+    };
+    let value: serde_json::Value = match serde_json::from_str(&text_line) {
+        Ok(v) => v,
+        Err(e) => {
+            out.push(problem(&loc, format!("malformed JSON ({e}); skipped")));
+            return out;
+        }
+    };
+    let serde_json::Value::Object(mut map) = value else {
+        out.push(problem(&loc, "record is not a JSON object; skipped"));
+        return out;
+    };
+    let text = match map.remove(&opts.text_field) {
+        Some(serde_json::Value::String(s)) => s,
+        Some(_) => {
+            out.push(problem(
+                &loc,
+                format!("field {:?} is not a string; skipped", opts.text_field),
+            ));
+            return out;
+        }
+        None => {
+            out.push(problem(
+                &loc,
+                format!("no {:?} field; skipped", opts.text_field),
+            ));
+            return out;
+        }
+    };
+    let id = match map.get(&opts.id_field) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => loc.clone(),
+    };
+    let field = |k: &str| match map.get(k) {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    out.push(Parsed::Doc(
+        Document {
+            id,
+            title: field("title"),
+            source: field("source"),
+            date: field("date"),
+            text,
+        },
+        loc,
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::File::create(&p)
+            .unwrap()
+            .write_all(content)
+            .unwrap();
+        p
+    }
+
+    #[test]
+    fn reads_jsonl_with_diagnostics_for_bad_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "f.jsonl",
+            b"{\"id\":\"a\",\"text\":\"one\",\"title\":\"T\",\"date\":\"2024-01-02\"}\n\
+              not json\n\
+              \n\
+              {\"text\":\"no id here\"}\n\
+              {\"id\":\"c\",\"text\":5}\n\
+              {\"id\":\"a\",\"text\":\"dup\"}\n\
+              {\"id\":\"e\",\"text\":\"   \"}\n\
+              [1,2]\n",
+        );
+        let c = read_inputs(&[p.clone()], &ReadOptions::default()).unwrap();
+        let ids: Vec<String> = c.docs.iter().map(|d| d.id.clone()).collect();
+        let name = p.display().to_string();
+        assert_eq!(ids, vec!["a".to_string(), format!("{name}:4")]);
+        assert_eq!(c.docs[0].title.as_deref(), Some("T"));
+        assert_eq!(c.docs[0].date.as_deref(), Some("2024-01-02"));
+        let locs: Vec<String> = c.diagnostics.iter().map(|d| d.location.clone()).collect();
+        assert_eq!(
+            locs,
+            vec![
+                format!("{name}:2"),
+                format!("{name}:5"),
+                format!("{name}:6"),
+                format!("{name}:7"),
+                format!("{name}:8")
+            ]
+        );
+        assert!(c.diagnostics[0].message.contains("malformed JSON"));
+        assert!(c.diagnostics[2].message.contains("duplicate id"));
+    }
+
+    #[test]
+    fn custom_fields_gz_folders_and_binary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        write(&sub, "b.txt", "second".as_bytes());
+        write(dir.path(), "a.md", "first".as_bytes());
+        write(dir.path(), "bin.txt", b"\x00\x01\x02");
+        write(dir.path(), "ignored.png", b"png");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"{\"key\":\"k1\",\"body\":\"zipped\"}\n")
+            .unwrap();
+        write(dir.path(), "c.jsonl.gz", &gz.finish().unwrap());
+        let opts = ReadOptions {
+            id_field: "key".into(),
+            text_field: "body".into(),
+        };
+        let c = read_inputs(&[dir.path().to_path_buf()], &opts).unwrap();
+        let texts: Vec<&str> = c.docs.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(texts, vec!["first", "zipped", "second"]);
+        assert_eq!(c.docs[1].id, "k1");
+        assert_eq!(c.diagnostics.len(), 1);
+        assert!(c.diagnostics[0].message.contains("binary"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_decoded_lossily_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "x.txt", b"caf\xe9 au lait");
+        let c = read_inputs(&[p], &ReadOptions::default()).unwrap();
+        assert_eq!(c.docs.len(), 1);
+        assert!(c.docs[0].text.contains('\u{FFFD}'));
+        assert!(c.diagnostics[0].message.contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn missing_input_is_an_error() {
+        let e = read_inputs(
+            &[PathBuf::from("/no/such/file.txt")],
+            &ReadOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("/no/such/file.txt"));
+    }
+}

@@ -1,0 +1,122 @@
+//! The one path from a document's text to what reprint compares: normalized
+//! stream, shingle hashes, MinHash signature, exact-text hash and shingle set.
+//! `scan`, `query`, `index` and `dedup` all go through here.
+
+use crate::minhash::{MinHasher, Signature};
+use crate::normalize::{normalize, NORMALIZATION_VERSION};
+use crate::shingle::Shingler;
+use crate::verify::ShingleSet;
+use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_128;
+
+/// Everything that changes fingerprints; stored with reports and indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FingerprintParams {
+    pub shingle: &'static str,
+    pub k: usize,
+    pub num_perm: usize,
+    pub seed: u64,
+    pub normalization: u32,
+}
+
+/// A document's fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub signature: Signature,
+    /// Hash of the normalized text: equal means an exact copy.
+    pub text_hash: u128,
+    /// Number of shingle positions (before de-duplication).
+    pub shingles: usize,
+}
+
+/// Turns texts into fingerprints and shingle sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprinter {
+    pub shingler: Shingler,
+    pub minhasher: MinHasher,
+}
+
+impl Default for Fingerprinter {
+    fn default() -> Self {
+        Fingerprinter {
+            shingler: Shingler::default(),
+            minhasher: MinHasher::default(),
+        }
+    }
+}
+
+impl Fingerprinter {
+    pub fn new(k: usize, num_perm: usize, seed: u64) -> Fingerprinter {
+        Fingerprinter {
+            shingler: Shingler { k, seed },
+            minhasher: MinHasher::new(num_perm, seed.wrapping_add(1)),
+        }
+    }
+
+    pub fn params(&self) -> FingerprintParams {
+        FingerprintParams {
+            shingle: "char",
+            k: self.shingler.k,
+            num_perm: self.minhasher.num_perm,
+            seed: self.shingler.seed,
+            normalization: NORMALIZATION_VERSION,
+        }
+    }
+
+    /// Fingerprint one text. `scratch` is reused between calls.
+    pub fn fingerprint(&self, text: &str, scratch: &mut Vec<u64>) -> Fingerprint {
+        let joined = normalize(text).joined();
+        scratch.clear();
+        self.shingler.hashes_into(&joined, scratch);
+        Fingerprint {
+            signature: self.minhasher.sign(scratch),
+            text_hash: xxh3_128(joined.as_bytes()),
+            shingles: scratch.len(),
+        }
+    }
+
+    /// The exact shingle set of one text, for verification.
+    pub fn shingle_set(&self, text: &str) -> ShingleSet {
+        let joined = normalize(text).joined();
+        ShingleSet::from_hashes(self.shingler.hashes(&joined))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::Scores;
+
+    #[test]
+    fn glued_words_and_spelling_do_not_change_the_fingerprint() {
+        let f = Fingerprinter::default();
+        let mut s = Vec::new();
+        let a = f.fingerprint(
+            "Moscow is cosying up to Beijing with new defence deals.",
+            &mut s,
+        );
+        let b = f.fingerprint(
+            "MOSCOW is cozying up to Beijingwith new defense deals!",
+            &mut s,
+        );
+        assert_eq!(a, b);
+        let c = f.fingerprint(
+            "Moscow is cosying up to Paris with new defence deals.",
+            &mut s,
+        );
+        assert_ne!(a.text_hash, c.text_hash);
+    }
+
+    #[test]
+    fn shingle_sets_measure_overlap() {
+        let f = Fingerprinter::default();
+        let a =
+            f.shingle_set("The central bank raised interest rates by a quarter point on Tuesday.");
+        let b = f.shingle_set(
+            "The central bank raised interest rates by a quarter point on Tuesday, it said.",
+        );
+        let s = Scores::of(&a, &b);
+        assert!(s.containment_a_in_b > 0.99);
+        assert!(s.jaccard > 0.7 && s.jaccard < 1.0);
+    }
+}

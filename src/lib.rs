@@ -1,0 +1,21 @@
+//! reprint: find syndicated and duplicated news copy, and show what editors
+//! changed between versions. The binary is a thin layer over this library.
+
+pub mod cli;
+pub mod cluster;
+pub mod corpus;
+pub mod error;
+pub mod fingerprint;
+pub mod lsh;
+pub mod minhash;
+pub mod normalize;
+pub mod progress;
+pub mod report;
+pub mod scan;
+pub mod shingle;
+pub mod verify;
+
+pub use corpus::{Corpus, DocId, Document};
+pub use error::{Error, Result};
+pub use lsh::Pair;
+pub use minhash::Signature;

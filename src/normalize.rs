@@ -1,0 +1,335 @@
+//! Text normalization for syndicated copy: NFKC, case folding, punctuation and
+//! typography folded away, UK/US spelling folded to one form, and script
+//! quirks (Arabic/Urdu letter variants, diacritics, joiners) unified.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Bumped whenever normalization changes what fingerprints are made of; stored
+/// in reports and indexes so fingerprints of different versions never mix.
+pub const NORMALIZATION_VERSION: u32 = 1;
+
+/// A normalized document: its word tokens, folded for matching.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normalized {
+    /// Tokens in order; each is lowercase, NFKC, spelling-folded.
+    pub tokens: Vec<String>,
+}
+
+impl Normalized {
+    /// The tokens joined without separators: the stream character shingles
+    /// are cut from, so words glued together by a scraper still match.
+    pub fn joined(&self) -> String {
+        let mut s = String::with_capacity(self.tokens.iter().map(|t| t.len()).sum());
+        for t in &self.tokens {
+            s.push_str(t);
+        }
+        s
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+}
+
+/// Normalize a text into folded word tokens.
+pub fn normalize(text: &str) -> Normalized {
+    let mut tokens = Vec::with_capacity(text.len() / 6);
+    let mut cur = String::new();
+    for c in text.nfkc() {
+        match classify(c) {
+            CharClass::Word => {
+                for l in c.to_lowercase() {
+                    cur.push(fold_letter(l));
+                }
+            }
+            CharClass::Ignore => {}
+            CharClass::Break => {
+                if !cur.is_empty() {
+                    tokens.push(fold_spelling(std::mem::take(&mut cur)));
+                }
+            }
+        }
+    }
+    if !cur.is_empty() {
+        tokens.push(fold_spelling(cur));
+    }
+    Normalized { tokens }
+}
+
+enum CharClass {
+    Word,
+    Ignore,
+    Break,
+}
+
+fn classify(c: char) -> CharClass {
+    match c {
+        // Zero-width joiners and marks, soft hyphen, Arabic tatweel: used
+        // inconsistently between copies of one text.
+        '\u{200B}'..='\u{200F}' | '\u{00AD}' | '\u{0640}' | '\u{FEFF}' => CharClass::Ignore,
+        // Arabic/Urdu harakat and other combining marks carry no identity here.
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' => CharClass::Ignore,
+        // Apostrophes inside words ("Russia's" / "Russia’s") are dropped, not split.
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' => CharClass::Ignore,
+        c if c.is_alphanumeric() => CharClass::Word,
+        c if is_combining_mark(c) => CharClass::Ignore,
+        _ => CharClass::Break,
+    }
+}
+
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{0591}'..='\u{05C7}' | '\u{0900}'..='\u{0903}' | '\u{093A}'..='\u{094F}')
+}
+
+/// Letters that different keyboards and fonts spell differently: Arabic yeh
+/// and kaf versus their Persian/Urdu forms, heh variants, final forms.
+fn fold_letter(c: char) -> char {
+    match c {
+        '\u{064A}' | '\u{0649}' | '\u{06D2}' => '\u{06CC}', // yeh forms -> Farsi yeh
+        '\u{0643}' => '\u{06A9}',                           // Arabic kaf -> keheh
+        '\u{06C1}' | '\u{06D5}' => '\u{0647}',              // heh goal / ae -> heh
+        '\u{0622}' | '\u{0623}' | '\u{0625}' => '\u{0627}', // alef with hamza/madda -> alef
+        'ё' => 'е',
+        'ς' => 'σ',
+        _ => c,
+    }
+}
+
+/// UK/US spelling variant pairs that suffix rules cannot reach.
+const SPELLING_WORDS: &[(&str, &str)] = &[
+    ("programme", "program"),
+    ("programmes", "programs"),
+    ("grey", "gray"),
+    ("tyre", "tire"),
+    ("tyres", "tires"),
+    ("cheque", "check"),
+    ("cheques", "checks"),
+    ("kerb", "curb"),
+    ("plough", "plow"),
+    ("aluminium", "aluminum"),
+    ("sceptical", "skeptical"),
+    ("manoeuvre", "maneuver"),
+    ("manoeuvres", "maneuvers"),
+    ("pyjamas", "pajamas"),
+    ("storey", "story"),
+    ("draught", "draft"),
+    ("gaol", "jail"),
+    ("jewellery", "jewelry"),
+    ("mum", "mom"),
+    ("whilst", "while"),
+    ("amongst", "among"),
+    ("ageing", "aging"),
+    ("judgement", "judgment"),
+    ("acknowledgement", "acknowledgment"),
+    ("fulfil", "fulfill"),
+    ("enrol", "enroll"),
+    ("instil", "instill"),
+    ("licence", "license"),
+    ("practise", "practice"),
+    ("cosy", "cozy"),
+    ("cosier", "cozier"),
+    ("cosying", "cozying"),
+    ("cosied", "cozied"),
+    ("cosies", "cozies"),
+];
+
+/// Suffix rules taking British forms to American ones. Applied to both sides
+/// of every comparison, so an over-eager rule only merges two rare words; it
+/// never splits a pair that should match.
+const SPELLING_SUFFIXES: &[(&str, &str)] = &[
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("iser", "izer"),
+    ("isers", "izers"),
+    ("ise", "ize"),
+    ("ysing", "yzing"),
+    ("ysed", "yzed"),
+    ("yse", "yze"),
+    ("ours", "ors"),
+    ("our", "or"),
+    ("oured", "ored"),
+    ("ouring", "oring"),
+    ("ourite", "orite"),
+    ("ourable", "orable"),
+    ("tres", "ters"),
+    ("tre", "ter"),
+    ("bre", "ber"),
+    ("ence", "ense"),
+    ("elled", "eled"),
+    ("elling", "eling"),
+    ("eller", "eler"),
+    ("elled", "eled"),
+    ("alled", "aled"),
+    ("alling", "aling"),
+    ("ogue", "og"),
+    ("ogues", "ogs"),
+    ("aemia", "emia"),
+    ("oeuvre", "euver"),
+];
+
+/// Fold a lowercase token's British spelling to the American one.
+pub fn fold_spelling(token: String) -> String {
+    if token.len() < 4 || !token.is_ascii() {
+        return token;
+    }
+    if let Some((_, us)) = SPELLING_WORDS.iter().find(|(uk, _)| *uk == token) {
+        return (*us).to_string();
+    }
+    for (uk, us) in SPELLING_SUFFIXES {
+        if token.len() > uk.len() + 1 && token.ends_with(uk) {
+            let stem = &token[..token.len() - uk.len()];
+            // Keep short stems ("rise", "wise", "our", "four", "hour") as they are.
+            if stem.len() < 2 || EXCEPTIONS.contains(&token.as_str()) {
+                return token;
+            }
+            return format!("{stem}{us}");
+        }
+    }
+    token
+}
+
+/// Words the suffix rules would change but that have no spelling variant.
+/// Harmless to fold either way; listed so folded text still reads sensibly.
+const EXCEPTIONS: &[&str] = &[
+    "promise",
+    "promised",
+    "premise",
+    "precise",
+    "concise",
+    "exercise",
+    "expertise",
+    "advertise",
+    "advertised",
+    "surprise",
+    "surprised",
+    "enterprise",
+    "compromise",
+    "franchise",
+    "merchandise",
+    "otherwise",
+    "likewise",
+    "clockwise",
+    "comprise",
+    "comprised",
+    "despise",
+    "devise",
+    "devised",
+    "revise",
+    "revised",
+    "supervise",
+    "supervised",
+    "televise",
+    "televised",
+    "improvise",
+    "disguise",
+    "raise",
+    "raised",
+    "praise",
+    "noise",
+    "poise",
+    "cruise",
+    "bruise",
+    "chaise",
+    "paradise",
+    "arise",
+    "sunrise",
+    "reprise",
+    "excise",
+    "incise",
+    "treatise",
+    "mortise",
+    "valise",
+    "houses",
+    "causes",
+    "rises",
+    "raises",
+    "praises",
+    "cruises",
+    "premises",
+    "promises",
+    "exercises",
+    "enterprises",
+    "surprises",
+    "compromises",
+];
+
+/// Whether two tokens are UK/US spelling variants of one word (used by diff).
+pub fn is_spelling_variant(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.to_lowercase(), b.to_lowercase());
+    la != lb && fold_spelling(la) == fold_spelling(lb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        normalize(s).tokens
+    }
+
+    #[test]
+    fn folds_case_quotes_dashes_and_punctuation() {
+        assert_eq!(
+            toks("“Latest technologies” – ‘on the march’!"),
+            toks("\"latest   technologies\" - 'on the march'")
+        );
+        assert_eq!(toks("Russia’s"), toks("Russia's"));
+        assert_eq!(toks("Russia’s"), vec!["russias"]);
+    }
+
+    #[test]
+    fn folds_uk_us_spelling() {
+        for (uk, us) in [
+            ("defence", "defense"),
+            ("mobilised", "mobilized"),
+            ("criticise", "criticize"),
+            ("centres", "centers"),
+            ("cosying", "cozying"),
+            ("programme", "program"),
+            ("colour", "color"),
+            ("travelled", "traveled"),
+            ("organisation", "organization"),
+            ("analysed", "analyzed"),
+        ] {
+            assert_eq!(toks(uk), toks(us), "{uk} vs {us}");
+            assert!(is_spelling_variant(uk, us), "{uk} vs {us}");
+        }
+        assert!(!is_spelling_variant("defence", "offence"));
+        assert!(!is_spelling_variant("same", "same"));
+    }
+
+    #[test]
+    fn short_words_are_not_folded() {
+        assert_eq!(toks("our four hours"), vec!["our", "four", "hours"]);
+        assert_eq!(toks("rise"), vec!["rise"]);
+    }
+
+    #[test]
+    fn nfkc_unifies_compatibility_forms() {
+        assert_eq!(toks("ﬁnance ①"), toks("finance 1"));
+        assert_eq!(toks("ＡＢＣ"), vec!["abc"]);
+    }
+
+    #[test]
+    fn non_latin_scripts_tokenize_and_do_not_vanish() {
+        assert_eq!(toks("Москва и Пекин"), vec!["москва", "и", "пекин"]);
+        assert_eq!(toks("北京 上海"), vec!["北京", "上海"]);
+        // Urdu: Arabic yeh/kaf fold to the Urdu letters; diacritics dropped.
+        assert_eq!(toks("پاکستان"), toks("پاكستان"));
+        assert_eq!(toks("كتاب"), toks("کِتاب"));
+        assert_eq!(toks("مرحبا بالعالم").len(), 2);
+        // Zero-width non-joiner inside a word is dropped, not a break.
+        assert_eq!(toks("می\u{200C}خواهم").len(), 1);
+    }
+
+    #[test]
+    fn joined_removes_separators_so_glued_words_match() {
+        assert_eq!(
+            normalize("Beijing with").joined(),
+            normalize("Beijingwith").joined()
+        );
+    }
+}

@@ -1,0 +1,246 @@
+//! Writing scan results: a readable table for people, and JSON, JSONL and CSV
+//! for machines (the shapes documented in README.md are a contract).
+
+use crate::corpus::{Corpus, Diagnostic};
+use crate::scan::{Parameters, ScanResult, ScanStats};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Output formats of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+/// Round to four decimals so reports stay short and stable.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn ser_round4<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round4(*x))
+}
+
+/// One pair as it appears in every machine format.
+#[derive(Debug, Serialize)]
+pub struct PairRecord<'a> {
+    pub a: &'a str,
+    pub b: &'a str,
+    #[serde(serialize_with = "ser_round4")]
+    pub jaccard: f64,
+    #[serde(serialize_with = "ser_round4")]
+    pub containment_a_in_b: f64,
+    #[serde(serialize_with = "ser_round4")]
+    pub containment_b_in_a: f64,
+    pub relation: &'static str,
+    pub shingles_a: usize,
+    pub shingles_b: usize,
+    pub shared: usize,
+    pub cluster: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct ClusterRecord<'a> {
+    id: usize,
+    representative: &'a str,
+    size: usize,
+    members: Vec<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct WarningRecord<'a> {
+    location: &'a str,
+    message: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonReport<'a> {
+    documents: usize,
+    parameters: &'a Parameters,
+    stats: &'a ScanStats,
+    pairs: Vec<PairRecord<'a>>,
+    clusters: Vec<ClusterRecord<'a>>,
+    warnings: Vec<WarningRecord<'a>>,
+}
+
+fn pair_records<'a>(corpus: &'a Corpus, result: &'a ScanResult) -> Vec<PairRecord<'a>> {
+    let mut cluster_of = std::collections::HashMap::new();
+    for (i, c) in result.clusters.iter().enumerate() {
+        for m in &c.members {
+            cluster_of.insert(*m, i);
+        }
+    }
+    result
+        .matches
+        .iter()
+        .map(|m| PairRecord {
+            a: &corpus.get(m.pair.a).id,
+            b: &corpus.get(m.pair.b).id,
+            jaccard: m.scores.jaccard,
+            containment_a_in_b: m.scores.containment_a_in_b,
+            containment_b_in_a: m.scores.containment_b_in_a,
+            relation: m.relation.as_str(),
+            shingles_a: m.scores.shingles_a,
+            shingles_b: m.scores.shingles_b,
+            shared: m.scores.shared,
+            cluster: cluster_of.get(&m.pair.a).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
+/// Write a scan report in `format` to `out`.
+pub fn write_scan(
+    out: &mut dyn Write,
+    format: Format,
+    corpus: &Corpus,
+    result: &ScanResult,
+) -> io::Result<()> {
+    let pairs = pair_records(corpus, result);
+    match format {
+        Format::Json => {
+            let report = JsonReport {
+                documents: corpus.len(),
+                parameters: &result.parameters,
+                stats: &result.stats,
+                pairs,
+                clusters: result
+                    .clusters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| ClusterRecord {
+                        id: i,
+                        representative: &corpus.get(c.representative).id,
+                        size: c.members.len(),
+                        members: c
+                            .members
+                            .iter()
+                            .map(|m| corpus.get(*m).id.as_str())
+                            .collect(),
+                    })
+                    .collect(),
+                warnings: corpus.diagnostics.iter().map(warning).collect(),
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)
+        }
+        Format::Jsonl => {
+            for p in &pairs {
+                serde_json::to_writer(&mut *out, p)?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        Format::Csv => {
+            writeln!(out, "a,b,relation,jaccard,containment_a_in_b,containment_b_in_a,shingles_a,shingles_b,shared,cluster")?;
+            for p in &pairs {
+                writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{},{},{}",
+                    csv_field(p.a),
+                    csv_field(p.b),
+                    p.relation,
+                    round4(p.jaccard),
+                    round4(p.containment_a_in_b),
+                    round4(p.containment_b_in_a),
+                    p.shingles_a,
+                    p.shingles_b,
+                    p.shared,
+                    p.cluster
+                )?;
+            }
+            Ok(())
+        }
+        Format::Table => write_table(out, corpus, result, &pairs),
+    }
+}
+
+fn warning(d: &Diagnostic) -> WarningRecord<'_> {
+    WarningRecord {
+        location: &d.location,
+        message: &d.message,
+    }
+}
+
+/// Quote a CSV field when it needs it (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn write_table(
+    out: &mut dyn Write,
+    corpus: &Corpus,
+    result: &ScanResult,
+    pairs: &[PairRecord],
+) -> io::Result<()> {
+    let p = &result.parameters;
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    writeln!(
+        out,
+        "{} scanned: {} in {}",
+        plural(corpus.len(), "document"),
+        plural(pairs.len(), "pair"),
+        plural(result.clusters.len(), "cluster"),
+    )?;
+    writeln!(
+        out,
+        "(char {}-shingles, {} permutations, LSH threshold {} = {} bands x {} rows)",
+        p.fingerprint.k, p.fingerprint.num_perm, p.threshold, p.bands, p.rows
+    )?;
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:<15} {:>7} {:>7} {:>7}  A / B",
+        "RELATION", "JACCARD", "A_IN_B", "B_IN_A"
+    )?;
+    for pr in pairs {
+        writeln!(
+            out,
+            "{:<15} {:>7.3} {:>7.3} {:>7.3}  {}",
+            pr.relation, pr.jaccard, pr.containment_a_in_b, pr.containment_b_in_a, pr.a
+        )?;
+        writeln!(out, "{:<15} {:>7} {:>7} {:>7}  {}", "", "", "", "", pr.b)?;
+    }
+    writeln!(out)?;
+    for (i, c) in result.clusters.iter().enumerate() {
+        writeln!(out, "cluster {} ({} documents)", i, c.members.len())?;
+        for m in &c.members {
+            let mark = if *m == c.representative { "*" } else { " " };
+            writeln!(out, "  {mark} {}", corpus.get(*m).id)?;
+        }
+    }
+    writeln!(out, "(* representative)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn rounding_is_four_decimals() {
+        assert_eq!(round4(0.123456), 0.1235);
+        assert_eq!(round4(1.0), 1.0);
+    }
+}

@@ -1,0 +1,198 @@
+//! The scan pipeline: fingerprint every document in parallel, group exact
+//! copies, find LSH candidates, verify them exactly, label and cluster.
+
+use crate::cluster::{clusters, Cluster, Edge};
+use crate::corpus::{Corpus, DocId};
+use crate::fingerprint::{Fingerprint, FingerprintParams, Fingerprinter};
+use crate::lsh::{candidates, Banding, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
+use crate::progress::Progress;
+use crate::verify::{Relation, Scores, ShingleSet, Thresholds};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Everything a scan is configured by.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    pub fingerprinter: Fingerprinter,
+    /// LSH threshold on estimated Jaccard.
+    pub threshold: f64,
+    pub banding: Banding,
+    pub max_bucket: usize,
+    pub thresholds: Thresholds,
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        let fingerprinter = Fingerprinter::default();
+        ScanConfig {
+            banding: Banding::optimal(DEFAULT_THRESHOLD, fingerprinter.minhasher.num_perm),
+            fingerprinter,
+            threshold: DEFAULT_THRESHOLD,
+            max_bucket: DEFAULT_MAX_BUCKET,
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
+/// The parameters a report was made with (part of the JSON contract).
+#[derive(Debug, Clone, Serialize)]
+pub struct Parameters {
+    #[serde(flatten)]
+    pub fingerprint: FingerprintParams,
+    pub threshold: f64,
+    pub bands: usize,
+    pub rows: usize,
+    pub max_bucket: usize,
+    pub near_duplicate: f64,
+    pub contained: f64,
+    pub rewrite: f64,
+}
+
+impl ScanConfig {
+    pub fn parameters(&self) -> Parameters {
+        Parameters {
+            fingerprint: self.fingerprinter.params(),
+            threshold: self.threshold,
+            bands: self.banding.bands,
+            rows: self.banding.rows,
+            max_bucket: self.max_bucket,
+            near_duplicate: self.thresholds.near_duplicate,
+            contained: self.thresholds.contained,
+            rewrite: self.thresholds.rewrite,
+        }
+    }
+}
+
+/// A verified pair that earned a relation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Match {
+    pub pair: Pair,
+    pub scores: Scores,
+    pub relation: Relation,
+}
+
+/// Counts describing how a scan went.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanStats {
+    pub bytes: u64,
+    /// Documents that are exact copies of an earlier one.
+    pub exact_copies: usize,
+    /// Distinct candidate pairs from LSH.
+    pub candidates: usize,
+    pub skipped_buckets: usize,
+    pub largest_skipped_bucket: usize,
+}
+
+/// What a scan found.
+#[derive(Debug, Clone)]
+pub struct ScanResult {
+    pub parameters: Parameters,
+    pub matches: Vec<Match>,
+    pub clusters: Vec<Cluster>,
+    pub stats: ScanStats,
+}
+
+/// Scan a corpus for copies.
+pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanResult {
+    let fp = &config.fingerprinter;
+    let bar = progress.bar(corpus.len() as u64, "fingerprinting");
+    let prints: Vec<Fingerprint> = corpus
+        .docs
+        .par_iter()
+        .with_min_len(64)
+        .map_init(Vec::new, |scratch, d| {
+            let f = fp.fingerprint(&d.text, scratch);
+            bar.inc(1);
+            f
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    // Exact copies: each later copy pairs with the first; only first copies
+    // (with any shingles at all) go on to LSH.
+    let mut first_of: HashMap<u128, DocId> = HashMap::with_capacity(prints.len());
+    let mut exact: Vec<Pair> = Vec::new();
+    let mut lsh_docs = Vec::with_capacity(prints.len());
+    for (i, p) in prints.iter().enumerate() {
+        let id = DocId(i as u32);
+        if p.shingles == 0 {
+            continue;
+        }
+        match first_of.entry(p.text_hash) {
+            std::collections::hash_map::Entry::Occupied(e) => exact.push(Pair::new(*e.get(), id)),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(id);
+                lsh_docs.push((id, &p.signature));
+            }
+        }
+    }
+    let cands = candidates(&lsh_docs, config.banding, config.max_bucket);
+
+    // Exact shingle sets for every document that takes part in a pair.
+    let mut needed: Vec<DocId> = cands
+        .pairs
+        .iter()
+        .flat_map(|p| [p.a, p.b])
+        .chain(exact.iter().map(|p| p.a))
+        .collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let bar = progress.bar(needed.len() as u64, "verifying");
+    let sets: HashMap<DocId, ShingleSet> = needed
+        .par_iter()
+        .map(|&id| {
+            let s = fp.shingle_set(&corpus.get(id).text);
+            bar.inc(1);
+            (id, s)
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    let mut matches: Vec<Match> = cands
+        .pairs
+        .par_iter()
+        .filter_map(|&pair| {
+            let scores = Scores::of(&sets[&pair.a], &sets[&pair.b]);
+            let same = prints[pair.a.index()].text_hash == prints[pair.b.index()].text_hash;
+            config
+                .thresholds
+                .classify(&scores, same)
+                .map(|relation| Match {
+                    pair,
+                    scores,
+                    relation,
+                })
+        })
+        .collect();
+    matches.extend(exact.iter().map(|&pair| {
+        let n = sets[&pair.a].len();
+        Match {
+            pair,
+            scores: Scores::from_counts(n, n, n),
+            relation: Relation::Exact,
+        }
+    }));
+    matches.sort_by_key(|m| m.pair);
+
+    let edges: Vec<Edge> = matches
+        .iter()
+        .map(|m| Edge {
+            a: m.pair.a,
+            b: m.pair.b,
+            scores: m.scores,
+        })
+        .collect();
+    ScanResult {
+        parameters: config.parameters(),
+        clusters: clusters(corpus, &edges),
+        stats: ScanStats {
+            bytes: corpus.bytes,
+            exact_copies: exact.len(),
+            candidates: cands.pairs.len(),
+            skipped_buckets: cands.skipped_buckets,
+            largest_skipped_bucket: cands.largest_skipped,
+        },
+        matches,
+    }
+}
