@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions (clap) and the glue that runs
 //! each subcommand on the library and maps errors to exit codes.
 
+use crate::boilerplate::MaskConfig;
 use crate::corpus::{read_inputs, Corpus, ReadOptions};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprinter;
@@ -120,6 +121,16 @@ pub struct MatchArgs {
     /// Containment (either way) at or above which a pair is a rewrite.
     #[arg(long, default_value_t = Thresholds::default().rewrite)]
     pub rewrite: f64,
+    /// Shingles a pair must share to be `contained` or a `rewrite`.
+    #[arg(long, default_value_t = Thresholds::default().min_shared)]
+    pub min_shared: usize,
+    /// Mask shingles found in at least this share of documents (boilerplate);
+    /// 1 turns masking off.
+    #[arg(long, default_value_t = MaskConfig::default().share)]
+    pub mask_share: f64,
+    /// ...and in at least this many documents.
+    #[arg(long, default_value_t = MaskConfig::default().min_docs)]
+    pub mask_min_docs: usize,
 }
 
 impl MatchArgs {
@@ -129,6 +140,7 @@ impl MatchArgs {
             ("--near-duplicate", self.near_duplicate),
             ("--contained", self.contained),
             ("--rewrite", self.rewrite),
+            ("--mask-share", self.mask_share),
         ] {
             if !(0.0..=1.0).contains(&v) || v.is_nan() {
                 return Err(Error::Usage(format!(
@@ -149,6 +161,16 @@ impl MatchArgs {
                 near_duplicate: self.near_duplicate,
                 contained: self.contained,
                 rewrite: self.rewrite,
+                min_shared: self.min_shared,
+            },
+            mask: if self.mask_share >= 1.0 {
+                MaskConfig::off()
+            } else {
+                MaskConfig {
+                    share: self.mask_share,
+                    min_docs: self.mask_min_docs.max(2),
+                    ..MaskConfig::default()
+                }
             },
         })
     }
@@ -197,7 +219,7 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     let progress = Progress::new(args.input.quiet);
     let result = scan(&corpus, &config, progress);
     if args.explain {
-        explain(&config, &result);
+        explain(&config, &corpus, &result);
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -205,7 +227,7 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     out.flush().map_err(Error::Output)
 }
 
-fn explain(config: &ScanConfig, result: &crate::scan::ScanResult) {
+fn explain(config: &ScanConfig, corpus: &Corpus, result: &crate::scan::ScanResult) {
     let b = config.banding;
     let mut lines = vec![format!(
         "LSH: threshold {} with {} permutations -> {} bands x {} rows",
@@ -225,6 +247,33 @@ fn explain(config: &ScanConfig, result: &crate::scan::ScanResult) {
         config.max_bucket,
         result.stats.largest_skipped_bucket
     ));
+    let m = result.mask.stats();
+    if result.mask.is_empty() {
+        lines.push(format!(
+            "boilerplate: nothing masked ({} documents sampled; a shingle is masked in >= max({}, {} x sampled) documents)",
+            m.sampled_documents, config.mask.min_docs, config.mask.share
+        ));
+    } else {
+        lines.push(format!(
+            "boilerplate: {} shingle slots masked (in >= {} of {} sampled documents); most common masked passages:",
+            m.masked_slots, m.min_df, m.sampled_documents
+        ));
+        let mut counts: std::collections::HashMap<String, usize> = Default::default();
+        for d in corpus.docs.iter().take(2000) {
+            for p in result
+                .mask
+                .masked_passages(&d.text, &config.fingerprinter.shingler)
+            {
+                *counts.entry(p).or_default() += 1;
+            }
+        }
+        let mut top: Vec<(String, usize)> = counts.into_iter().collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (p, n) in top.into_iter().take(10) {
+            let shown: String = p.chars().take(100).collect();
+            lines.push(format!("  {n:>5} x \"{shown}\""));
+        }
+    }
     for l in lines {
         eprintln!("reprint: explain: {l}");
     }

@@ -2,6 +2,7 @@
 //! stream, shingle hashes, MinHash signature, exact-text hash and shingle set.
 //! `scan`, `query`, `index` and `dedup` all go through here.
 
+use crate::boilerplate::Mask;
 use crate::minhash::{MinHasher, Signature};
 use crate::normalize::{normalize, NORMALIZATION_VERSION};
 use crate::shingle::Shingler;
@@ -65,9 +66,21 @@ impl Fingerprinter {
 
     /// Fingerprint one text. `scratch` is reused between calls.
     pub fn fingerprint(&self, text: &str, scratch: &mut Vec<u64>) -> Fingerprint {
+        self.fingerprint_masked(text, scratch, &Mask::none())
+    }
+
+    /// Fingerprint one text leaving out the shingles `mask` holds; the exact
+    /// text hash still covers the whole normalized text.
+    pub fn fingerprint_masked(
+        &self,
+        text: &str,
+        scratch: &mut Vec<u64>,
+        mask: &Mask,
+    ) -> Fingerprint {
         let joined = normalize(text).joined();
         scratch.clear();
         self.shingler.hashes_into(&joined, scratch);
+        mask.retain_unmasked(scratch);
         Fingerprint {
             signature: self.minhasher.sign(scratch),
             text_hash: xxh3_128(joined.as_bytes()),
@@ -77,8 +90,15 @@ impl Fingerprinter {
 
     /// The exact shingle set of one text, for verification.
     pub fn shingle_set(&self, text: &str) -> ShingleSet {
+        self.shingle_set_masked(text, &Mask::none())
+    }
+
+    /// The exact shingle set of one text without the shingles `mask` holds.
+    pub fn shingle_set_masked(&self, text: &str, mask: &Mask) -> ShingleSet {
         let joined = normalize(text).joined();
-        ShingleSet::from_hashes(self.shingler.hashes(&joined))
+        let mut hashes = self.shingler.hashes(&joined);
+        mask.retain_unmasked(&mut hashes);
+        ShingleSet::from_hashes(hashes)
     }
 }
 

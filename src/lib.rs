@@ -1,6 +1,7 @@
 //! reprint: find syndicated and duplicated news copy, and show what editors
 //! changed between versions. The binary is a thin layer over this library.
 
+pub mod boilerplate;
 pub mod cli;
 pub mod cluster;
 pub mod corpus;

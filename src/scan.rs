@@ -1,6 +1,7 @@
 //! The scan pipeline: fingerprint every document in parallel, group exact
 //! copies, find LSH candidates, verify them exactly, label and cluster.
 
+use crate::boilerplate::{Mask, MaskConfig, MaskStats};
 use crate::cluster::{clusters, Cluster, Edge};
 use crate::corpus::{Corpus, DocId};
 use crate::fingerprint::{Fingerprint, FingerprintParams, Fingerprinter};
@@ -20,6 +21,7 @@ pub struct ScanConfig {
     pub banding: Banding,
     pub max_bucket: usize,
     pub thresholds: Thresholds,
+    pub mask: MaskConfig,
 }
 
 impl Default for ScanConfig {
@@ -31,6 +33,7 @@ impl Default for ScanConfig {
             threshold: DEFAULT_THRESHOLD,
             max_bucket: DEFAULT_MAX_BUCKET,
             thresholds: Thresholds::default(),
+            mask: MaskConfig::default(),
         }
     }
 }
@@ -47,6 +50,9 @@ pub struct Parameters {
     pub near_duplicate: f64,
     pub contained: f64,
     pub rewrite: f64,
+    pub min_shared: usize,
+    pub mask_share: f64,
+    pub mask_min_docs: usize,
 }
 
 impl ScanConfig {
@@ -60,6 +66,9 @@ impl ScanConfig {
             near_duplicate: self.thresholds.near_duplicate,
             contained: self.thresholds.contained,
             rewrite: self.thresholds.rewrite,
+            min_shared: self.thresholds.min_shared,
+            mask_share: self.mask.share,
+            mask_min_docs: self.mask.min_docs,
         }
     }
 }
@@ -82,6 +91,7 @@ pub struct ScanStats {
     pub candidates: usize,
     pub skipped_buckets: usize,
     pub largest_skipped_bucket: usize,
+    pub mask: MaskStats,
 }
 
 /// What a scan found.
@@ -91,18 +101,22 @@ pub struct ScanResult {
     pub matches: Vec<Match>,
     pub clusters: Vec<Cluster>,
     pub stats: ScanStats,
+    /// The boilerplate mask the scan used.
+    pub mask: Mask,
 }
 
 /// Scan a corpus for copies.
 pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanResult {
     let fp = &config.fingerprinter;
+    let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
+    let mask = Mask::build(&texts, &fp.shingler, &config.mask);
     let bar = progress.bar(corpus.len() as u64, "fingerprinting");
     let prints: Vec<Fingerprint> = corpus
         .docs
         .par_iter()
         .with_min_len(64)
         .map_init(Vec::new, |scratch, d| {
-            let f = fp.fingerprint(&d.text, scratch);
+            let f = fp.fingerprint_masked(&d.text, scratch, &mask);
             bar.inc(1);
             f
         })
@@ -142,7 +156,7 @@ pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanRes
     let sets: HashMap<DocId, ShingleSet> = needed
         .par_iter()
         .map(|&id| {
-            let s = fp.shingle_set(&corpus.get(id).text);
+            let s = fp.shingle_set_masked(&corpus.get(id).text, &mask);
             bar.inc(1);
             (id, s)
         })
@@ -192,7 +206,9 @@ pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanRes
             candidates: cands.pairs.len(),
             skipped_buckets: cands.skipped_buckets,
             largest_skipped_bucket: cands.largest_skipped,
+            mask: mask.stats(),
         },
         matches,
+        mask,
     }
 }

@@ -130,6 +130,9 @@ pub struct Thresholds {
     pub near_duplicate: f64,
     pub contained: f64,
     pub rewrite: f64,
+    /// Shingles a pair must share to be `contained` or a `rewrite`: a share
+    /// of a two-line bulletin is a shared template, not a reprint.
+    pub min_shared: usize,
 }
 
 impl Default for Thresholds {
@@ -138,6 +141,7 @@ impl Default for Thresholds {
             near_duplicate: 0.8,
             contained: 0.8,
             rewrite: 0.2,
+            min_shared: 100,
         }
     }
 }
@@ -149,6 +153,8 @@ impl Thresholds {
             Some(Relation::Exact)
         } else if scores.jaccard >= self.near_duplicate {
             Some(Relation::NearDuplicate)
+        } else if scores.shared < self.min_shared {
+            None
         } else if scores.max_containment() >= self.contained {
             Some(Relation::Contained)
         } else if scores.max_containment() >= self.rewrite {
@@ -188,7 +194,7 @@ mod tests {
             containment_b_in_a: cba,
             shingles_a: 0,
             shingles_b: 0,
-            shared: 0,
+            shared: 1000,
         };
         assert_eq!(t.classify(&s(1.0, 1.0, 1.0), true), Some(Relation::Exact));
         assert_eq!(
@@ -204,6 +210,12 @@ mod tests {
             Some(Relation::Rewrite)
         );
         assert_eq!(t.classify(&s(0.01, 0.02, 0.01), false), None);
+        // Too little shared text for a rewrite, however large the share.
+        let tiny = Scores {
+            shared: 40,
+            ..s(0.4, 0.5, 0.5)
+        };
+        assert_eq!(t.classify(&tiny, false), None);
         assert_eq!(
             Relation::parse("near-duplicate"),
             Some(Relation::NearDuplicate)
