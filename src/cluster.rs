@@ -86,11 +86,9 @@ pub fn clusters(corpus: &Corpus, edges: &[Edge]) -> Vec<Cluster> {
         in_pair[e.b.index()] = true;
     }
     let mut groups: std::collections::BTreeMap<u32, Vec<DocId>> = Default::default();
-    for i in 0..n {
-        if in_pair[i] {
-            let root = uf.find(i as u32);
-            groups.entry(root).or_default().push(DocId(i as u32));
-        }
+    for (i, _) in in_pair.iter().enumerate().filter(|(_, &paired)| paired) {
+        let root = uf.find(i as u32);
+        groups.entry(root).or_default().push(DocId(i as u32));
     }
     let mut out: Vec<Cluster> = groups
         .into_values()

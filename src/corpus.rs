@@ -381,7 +381,7 @@ mod tests {
               {\"id\":\"e\",\"text\":\"   \"}\n\
               [1,2]\n",
         );
-        let c = read_inputs(&[p.clone()], &ReadOptions::default()).unwrap();
+        let c = read_inputs(std::slice::from_ref(&p), &ReadOptions::default()).unwrap();
         let ids: Vec<String> = c.docs.iter().map(|d| d.id.clone()).collect();
         let name = p.display().to_string();
         assert_eq!(ids, vec!["a".to_string(), format!("{name}:4")]);

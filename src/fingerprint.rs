@@ -31,19 +31,10 @@ pub struct Fingerprint {
 }
 
 /// Turns texts into fingerprints and shingle sets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Fingerprinter {
     pub shingler: Shingler,
     pub minhasher: MinHasher,
-}
-
-impl Default for Fingerprinter {
-    fn default() -> Self {
-        Fingerprinter {
-            shingler: Shingler::default(),
-            minhasher: MinHasher::default(),
-        }
-    }
 }
 
 impl Fingerprinter {
