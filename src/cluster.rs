@@ -133,6 +133,7 @@ mod tests {
             source: None,
             date: date.map(Into::into),
             text: text.into(),
+            origin: Default::default(),
         }
     }
 

@@ -19,6 +19,14 @@ impl DocId {
     }
 }
 
+/// Where a document came from: the index of its file in `Corpus::files`
+/// and its line (1-based; 0 for a whole-file document).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub file: u32,
+    pub line: u32,
+}
+
 /// One document: its id as the user knows it, metadata and text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Document {
@@ -31,6 +39,8 @@ pub struct Document {
     pub date: Option<String>,
     #[serde(skip)]
     pub text: String,
+    #[serde(skip)]
+    pub origin: Origin,
 }
 
 /// A problem with one piece of input; the run goes on without it.
@@ -70,6 +80,33 @@ pub struct Corpus {
     pub diagnostics: Vec<Diagnostic>,
     /// Bytes of document text read.
     pub bytes: u64,
+    /// The files read, in order (`-` for stdin); `Origin::file` indexes this.
+    pub files: Vec<SourceFile>,
+}
+
+/// One input file and how it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// One record per line (JSONL) rather than one document per file.
+    pub jsonl: bool,
+    pub gz: bool,
+    /// The raw bytes of stdin, kept so it can be streamed again (`dedup`).
+    pub stdin: Option<Vec<u8>>,
+}
+
+impl SourceFile {
+    /// The file's bytes, decompressed (stdin from memory).
+    pub fn bytes(&self) -> std::io::Result<Vec<u8>> {
+        match &self.stdin {
+            Some(b) => Ok(b.clone()),
+            None => read_bytes(&self.path, self.gz),
+        }
+    }
+
+    pub fn name(&self) -> String {
+        display_name(&self.path)
+    }
 }
 
 impl Corpus {
@@ -93,7 +130,7 @@ impl Corpus {
             .map(|i| DocId(i as u32))
     }
 
-    fn push(&mut self, doc: Document, seen: &mut HashSet<String>, location: String) {
+    fn push(&mut self, mut doc: Document, seen: &mut HashSet<String>, location: String) {
         if doc.text.trim().is_empty() {
             self.diagnostics.push(Diagnostic {
                 location,
@@ -103,10 +140,16 @@ impl Corpus {
         }
         if !seen.insert(doc.id.clone()) {
             self.diagnostics.push(Diagnostic {
-                location,
-                message: format!("duplicate id {:?}; this record is skipped", doc.id),
+                location: location.clone(),
+                message: format!(
+                    "duplicate id {:?}; this record is renamed {:?}",
+                    doc.id, location
+                ),
             });
-            return;
+            doc.id = location;
+            if !seen.insert(doc.id.clone()) {
+                return;
+            }
         }
         self.bytes += doc.text.len() as u64;
         self.docs.push(doc);
@@ -156,11 +199,19 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
         }
     }
     // Read and parse files in parallel; append in input order.
-    let parsed: Vec<Vec<Parsed>> = files
+    let parsed: Vec<(Vec<Parsed>, Option<Vec<u8>>)> = files
         .par_iter()
-        .map(|(path, kind, gz)| read_file(path, *kind, *gz, opts))
+        .enumerate()
+        .map(|(i, (path, kind, gz))| read_file(i as u32, path, *kind, *gz, opts))
         .collect();
-    for records in parsed {
+    for (records, stdin) in parsed {
+        let (path, kind, gz) = &files[corpus.files.len()];
+        corpus.files.push(SourceFile {
+            path: path.clone(),
+            jsonl: *kind == Kind::Jsonl,
+            gz: *gz,
+            stdin,
+        });
         for r in records {
             match r {
                 Parsed::Doc(doc, loc) => corpus.push(doc, &mut seen, loc),
@@ -228,20 +279,31 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-fn read_file(path: &Path, kind: Kind, gz: bool, opts: &ReadOptions) -> Vec<Parsed> {
+/// Parse one file; stdin's raw bytes are handed back to be kept.
+fn read_file(
+    file: u32,
+    path: &Path,
+    kind: Kind,
+    gz: bool,
+    opts: &ReadOptions,
+) -> (Vec<Parsed>, Option<Vec<u8>>) {
     let name = display_name(path);
     let bytes = match read_bytes(path, gz) {
         Ok(b) => b,
-        Err(e) => return vec![problem(&name, format!("cannot read: {e}"))],
+        Err(e) => return (vec![problem(&name, format!("cannot read: {e}"))], None),
     };
     match kind {
-        Kind::Text => read_text_file(&name, bytes),
-        Kind::Jsonl => read_jsonl(&name, &bytes, opts),
+        Kind::Text => (read_text_file(file, &name, bytes), None),
+        Kind::Jsonl => {
+            let parsed = read_jsonl(file, &name, &bytes, opts);
+            let keep = (path.as_os_str() == "-").then_some(bytes);
+            (parsed, keep)
+        }
     }
 }
 
 /// Decode a whole text file as one document.
-fn read_text_file(name: &str, bytes: Vec<u8>) -> Vec<Parsed> {
+fn read_text_file(file: u32, name: &str, bytes: Vec<u8>) -> Vec<Parsed> {
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return vec![problem(
             name,
@@ -267,6 +329,7 @@ fn read_text_file(name: &str, bytes: Vec<u8>) -> Vec<Parsed> {
             source: None,
             date: None,
             text,
+            origin: Origin { file, line: 0 },
         },
         name.to_string(),
     ));
@@ -274,21 +337,33 @@ fn read_text_file(name: &str, bytes: Vec<u8>) -> Vec<Parsed> {
 }
 
 /// Parse JSONL, one record per non-blank line, lines in parallel.
-fn read_jsonl(name: &str, bytes: &[u8], opts: &ReadOptions) -> Vec<Parsed> {
-    let mut lines: Vec<(usize, &[u8])> = Vec::new();
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            lines.push((i + 1, line));
-        }
-    }
+fn read_jsonl(file: u32, name: &str, bytes: &[u8], opts: &ReadOptions) -> Vec<Parsed> {
+    let lines: Vec<(usize, &[u8])> = jsonl_lines(bytes).collect();
     lines
         .par_iter()
-        .flat_map_iter(|(n, line)| parse_record(name, *n, line, opts))
+        .flat_map_iter(|(n, line)| parse_record(file, name, *n, line, opts))
         .collect()
 }
 
-fn parse_record(name: &str, line_no: usize, line: &[u8], opts: &ReadOptions) -> Vec<Parsed> {
+/// The non-blank lines of a JSONL buffer with their 1-based numbers, line
+/// ends (`\n` or `\r\n`) removed.
+pub fn jsonl_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            (!line.iter().all(u8::is_ascii_whitespace)).then_some((i + 1, line))
+        })
+}
+
+fn parse_record(
+    file: u32,
+    name: &str,
+    line_no: usize,
+    line: &[u8],
+    opts: &ReadOptions,
+) -> Vec<Parsed> {
     let loc = format!("{name}:{line_no}");
     let mut out = Vec::new();
     let text_line = match std::str::from_utf8(line) {
@@ -346,6 +421,10 @@ fn parse_record(name: &str, line_no: usize, line: &[u8], opts: &ReadOptions) -> 
             source: field("source"),
             date: field("date"),
             text,
+            origin: Origin {
+                file,
+                line: line_no as u32,
+            },
         },
         loc,
     ));
@@ -384,7 +463,12 @@ mod tests {
         let c = read_inputs(std::slice::from_ref(&p), &ReadOptions::default()).unwrap();
         let ids: Vec<String> = c.docs.iter().map(|d| d.id.clone()).collect();
         let name = p.display().to_string();
-        assert_eq!(ids, vec!["a".to_string(), format!("{name}:4")]);
+        assert_eq!(
+            ids,
+            vec!["a".to_string(), format!("{name}:4"), format!("{name}:6")]
+        );
+        assert_eq!(c.docs[2].origin, Origin { file: 0, line: 6 });
+        assert_eq!(c.files.len(), 1);
         assert_eq!(c.docs[0].title.as_deref(), Some("T"));
         assert_eq!(c.docs[0].date.as_deref(), Some("2024-01-02"));
         let locs: Vec<String> = c.diagnostics.iter().map(|d| d.location.clone()).collect();
@@ -400,6 +484,7 @@ mod tests {
         );
         assert!(c.diagnostics[0].message.contains("malformed JSON"));
         assert!(c.diagnostics[2].message.contains("duplicate id"));
+        assert!(c.diagnostics[2].message.contains("renamed"));
     }
 
     #[test]
