@@ -161,8 +161,8 @@ impl Mask {
         }
     }
 
-    /// The longest masked passages of `text`, as normalized words, for
-    /// `--explain`: runs of tokens whose shingles are all masked.
+    /// The masked passages of `text`, as normalized words, for `--explain`:
+    /// runs of three or more tokens whose shingles are masked.
     pub fn masked_passages(&self, text: &str, shingler: &Shingler) -> Vec<String> {
         if self.is_empty() {
             return Vec::new();
@@ -183,11 +183,14 @@ impl Mask {
             // A token is masked when the shingle starting at it is masked.
             if masked.get(starts[i]).copied().unwrap_or(false) {
                 run.push(t);
-            } else if !run.is_empty() {
-                out.push(std::mem::take(&mut run).join(" "));
+            } else {
+                if run.len() >= 3 {
+                    out.push(run.join(" "));
+                }
+                run.clear();
             }
         }
-        if !run.is_empty() {
+        if run.len() >= 3 {
             out.push(run.join(" "));
         }
         out

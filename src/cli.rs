@@ -3,6 +3,7 @@
 
 use crate::boilerplate::MaskConfig;
 use crate::corpus::{read_inputs, Corpus, ReadOptions};
+use crate::dedup::{self, Keep};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprinter;
 use crate::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
@@ -11,6 +12,7 @@ use crate::progress::Progress;
 use crate::report::{write_scan, Format};
 use crate::scan::{scan, ScanConfig};
 use crate::shingle::DEFAULT_K;
+use crate::verify::Relation;
 use crate::verify::Thresholds;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
@@ -32,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Find copies, reprints and syndicated rewrites in a corpus.
     Scan(ScanArgs),
+    /// Remove duplicates from a feed: one document per cluster, input order kept.
+    Dedup(DedupArgs),
 }
 
 /// Options shared by every command that reads a corpus.
@@ -210,6 +214,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Dedup(args) => run_dedup(args),
     }
 }
 
@@ -270,11 +275,107 @@ fn explain(config: &ScanConfig, corpus: &Corpus, result: &crate::scan::ScanResul
         let mut top: Vec<(String, usize)> = counts.into_iter().collect();
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         for (p, n) in top.into_iter().take(10) {
-            let shown: String = p.chars().take(100).collect();
+            let mut shown: String = p.chars().take(160).collect();
+            if shown.len() < p.len() {
+                shown.push_str("...");
+            }
             lines.push(format!("  {n:>5} x \"{shown}\""));
         }
     }
     for l in lines {
         eprintln!("reprint: explain: {l}");
     }
+}
+
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// Feeds to clean (JSONL, .gz, folders; `-` for stdin).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where the clean feed goes (default: stdout).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Write one JSON line per removed document here.
+    #[arg(long)]
+    pub removed: Option<PathBuf>,
+    /// Keep every record and add `cluster`, `duplicate_of`, `relation`.
+    #[arg(long)]
+    pub annotate: bool,
+    /// Which document of a cluster is kept.
+    #[arg(long, value_enum, default_value_t = Keep::Earliest)]
+    pub keep: Keep,
+    /// Relations that count as duplicates to drop (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "exact,near-duplicate,contained", value_parser = parse_relation)]
+    pub drop: Vec<Relation>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+}
+
+fn parse_relation(s: &str) -> std::result::Result<Relation, String> {
+    Relation::parse(s).ok_or_else(|| {
+        format!("unknown relation {s:?} (exact, near-duplicate, contained, rewrite)")
+    })
+}
+
+fn create(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>> {
+    std::fs::File::create(path)
+        .map(std::io::BufWriter::new)
+        .map_err(|e| Error::io(path, e))
+}
+
+fn run_dedup(args: DedupArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let config = args.matching.config()?;
+    let corpus = args.input.read(&args.inputs)?;
+    let result = scan(&corpus, &config, Progress::new(args.input.quiet));
+    let decisions = dedup::decide(&corpus, &result, &args.drop, args.keep);
+    let mut removed_file = args.removed.as_deref().map(create).transpose()?;
+    let stats = {
+        let removed: Option<&mut dyn Write> = removed_file.as_mut().map(|w| w as &mut dyn Write);
+        match &args.output {
+            Some(path) => {
+                let mut out = create(path)?;
+                let stats = dedup::write(&corpus, &decisions, args.annotate, &mut out, removed)
+                    .map_err(Error::Output)?;
+                out.flush().map_err(Error::Output)?;
+                stats
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                let stats = dedup::write(&corpus, &decisions, args.annotate, &mut out, removed)
+                    .map_err(Error::Output)?;
+                out.flush().map_err(Error::Output)?;
+                stats
+            }
+        }
+    };
+    if let Some(w) = removed_file.as_mut() {
+        w.flush().map_err(Error::Output)?;
+    }
+    if !args.input.quiet {
+        let by: Vec<String> = stats
+            .removed_by_relation
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
+        let not_dropped = result
+            .matches
+            .iter()
+            .filter(|m| !args.drop.contains(&m.relation))
+            .count();
+        eprintln!(
+            "reprint: dedup: {} records read, {} kept, {} removed ({}), {} malformed passed through, {} other pairs reported not dropped, {:.2}s",
+            stats.records,
+            stats.kept,
+            stats.removed,
+            if by.is_empty() { "none".to_string() } else { by.join(", ") },
+            stats.malformed,
+            not_dropped,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }

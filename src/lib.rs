@@ -5,6 +5,7 @@ pub mod boilerplate;
 pub mod cli;
 pub mod cluster;
 pub mod corpus;
+pub mod dedup;
 pub mod error;
 pub mod fingerprint;
 pub mod lsh;
