@@ -5,6 +5,7 @@ use crate::boilerplate::MaskConfig;
 use crate::corpus::{read_inputs, Corpus, ReadOptions};
 use crate::dedup::{self, Keep};
 use crate::error::{Error, Result};
+use crate::extract::HtmlMode;
 use crate::fingerprint::Fingerprinter;
 use crate::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use crate::minhash::DEFAULT_NUM_PERM;
@@ -47,6 +48,10 @@ pub struct InputArgs {
     /// JSONL field holding the document text.
     #[arg(long, default_value = "text")]
     pub text_field: String,
+    /// Treat every text as an HTML page and fingerprint its article text
+    /// (texts that look like HTML pages are treated so anyway).
+    #[arg(long)]
+    pub html: bool,
     /// Fail (exit 2, no output) on any input problem instead of warning.
     #[arg(long)]
     pub strict: bool,
@@ -60,6 +65,11 @@ impl InputArgs {
         ReadOptions {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
+            html: if self.html {
+                HtmlMode::Always
+            } else {
+                HtmlMode::Auto
+            },
         }
     }
 

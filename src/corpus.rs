@@ -3,6 +3,7 @@
 //! diagnostic naming the file and line; the rest of the run goes on.
 
 use crate::error::{Error, Result};
+use crate::extract::{article_text, looks_like_html, HtmlMode};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -62,6 +63,8 @@ impl std::fmt::Display for Diagnostic {
 pub struct ReadOptions {
     pub id_field: String,
     pub text_field: String,
+    /// When texts are reduced from HTML pages to their article text.
+    pub html: HtmlMode,
 }
 
 impl Default for ReadOptions {
@@ -69,6 +72,7 @@ impl Default for ReadOptions {
         ReadOptions {
             id_field: "id".into(),
             text_field: "text".into(),
+            html: HtmlMode::Auto,
         }
     }
 }
@@ -293,7 +297,7 @@ fn read_file(
         Err(e) => return (vec![problem(&name, format!("cannot read: {e}"))], None),
     };
     match kind {
-        Kind::Text => (read_text_file(file, &name, bytes), None),
+        Kind::Text => (read_text_file(file, &name, bytes, opts), None),
         Kind::Jsonl => {
             let parsed = read_jsonl(file, &name, &bytes, opts);
             let keep = (path.as_os_str() == "-").then_some(bytes);
@@ -303,7 +307,7 @@ fn read_file(
 }
 
 /// Decode a whole text file as one document.
-fn read_text_file(file: u32, name: &str, bytes: Vec<u8>) -> Vec<Parsed> {
+fn read_text_file(file: u32, name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Vec<Parsed> {
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return vec![problem(
             name,
@@ -322,6 +326,7 @@ fn read_text_file(file: u32, name: &str, bytes: Vec<u8>) -> Vec<Parsed> {
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
+    let text = from_html(text, opts, name, &mut out);
     out.push(Parsed::Doc(
         Document {
             id: name.to_string(),
@@ -334,6 +339,21 @@ fn read_text_file(file: u32, name: &str, bytes: Vec<u8>) -> Vec<Parsed> {
         name.to_string(),
     ));
     out
+}
+
+/// The article text of `text` when it is an HTML page (or `--html`), else
+/// `text` itself; a page that cannot be parsed is kept as it is, with a warning.
+fn from_html(text: String, opts: &ReadOptions, location: &str, out: &mut Vec<Parsed>) -> String {
+    if opts.html == HtmlMode::Always || looks_like_html(&text) {
+        match article_text(&text) {
+            Ok(article) => return article,
+            Err(e) => out.push(problem(
+                location,
+                format!("cannot extract article text from HTML ({e}); using the text as it is"),
+            )),
+        }
+    }
+    text
 }
 
 /// Parse JSONL, one record per non-blank line, lines in parallel.
@@ -404,6 +424,7 @@ fn parse_record(
             return out;
         }
     };
+    let text = from_html(text, opts, &loc, &mut out);
     let id = match map.get(&opts.id_field) {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -503,6 +524,7 @@ mod tests {
         let opts = ReadOptions {
             id_field: "key".into(),
             text_field: "body".into(),
+            ..Default::default()
         };
         let c = read_inputs(&[dir.path().to_path_buf()], &opts).unwrap();
         let texts: Vec<&str> = c.docs.iter().map(|d| d.text.as_str()).collect();

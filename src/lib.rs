@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod corpus;
 pub mod dedup;
 pub mod error;
+pub mod extract;
 pub mod fingerprint;
 pub mod lsh;
 pub mod minhash;

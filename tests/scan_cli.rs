@@ -371,3 +371,40 @@ fn non_latin_copies_are_found_and_distinct_stories_are_not() {
         ]
     );
 }
+
+#[test]
+fn html_pages_are_reduced_to_their_article_text() {
+    let telegraph =
+        std::fs::read_to_string(samples().join("telegraph-russia-hi-tech-arms.txt")).unwrap();
+    let repost = std::fs::read_to_string(samples().join("repost-russia-hi-tech-arms.txt")).unwrap();
+    let paras: String = telegraph
+        .split("\n\n")
+        .map(|p| format!("<p>{}</p>", p.replace('&', "&amp;").replace('<', "&lt;")))
+        .collect();
+    let menu: String = (0..60)
+        .map(|i| {
+            format!("<li><a href=\"/section/{i}\">Section number {i} of the site menu</a></li>")
+        })
+        .collect();
+    let page = format!(
+        "<!DOCTYPE html><html><head><title>Telegraph</title><script>window.ads = {{slots: 12}};</script></head>\
+         <body><nav><ul>{menu}</ul></nav><article>{paras}</article><footer>Copyright Telegraph Media Group</footer></body></html>"
+    );
+    let feed = format!(
+        "{}\n{}\n",
+        serde_json::json!({"id": "page", "text": page}),
+        serde_json::json!({"id": "repost", "text": repost})
+    );
+    let out = scan_stdin(feed.as_bytes(), &["--format", "json"]);
+    let report = json(&out);
+    let pairs = pair_ids(&report);
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    let p = &report["pairs"][0];
+    // The menu is gone: the page's shingles are about the article's own count.
+    let page_shingles = p["shingles_a"].as_u64().unwrap();
+    assert!(
+        page_shingles < 3000,
+        "menu or script counted: {page_shingles} shingles"
+    );
+    assert!(p["containment_a_in_b"].as_f64().unwrap() > 0.45, "{p}");
+}
