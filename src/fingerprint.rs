@@ -4,11 +4,16 @@
 
 use crate::boilerplate::Mask;
 use crate::minhash::{MinHasher, Signature};
-use crate::normalize::{normalize, NORMALIZATION_VERSION};
+use crate::normalize::{normalize_joined_into, NORMALIZATION_VERSION};
 use crate::shingle::Shingler;
 use crate::verify::ShingleSet;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_128;
+
+thread_local! {
+    /// Per-thread buffer for the normalized stream, reused across documents.
+    static JOINED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
 
 /// Everything that changes fingerprints; stored with reports and indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,9 +73,19 @@ impl Fingerprinter {
         scratch: &mut Vec<u64>,
         mask: &Mask,
     ) -> Fingerprint {
-        let joined = normalize(text).joined();
+        JOINED.with_borrow_mut(|joined| self.fingerprint_joined(text, joined, scratch, mask))
+    }
+
+    fn fingerprint_joined(
+        &self,
+        text: &str,
+        joined: &mut String,
+        scratch: &mut Vec<u64>,
+        mask: &Mask,
+    ) -> Fingerprint {
+        normalize_joined_into(text, joined);
         scratch.clear();
-        self.shingler.hashes_into(&joined, scratch);
+        self.shingler.hashes_into(joined, scratch);
         mask.retain_unmasked(scratch);
         Fingerprint {
             signature: self.minhasher.sign(scratch),
@@ -86,8 +101,10 @@ impl Fingerprinter {
 
     /// The exact shingle set of one text without the shingles `mask` holds.
     pub fn shingle_set_masked(&self, text: &str, mask: &Mask) -> ShingleSet {
-        let joined = normalize(text).joined();
-        let mut hashes = self.shingler.hashes(&joined);
+        let mut hashes = JOINED.with_borrow_mut(|joined| {
+            normalize_joined_into(text, joined);
+            self.shingler.hashes(joined)
+        });
         mask.retain_unmasked(&mut hashes);
         ShingleSet::from_hashes(hashes)
     }
