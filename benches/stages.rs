@@ -1,0 +1,313 @@
+//! Criterion micro-benchmarks of each `reprint scan` stage on realistic news
+//! text built from samples/*.txt: normalization, shingling, signatures (per
+//! document and per MB), LSH bucketing, verification, clustering, and a small
+//! end-to-end scan. Run with `cargo bench --bench stages`.
+
+use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use reprint::cluster::{clusters, Edge};
+use reprint::corpus::{Corpus, DocId, Document};
+use reprint::fingerprint::Fingerprinter;
+use reprint::lsh::{candidates, Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
+use reprint::minhash::{MinHasher, Signature};
+use reprint::normalize::{normalize, normalize_joined_into};
+use reprint::scan::{scan, ScanConfig};
+use reprint::shingle::Shingler;
+use reprint::verify::{Scores, ShingleSet};
+use std::time::Duration;
+
+/// A small deterministic generator (SplitMix64), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Sentences of the bundled articles, the raw material of every document.
+fn sample_sentences() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("samples/ exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(p).unwrap();
+        for s in text.split_inclusive(['.', '\n']) {
+            let s = s.trim();
+            if s.split_whitespace().count() >= 4 {
+                out.push(s.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// `n` distinct news-length documents (about 4 KB): random runs of sample
+/// sentences with one word in eight replaced from the corpus vocabulary, so
+/// documents share phrases the way wire copy does but are not copies.
+fn documents(n: usize, seed: u64) -> Vec<String> {
+    let sentences = sample_sentences();
+    let vocab: Vec<&str> = sentences
+        .iter()
+        .flat_map(|s| s.split_whitespace())
+        .collect();
+    let mut rng = Rng(seed);
+    (0..n)
+        .map(|_| {
+            let mut doc = String::with_capacity(4400);
+            let mut i = rng.below(sentences.len());
+            while doc.len() < 4000 {
+                for w in sentences[i].split_whitespace() {
+                    doc.push_str(if rng.below(8) == 0 {
+                        vocab[rng.below(vocab.len())]
+                    } else {
+                        w
+                    });
+                    doc.push(' ');
+                }
+                doc.push('\n');
+                i = if rng.below(4) == 0 {
+                    rng.below(sentences.len())
+                } else {
+                    (i + 1) % sentences.len()
+                };
+            }
+            doc
+        })
+        .collect()
+}
+
+/// A syndicated variant of `doc`: a few words edited and a tail cut off.
+fn variant(doc: &str, rng: &mut Rng) -> String {
+    let words: Vec<&str> = doc.split_whitespace().collect();
+    let keep = words.len() * 4 / 5;
+    words[..keep]
+        .iter()
+        .map(|w| if rng.below(30) == 0 { "edited" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `n` documents of which about one in ten is a variant of an earlier one.
+fn corpus_texts(n: usize) -> Vec<String> {
+    let mut rng = Rng(7);
+    let mut docs = documents(n, 1);
+    for i in (10..n).step_by(10) {
+        let src = rng.below(i);
+        docs[i] = variant(&docs[src].clone(), &mut rng);
+    }
+    docs
+}
+
+fn corpus_of(texts: &[String]) -> Corpus {
+    let docs: Vec<Document> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Document {
+            id: format!("d{i}"),
+            title: None,
+            source: None,
+            date: None,
+            text: t.clone(),
+            origin: Default::default(),
+        })
+        .collect();
+    let bytes = texts.iter().map(|t| t.len() as u64).sum();
+    Corpus {
+        docs,
+        bytes,
+        ..Default::default()
+    }
+}
+
+fn bytes_of(texts: &[String]) -> u64 {
+    texts.iter().map(|t| t.len() as u64).sum()
+}
+
+fn bench_normalize(c: &mut Criterion) {
+    let docs = documents(64, 3);
+    let mut g = c.benchmark_group("normalize");
+    g.throughput(Throughput::Bytes(bytes_of(&docs)));
+    g.bench_function("joined_into/64docs", |b| {
+        let mut out = String::new();
+        b.iter(|| {
+            for d in &docs {
+                normalize_joined_into(black_box(d), &mut out);
+                black_box(&out);
+            }
+        })
+    });
+    g.bench_function("tokens/64docs", |b| {
+        b.iter(|| {
+            for d in &docs {
+                black_box(normalize(black_box(d)));
+            }
+        })
+    });
+    g.finish();
+}
+
+fn bench_shingle(c: &mut Criterion) {
+    let docs = documents(64, 4);
+    let joined: Vec<String> = docs.iter().map(|d| normalize(d).joined()).collect();
+    let sh = Shingler::default();
+    let mut g = c.benchmark_group("shingle");
+    g.throughput(Throughput::Bytes(bytes_of(&docs)));
+    g.bench_function("hashes_into/64docs", |b| {
+        let mut out = Vec::new();
+        b.iter(|| {
+            for j in &joined {
+                out.clear();
+                sh.hashes_into(black_box(j), &mut out);
+                black_box(&out);
+            }
+        })
+    });
+    g.finish();
+}
+
+fn bench_signature(c: &mut Criterion) {
+    let docs = documents(256, 5);
+    let sh = Shingler::default();
+    let hashes = sh.hashes(&normalize(&docs[0]).joined());
+    let mh = MinHasher::default();
+    let fp = Fingerprinter::default();
+    let mut g = c.benchmark_group("signature");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("sign/1doc", |b| {
+        b.iter(|| black_box(mh.sign(black_box(&hashes))))
+    });
+    g.throughput(Throughput::Bytes(docs[0].len() as u64));
+    g.bench_function("fingerprint/1doc", |b| {
+        let mut scratch = Vec::new();
+        b.iter(|| black_box(fp.fingerprint(black_box(&docs[0]), &mut scratch)))
+    });
+    // About 1 MB of text, one thread: the per-MB cost of fingerprinting.
+    g.throughput(Throughput::Bytes(bytes_of(&docs)));
+    g.bench_function("fingerprint/1MB", |b| {
+        let mut scratch = Vec::new();
+        b.iter(|| {
+            for d in &docs {
+                black_box(fp.fingerprint(black_box(d), &mut scratch));
+            }
+        })
+    });
+    g.finish();
+}
+
+fn bench_lsh(c: &mut Criterion) {
+    let texts = corpus_texts(10_000);
+    let fp = Fingerprinter::default();
+    let mut scratch = Vec::new();
+    let sigs: Vec<Signature> = texts
+        .iter()
+        .map(|t| fp.fingerprint(t, &mut scratch).signature)
+        .collect();
+    let docs: Vec<(DocId, &Signature)> = sigs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (DocId(i as u32), s))
+        .collect();
+    let banding = Banding::optimal(DEFAULT_THRESHOLD, fp.minhasher.num_perm);
+    let mut g = c.benchmark_group("lsh");
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    g.bench_function("candidates/10k_docs", |b| {
+        b.iter(|| black_box(candidates(black_box(&docs), banding, DEFAULT_MAX_BUCKET)))
+    });
+    g.finish();
+}
+
+fn bench_verify(c: &mut Criterion) {
+    let docs = documents(2, 6);
+    let mut rng = Rng(9);
+    let copy = variant(&docs[0], &mut rng);
+    let fp = Fingerprinter::default();
+    let a = fp.shingle_set(&docs[0]);
+    let b2 = fp.shingle_set(&copy);
+    let other = fp.shingle_set(&docs[1]);
+    let mut g = c.benchmark_group("verify");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("scores/variant_pair", |b| {
+        b.iter(|| black_box(Scores::of(black_box(&a), black_box(&b2))))
+    });
+    g.bench_function("scores/unrelated_pair", |b| {
+        b.iter(|| black_box(Scores::of(black_box(&a), black_box(&other))))
+    });
+    g.throughput(Throughput::Bytes(docs[0].len() as u64));
+    g.bench_function("shingle_set/1doc", |b| {
+        b.iter(|| black_box(fp.shingle_set(black_box(&docs[0]))))
+    });
+    g.bench_function("from_hashes/1doc", |b| {
+        let hashes = Shingler::default().hashes(&normalize(&docs[0]).joined());
+        b.iter_batched(
+            || hashes.clone(),
+            |h| black_box(ShingleSet::from_hashes(h)),
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn bench_cluster(c: &mut Criterion) {
+    let n = 100_000;
+    let corpus = corpus_of(&vec![String::from("x"); n]);
+    let mut rng = Rng(11);
+    let edges: Vec<Edge> = (0..20_000)
+        .map(|_| {
+            let a = rng.below(n - 1);
+            let b = a + 1 + rng.below((n - a - 1).min(50));
+            Edge {
+                a: DocId(a as u32),
+                b: DocId(b as u32),
+                scores: Scores::from_counts(3000, 2800, 2500),
+            }
+        })
+        .collect();
+    let mut g = c.benchmark_group("cluster");
+    g.throughput(Throughput::Elements(edges.len() as u64));
+    g.bench_function("clusters/100k_docs_20k_edges", |b| {
+        b.iter(|| black_box(clusters(black_box(&corpus), black_box(&edges))))
+    });
+    g.finish();
+}
+
+fn bench_scan(c: &mut Criterion) {
+    let texts = corpus_texts(5_000);
+    let corpus = corpus_of(&texts);
+    let config = ScanConfig::default();
+    let mut g = c.benchmark_group("scan");
+    g.throughput(Throughput::Bytes(corpus.bytes));
+    g.bench_function("end_to_end/5k_docs", |b| {
+        b.iter(|| {
+            black_box(scan(
+                black_box(&corpus),
+                &config,
+                reprint::progress::Progress::hidden(),
+            ))
+        })
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = stages;
+    config = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = bench_normalize, bench_shingle, bench_signature, bench_lsh,
+        bench_verify, bench_cluster, bench_scan
+}
+criterion_main!(stages);
