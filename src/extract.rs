@@ -14,7 +14,10 @@ pub enum HtmlMode {
     Always,
 }
 
-/// Whether `text` looks like an HTML document or fragment rather than prose.
+/// Whether `text` looks like an HTML document or fragment rather than prose:
+/// it starts with a tag and either declares a document (`<!doctype html`,
+/// `<html`, `<body`, `<head`) or closes a block element (`</p>`, `</div>`,
+/// `</article>`). Wire copy writes tickers as `<Diversified Inc>`: not HTML.
 pub fn looks_like_html(text: &str) -> bool {
     let head = text.trim_start();
     if !head.starts_with('<') {
@@ -22,21 +25,15 @@ pub fn looks_like_html(text: &str) -> bool {
     }
     let probe: String = head
         .chars()
-        .take(2048)
+        .take(4096)
         .collect::<String>()
         .to_ascii_lowercase();
-    [
-        "<!doctype html",
-        "<html",
-        "<body",
-        "<article",
-        "<div",
-        "<p>",
-        "<p ",
-        "<head",
-    ]
-    .iter()
-    .any(|tag| probe.contains(tag))
+    ["<!doctype html", "<html", "<body", "<head"]
+        .iter()
+        .any(|tag| probe.starts_with(tag))
+        || ["</p>", "</div>", "</article>"]
+            .iter()
+            .any(|tag| probe.contains(tag))
 }
 
 /// The article text of an HTML page, paragraphs separated by blank lines.
@@ -78,6 +75,11 @@ mod tests {
         assert!(looks_like_html("<div class=\"story\"><p>Text</p></div>"));
         assert!(!looks_like_html("The <b>bold</b> claim"));
         assert!(!looks_like_html("<3 this story"));
+        // Reuters-21578 reut-19580 begins so.
+        assert!(!looks_like_html(
+            "<Diversified Diagnostic Industries Inc>\nsaid it has received approval"
+        ));
+        assert!(!looks_like_html("<P and O Steam Navigation> said <div>end"));
     }
 
     #[test]
