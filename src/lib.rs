@@ -16,6 +16,7 @@ pub mod progress;
 pub mod report;
 pub mod scan;
 pub mod shingle;
+pub mod syndicate;
 pub mod verify;
 
 pub use corpus::{Corpus, DocId, Document};

@@ -105,6 +105,64 @@ pub struct ScanResult {
     pub mask: Mask,
 }
 
+/// Give every exact copy the pairs its first copy has, and pair the copies of
+/// one text with each other. Only first copies go through LSH, and copies
+/// share their normalized text, so their scores are the first copy's. A
+/// group whose expansion would pass `cap` pairs keeps star pairs only (each
+/// copy with the first), which still puts every copy in the right cluster.
+fn expand_exact_copies(matches: Vec<Match>, exact: &[Match], cap: usize) -> Vec<Match> {
+    let mut copies: HashMap<DocId, Vec<DocId>> = HashMap::new();
+    for m in exact {
+        copies.entry(m.pair.a).or_default().push(m.pair.b);
+    }
+    let mut out = Vec::with_capacity(matches.len() + exact.len());
+    for m in matches {
+        let side = |d: DocId| -> Vec<DocId> {
+            let mut v = vec![d];
+            v.extend(copies.get(&d).into_iter().flatten());
+            v
+        };
+        let (xs, ys) = (side(m.pair.a), side(m.pair.b));
+        if xs.len() * ys.len() > cap.max(1) {
+            out.push(m);
+            continue;
+        }
+        for &x in &xs {
+            for &y in &ys {
+                let pair = Pair::new(x, y);
+                let mut scores = m.scores;
+                if pair.a != x {
+                    std::mem::swap(
+                        &mut scores.containment_a_in_b,
+                        &mut scores.containment_b_in_a,
+                    );
+                    std::mem::swap(&mut scores.shingles_a, &mut scores.shingles_b);
+                }
+                out.push(Match { pair, scores, ..m });
+            }
+        }
+    }
+    for (first, group) in &copies {
+        let mut all = vec![*first];
+        all.extend(group);
+        let template = exact.iter().find(|m| m.pair.a == *first).copied();
+        let Some(template) = template else { continue };
+        if all.len() * (all.len() - 1) / 2 > cap.max(1) {
+            out.extend(exact.iter().filter(|m| m.pair.a == *first).copied());
+            continue;
+        }
+        for i in 0..all.len() {
+            for j in i + 1..all.len() {
+                out.push(Match {
+                    pair: Pair::new(all[i], all[j]),
+                    ..template
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Scan a corpus for copies.
 pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanResult {
     let fp = &config.fingerprinter;
@@ -163,7 +221,7 @@ pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanRes
         .collect();
     bar.finish_and_clear();
 
-    let mut matches: Vec<Match> = cands
+    let matches: Vec<Match> = cands
         .pairs
         .par_iter()
         .filter_map(|&pair| {
@@ -179,14 +237,18 @@ pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanRes
                 })
         })
         .collect();
-    matches.extend(exact.iter().map(|&pair| {
-        let n = sets[&pair.a].len();
-        Match {
-            pair,
-            scores: Scores::from_counts(n, n, n),
-            relation: Relation::Exact,
-        }
-    }));
+    let exact_matches: Vec<Match> = exact
+        .iter()
+        .map(|&pair| {
+            let n = sets[&pair.a].len();
+            Match {
+                pair,
+                scores: Scores::from_counts(n, n, n),
+                relation: Relation::Exact,
+            }
+        })
+        .collect();
+    let mut matches = expand_exact_copies(matches, &exact_matches, config.max_bucket);
     matches.sort_by_key(|m| m.pair);
 
     let edges: Vec<Edge> = matches
