@@ -223,27 +223,39 @@ pub fn fold_spelling(token: String) -> String {
     }
 }
 
-/// Slot of a token ending in bytes `a`, `b` in `ENDINGS` (low five bits of
+/// Slot of a token ending in bytes `a`, `b` in `RULES_BY_END` (low five bits of
 /// each: letters are exact, digits share slots with letters, which only makes
 /// the filter pass a little more).
 const fn end_key(a: u8, b: u8) -> usize {
     ((a & 31) as usize) << 5 | (b & 31) as usize
 }
 
-/// Whether some spelling word or suffix rule ends in a token's last two bytes:
-/// most tokens end otherwise and skip the rule tables.
-const ENDINGS: [bool; 1024] = {
-    let mut t = [false; 1024];
+/// No rule, in `RULES_BY_END`.
+const NO_RULE: u8 = u8::MAX;
+/// Rule numbers at or above this are `SPELLING_SUFFIXES[n - SUFFIX_RULE]`;
+/// below, `SPELLING_WORDS[n]`.
+const SUFFIX_RULE: u8 = 64;
+
+/// For each token ending (`end_key` of its last two bytes), the spelling
+/// words and then the suffix rules ending so, in table order, padded with
+/// `NO_RULE`: a token is checked against a handful of rules, most against
+/// none.
+const RULES_BY_END: [[u8; 8]; 1024] = {
+    let mut t = [[NO_RULE; 8]; 1024];
     let mut i = 0;
-    while i < SPELLING_WORDS.len() {
-        let w = SPELLING_WORDS[i].0.as_bytes();
-        t[end_key(w[w.len() - 2], w[w.len() - 1])] = true;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < SPELLING_SUFFIXES.len() {
-        let w = SPELLING_SUFFIXES[i].0.as_bytes();
-        t[end_key(w[w.len() - 2], w[w.len() - 1])] = true;
+    while i < SPELLING_WORDS.len() + SPELLING_SUFFIXES.len() {
+        let (w, rule) = if i < SPELLING_WORDS.len() {
+            (SPELLING_WORDS[i].0.as_bytes(), i as u8)
+        } else {
+            let j = i - SPELLING_WORDS.len();
+            (SPELLING_SUFFIXES[j].0.as_bytes(), SUFFIX_RULE + j as u8)
+        };
+        let slot = &mut t[end_key(w[w.len() - 2], w[w.len() - 1])];
+        let mut k = 0;
+        while slot[k] != NO_RULE {
+            k += 1; // panics at compile time if a slot overflows
+        }
+        slot[k] = rule;
         i += 1;
     }
     t
@@ -254,20 +266,23 @@ const ENDINGS: [bool; 1024] = {
 fn fold_parts(token: &str) -> (&str, &'static str) {
     let bytes = token.as_bytes();
     let n = bytes.len();
-    if n < 4 || !ENDINGS[end_key(bytes[n - 2], bytes[n - 1])] || !token.is_ascii() {
+    if n < 4 {
         return (token, "");
     }
-    if let Some((_, us)) = SPELLING_WORDS.iter().find(|(uk, _)| *uk == token) {
-        return ("", us);
+    let rules = &RULES_BY_END[end_key(bytes[n - 2], bytes[n - 1])];
+    if rules[0] == NO_RULE || !token.is_ascii() {
+        return (token, "");
     }
-    let (last2, last) = (bytes[n - 2], bytes[n - 1]);
-    for (uk, us) in SPELLING_SUFFIXES {
-        let u = uk.as_bytes();
-        if u[u.len() - 1] == last
-            && u[u.len() - 2] == last2
-            && n > u.len() + 1
-            && token.ends_with(uk)
-        {
+    for &rule in rules.iter().take_while(|&&r| r != NO_RULE) {
+        if rule < SUFFIX_RULE {
+            let (uk, us) = SPELLING_WORDS[rule as usize];
+            if uk == token {
+                return ("", us);
+            }
+            continue;
+        }
+        let (uk, us) = SPELLING_SUFFIXES[(rule - SUFFIX_RULE) as usize];
+        if n > uk.len() + 1 && token.ends_with(uk) {
             let stem = &token[..n - uk.len()];
             // Keep short stems ("rise", "wise", "our", "four", "hour") as they are.
             if stem.len() < 2 || EXCEPTIONS.contains(&token) {
@@ -436,7 +451,7 @@ mod tests {
         }
     }
 
-    /// `fold_parts` before the `ENDINGS` prefilter, kept as the reference.
+    /// `fold_parts` before the `RULES_BY_END` table, kept as the reference.
     fn fold_parts_unfiltered(token: &str) -> (&str, &'static str) {
         let n = token.len();
         if n < 4 || !token.is_ascii() {
