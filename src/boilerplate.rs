@@ -2,7 +2,7 @@
 //! furniture, wire templates, share-button text) are left out of fingerprints
 //! and verification, so shared boilerplate never makes two stories look alike.
 
-use crate::normalize::normalize;
+use crate::normalize::{normalize, normalize_joined_into};
 use crate::shingle::Shingler;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -48,6 +48,15 @@ impl MaskConfig {
     pub fn min_df(&self, sampled: usize) -> usize {
         ((self.share * sampled as f64).ceil() as usize).max(self.min_docs)
     }
+}
+
+/// Per-thread buffers for counting document frequencies, reused across texts.
+#[derive(Default)]
+struct Scratch {
+    joined: String,
+    hashes: Vec<u64>,
+    /// One bit per slot, all clear between texts.
+    seen: Vec<u64>,
 }
 
 /// The set of masked shingle hashes, as a bitset over the hash's top bits.
@@ -131,17 +140,33 @@ impl Mask {
         unique
             .par_iter()
             .with_min_len(16)
-            .for_each_init(Vec::new, |hashes, text| {
+            .for_each_init(Scratch::default, |scratch, text| {
+                let Scratch {
+                    joined,
+                    hashes,
+                    seen,
+                } = scratch;
+                normalize_joined_into(text, joined);
                 hashes.clear();
-                shingler.hashes_into(&normalize(text).joined(), hashes);
-                let mut slots: Vec<usize> = hashes.iter().map(|&h| Self::slot(h)).collect();
-                slots.sort_unstable();
-                slots.dedup();
-                for s in slots {
-                    let c = &counters[s];
-                    if c.load(Ordering::Relaxed) < u16::MAX {
-                        c.fetch_add(1, Ordering::Relaxed);
+                shingler.hashes_into(joined, hashes);
+                // Each slot counts once per text: a per-thread bitset marks
+                // the slots seen, and is cleared again after the text.
+                if seen.is_empty() {
+                    *seen = vec![0u64; (1usize << BITS) / 64];
+                }
+                for &h in hashes.iter() {
+                    let s = Self::slot(h);
+                    let (word, bit) = (&mut seen[s >> 6], 1u64 << (s & 63));
+                    if *word & bit == 0 {
+                        *word |= bit;
+                        let c = &counters[s];
+                        if c.load(Ordering::Relaxed) < u16::MAX {
+                            c.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
+                }
+                for &h in hashes.iter() {
+                    seen[Self::slot(h) >> 6] = 0;
                 }
             });
         let min_df = config.min_df(unique.len()).min(u16::MAX as usize) as u16;
