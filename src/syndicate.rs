@@ -302,43 +302,67 @@ fn pseudo_word(rng: &mut Rng) -> String {
         .collect()
 }
 
-/// `count` distinct base articles of pseudo-words in ten topics: articles of
-/// one topic share 40% of their vocabulary (the same-topic confusers), but no
-/// passage is shared on purpose.
+/// Writes distinct pseudo-word articles in ten topics, one at a time:
+/// articles of one topic share 40% of their vocabulary (the same-topic
+/// confusers), but no passage is shared on purpose.
+#[derive(Debug, Clone)]
+pub struct PseudoNews {
+    global: Vec<String>,
+    topics: Vec<Vec<String>>,
+    rng: Rng,
+    /// Paragraphs per article: at least `min`, fewer than `min + spread`.
+    pub paragraphs: (usize, usize),
+}
+
+impl PseudoNews {
+    pub fn new(seed: u64) -> PseudoNews {
+        let mut rng = Rng::new(seed);
+        let global = (0..4000).map(|_| pseudo_word(&mut rng)).collect();
+        let topics = (0..10)
+            .map(|_| (0..80).map(|_| pseudo_word(&mut rng)).collect())
+            .collect();
+        PseudoNews {
+            global,
+            topics,
+            rng,
+            paragraphs: (5, 5),
+        }
+    }
+
+    /// The next article, of topic `i mod 10`.
+    pub fn article(&mut self, id: String, i: usize) -> Article {
+        let rng = &mut self.rng;
+        let topic = &self.topics[i % self.topics.len()];
+        let paragraphs = (0..self.paragraphs.0 + rng.below(self.paragraphs.1))
+            .map(|_| {
+                let sentences: Vec<String> = (0..2 + rng.below(3))
+                    .map(|_| {
+                        let words: Vec<String> = (0..8 + rng.below(14))
+                            .map(|_| match rng.below(20) {
+                                0 => rng.pick(US_WORDS).to_string(),
+                                1..=8 => rng.pick(topic).clone(),
+                                _ => rng.pick(&self.global).clone(),
+                            })
+                            .collect();
+                        let mut sentence = words.join(" ");
+                        if let Some(first) = sentence.get(..1) {
+                            sentence = format!("{}{}", first.to_uppercase(), &sentence[1..]);
+                        }
+                        sentence + "."
+                    })
+                    .collect();
+                sentences.join(" ")
+            })
+            .collect();
+        Article { id, paragraphs }
+    }
+}
+
+/// `count` distinct base articles from [`PseudoNews`], ids `g0`, `g1`, ...
 pub fn pseudo_articles(count: usize, rng: &mut Rng) -> Vec<Article> {
-    let global: Vec<String> = (0..4000).map(|_| pseudo_word(rng)).collect();
-    let topics: Vec<Vec<String>> = (0..10)
-        .map(|_| (0..80).map(|_| pseudo_word(rng)).collect())
-        .collect();
+    let mut news = PseudoNews::new(rng.next_u64());
     (0..count)
-        .map(|i| {
-            let topic = &topics[i % topics.len()];
-            let paragraphs = (0..5 + rng.below(5))
-                .map(|_| {
-                    let sentences: Vec<String> = (0..2 + rng.below(3))
-                        .map(|_| {
-                            let words: Vec<String> = (0..8 + rng.below(14))
-                                .map(|_| match rng.below(20) {
-                                    0 => rng.pick(US_WORDS).to_string(),
-                                    1..=8 => rng.pick(topic).clone(),
-                                    _ => rng.pick(&global).clone(),
-                                })
-                                .collect();
-                            let mut sentence = words.join(" ");
-                            if let Some(first) = sentence.get(..1) {
-                                sentence = format!("{}{}", first.to_uppercase(), &sentence[1..]);
-                            }
-                            sentence + "."
-                        })
-                        .collect();
-                    sentences.join(" ")
-                })
-                .collect();
-            Article {
-                id: format!("g{i}"),
-                paragraphs,
-            }
-        })
+        .map(|i| news.article(format!("g{i}"), i))
         .collect()
 }
 
