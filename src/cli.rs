@@ -342,26 +342,14 @@ fn run_dedup(args: DedupArgs) -> Result<()> {
     let result = scan(&corpus, &config, Progress::new(args.input.quiet));
     let decisions = dedup::decide(&corpus, &result, &args.drop, args.keep);
     let mut removed_file = args.removed.as_deref().map(create).transpose()?;
-    let stats = {
-        let removed: Option<&mut dyn Write> = removed_file.as_mut().map(|w| w as &mut dyn Write);
-        match &args.output {
-            Some(path) => {
-                let mut out = create(path)?;
-                let stats = dedup::write(&corpus, &decisions, args.annotate, &mut out, removed)
-                    .map_err(Error::Output)?;
-                out.flush().map_err(Error::Output)?;
-                stats
-            }
-            None => {
-                let stdout = std::io::stdout();
-                let mut out = std::io::BufWriter::new(stdout.lock());
-                let stats = dedup::write(&corpus, &decisions, args.annotate, &mut out, removed)
-                    .map_err(Error::Output)?;
-                out.flush().map_err(Error::Output)?;
-                stats
-            }
-        }
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(create(path)?),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
+    let removed: Option<&mut dyn Write> = removed_file.as_mut().map(|w| w as &mut dyn Write);
+    let stats = dedup::write(&corpus, &decisions, args.annotate, &mut out, removed)
+        .map_err(Error::Output)?;
+    out.flush().map_err(Error::Output)?;
     if let Some(w) = removed_file.as_mut() {
         w.flush().map_err(Error::Output)?;
     }

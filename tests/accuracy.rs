@@ -63,6 +63,19 @@ struct Score {
     false_pairs: Vec<Key>,
 }
 
+impl Score {
+    fn print(&self, label: &str, docs: usize) {
+        println!(
+            "{label}: {docs} docs, recall {:.4} precision {:.4} ({} found, {} true)",
+            self.recall, self.precision, self.found, self.true_pairs
+        );
+        println!(
+            "  false pairs: {:?}",
+            &self.false_pairs[..self.false_pairs.len().min(10)]
+        );
+    }
+}
+
 /// Score reported pairs; pairs touching a base in `unknown` (and its
 /// variants) are neither right nor wrong and are left out.
 fn score(docs: &[SynthDoc], report: &Value, unknown: &HashSet<String>) -> Score {
@@ -163,18 +176,7 @@ fn syndicated_variants_of_generated_articles() {
     // Same-topic bases (every tenth article shares a topic) are the confusers.
     let report = scan(&docs);
     let s = score(&docs, &report, &HashSet::new());
-    println!(
-        "generated: {} docs, recall {:.4} precision {:.4} ({} found, {} true)",
-        docs.len(),
-        s.recall,
-        s.precision,
-        s.found,
-        s.true_pairs
-    );
-    println!(
-        "  false pairs: {:?}",
-        &s.false_pairs[..s.false_pairs.len().min(10)]
-    );
+    s.print("generated", docs.len());
     assert!(s.true_pairs > 150, "the corpus should plant many pairs");
     // Bases g_i and g_j with i = j (mod 10) share a topic vocabulary; none of
     // those pairs may be reported (variants included).
@@ -270,18 +272,7 @@ fn syndicated_variants_of_real_newswire() {
     let docs = corpus(&bases, &extra, 11);
     let report = scan(&docs);
     let s = score(&docs, &report, &unknown);
-    println!(
-        "reuters: {} docs, recall {:.4} precision {:.4} ({} found, {} true)",
-        docs.len(),
-        s.recall,
-        s.precision,
-        s.found,
-        s.true_pairs
-    );
-    println!(
-        "  false pairs: {:?}",
-        &s.false_pairs[..s.false_pairs.len().min(10)]
-    );
+    s.print("reuters", docs.len());
     let same_topic_flagged = s
         .false_pairs
         .iter()
