@@ -10,7 +10,11 @@ use crate::progress::Progress;
 use crate::verify::{Relation, Scores, ShingleSet, Thresholds};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// Shingle sets held at once while verifying (a news-length document's set
+/// is about 32 KB), so memory stays bounded on any corpus size.
+const VERIFY_BATCH_DOCS: usize = 8192;
 
 /// Everything a scan is configured by.
 #[derive(Debug, Clone)]
@@ -201,30 +205,28 @@ pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanRes
     }
     let cands = candidates(&lsh_docs, config.banding, config.max_bucket);
 
-    // Exact shingle sets for every document that takes part in a pair.
-    let mut needed: Vec<DocId> = cands
-        .pairs
-        .iter()
-        .flat_map(|p| [p.a, p.b])
-        .chain(exact.iter().map(|p| p.a))
-        .collect();
-    needed.sort_unstable();
-    needed.dedup();
-    let bar = progress.bar(needed.len() as u64, "verifying");
-    let sets: HashMap<DocId, ShingleSet> = needed
-        .par_iter()
-        .map(|&id| {
-            let s = fp.shingle_set_masked(&corpus.get(id).text, &mask);
-            bar.inc(1);
-            (id, s)
-        })
-        .collect();
-    bar.finish_and_clear();
-
-    let matches: Vec<Match> = cands
-        .pairs
-        .par_iter()
-        .filter_map(|&pair| {
+    // Exact shingle sets for the documents in pairs, a batch of pairs at a
+    // time so that at most VERIFY_BATCH_DOCS sets are held at once (a
+    // document in pairs of several batches is shingled again for each).
+    let bar = progress.bar(cands.pairs.len() as u64, "verifying");
+    let mut matches: Vec<Match> = Vec::new();
+    let mut rest = &cands.pairs[..];
+    while !rest.is_empty() {
+        let mut docs: HashSet<DocId> = HashSet::with_capacity(VERIFY_BATCH_DOCS + 1);
+        let mut take = 0;
+        while take < rest.len() && docs.len() < VERIFY_BATCH_DOCS {
+            docs.insert(rest[take].a);
+            docs.insert(rest[take].b);
+            take += 1;
+        }
+        let (batch, tail) = rest.split_at(take);
+        rest = tail;
+        let docs: Vec<DocId> = docs.into_iter().collect();
+        let sets: HashMap<DocId, ShingleSet> = docs
+            .par_iter()
+            .map(|&id| (id, fp.shingle_set_masked(&corpus.get(id).text, &mask)))
+            .collect();
+        matches.par_extend(batch.par_iter().filter_map(|&pair| {
             let scores = Scores::of(&sets[&pair.a], &sets[&pair.b]);
             let same = prints[pair.a.index()].text_hash == prints[pair.b.index()].text_hash;
             config
@@ -235,12 +237,15 @@ pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanRes
                     scores,
                     relation,
                 })
-        })
-        .collect();
+        }));
+        bar.inc(batch.len() as u64);
+    }
+    bar.finish_and_clear();
+    // An exact copy's scores need only its first copy's distinct shingles.
     let exact_matches: Vec<Match> = exact
-        .iter()
+        .par_iter()
         .map(|&pair| {
-            let n = sets[&pair.a].len();
+            let n = fp.shingle_set_masked(&corpus.get(pair.a).text, &mask).len();
             Match {
                 pair,
                 scores: Scores::from_counts(n, n, n),
