@@ -118,6 +118,57 @@ impl Mask {
         }
     }
 
+    /// The mask as bytes, to store with an index: sampled documents, min_df
+    /// and the masked slot numbers, little-endian u32s.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(8 + 4 * self.masked);
+        out.extend_from_slice(&(self.sampled as u32).to_le_bytes());
+        out.extend_from_slice(&(self.min_df as u32).to_le_bytes());
+        for (w, &word) in self.bits.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                let slot = w * 64 + word.trailing_zeros() as usize;
+                out.extend_from_slice(&(slot as u32).to_le_bytes());
+                word &= word - 1;
+            }
+        }
+        out
+    }
+
+    /// The mask `to_bytes` wrote, or `None` if the bytes are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Mask> {
+        if bytes.len() < 8 || !bytes.len().is_multiple_of(4) {
+            return None;
+        }
+        let words: Vec<u32> = bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        let (sampled, min_df) = (words[0] as usize, words[1] as usize);
+        let slots = &words[2..];
+        if slots.is_empty() {
+            return Some(Mask {
+                sampled,
+                min_df,
+                ..Mask::none()
+            });
+        }
+        let mut bits = vec![0u64; (1usize << BITS) / 64];
+        for &s in slots {
+            let s = s as usize;
+            if s >= 1 << BITS {
+                return None;
+            }
+            bits[s >> 6] |= 1 << (s & 63);
+        }
+        Some(Mask {
+            bits,
+            masked: slots.len(),
+            sampled,
+            min_df,
+        })
+    }
+
     /// Count document frequencies over an even sample of `texts` and mask
     /// the shingles at or above `config.min_df`. Copies of one text in the
     /// sample count once.
@@ -264,6 +315,25 @@ mod tests {
                 .any(|p| p.contains("powered by beaconsites")),
             "{passages:?}"
         );
+    }
+
+    #[test]
+    fn masks_round_trip_through_bytes() {
+        let texts: Vec<String> = (0..200).map(story).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let config = MaskConfig {
+            share: 0.2,
+            min_docs: 20,
+            sample: 1000,
+        };
+        let mask = Mask::build(&refs, &Shingler::default(), &config);
+        assert!(!mask.is_empty());
+        assert_eq!(Mask::from_bytes(&mask.to_bytes()), Some(mask));
+        assert_eq!(
+            Mask::from_bytes(&Mask::none().to_bytes()),
+            Some(Mask::none())
+        );
+        assert_eq!(Mask::from_bytes(b"abc"), None);
     }
 
     #[test]

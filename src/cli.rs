@@ -37,6 +37,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Remove duplicates from a feed: one document per cluster, input order kept.
     Dedup(DedupArgs),
+    /// Build, grow and inspect a persistent archive (SQLite) for `query`.
+    Index(crate::index::cli::IndexArgs),
+    /// Find the archived documents each story copies, best first.
+    Query(crate::index::cli::QueryArgs),
 }
 
 /// Options shared by every command that reads a corpus.
@@ -93,7 +97,7 @@ impl InputArgs {
 }
 
 /// Print warnings on stderr, at most 20 and then a count of the rest.
-fn warn_all(messages: impl Iterator<Item = String>) {
+pub(crate) fn warn_all(messages: impl Iterator<Item = String>) {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     let mut n = 0;
@@ -225,6 +229,8 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Dedup(args) => run_dedup(args),
+        Command::Index(args) => crate::index::cli::run_index(args),
+        Command::Query(args) => crate::index::cli::run_query(args),
     }
 }
 

@@ -25,6 +25,13 @@ pub enum Error {
     /// Writing output failed (a closed pipe ends quietly, see `cli`).
     #[error("writing output: {0}")]
     Output(#[source] std::io::Error),
+    /// An index file that cannot be used as it is: not an index, damaged,
+    /// from a newer reprint, or built with other parameters.
+    #[error("{path}: {message}")]
+    Index { path: PathBuf, message: String },
+    /// The index database failed at run time (disk full, locked...).
+    #[error("{path}: database error: {message}")]
+    Database { path: PathBuf, message: String },
 }
 
 impl Error {
@@ -45,8 +52,12 @@ impl Error {
     /// Exit code: 2 for bad input or usage, 1 for runtime failures.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Io { .. } | Error::BadInput { .. } | Error::Strict { .. } | Error::Usage(_) => 2,
-            Error::Output(_) => 1,
+            Error::Io { .. }
+            | Error::BadInput { .. }
+            | Error::Strict { .. }
+            | Error::Usage(_)
+            | Error::Index { .. } => 2,
+            Error::Output(_) | Error::Database { .. } => 1,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod dedup;
 pub mod error;
 pub mod extract;
 pub mod fingerprint;
+pub mod index;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;

@@ -1,0 +1,385 @@
+//! Arguments and glue of `reprint index add|stats|remove` and `reprint query`;
+//! the work itself is in `index` and `index::query`.
+
+use super::query::{write_query, QueryOptions};
+use super::{today, AddOptions, Index, IndexParams, ParamRequest, Removal, DEFAULT_BATCH};
+use crate::cli::{warn_all, InputArgs};
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+use crate::report::Format;
+use crate::verify::Thresholds;
+use clap::{Args, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    #[command(subcommand)]
+    pub command: IndexCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Create an archive, or grow one, with the documents of some feeds.
+    Add(AddArgs),
+    /// Describe an archive: documents, dates, parameters.
+    Stats(StatsArgs),
+    /// Remove documents by id or age.
+    Remove(RemoveArgs),
+}
+
+/// Parameters fixed when an archive is created; given again later, they
+/// must match the stored ones.
+#[derive(Debug, Args)]
+pub struct ParamArgs {
+    /// MinHash signature length (default 256).
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(16..=4096))]
+    pub num_perm: Option<usize>,
+    /// Shingle length in characters (default 12).
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(3..=64))]
+    pub shingle_size: Option<usize>,
+    /// Seed for shingle hashing and MinHash (default 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// LSH threshold on estimated Jaccard (default 0.2).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Boilerplate mask share, built from the first `add` (default 0.005; 1 = off).
+    #[arg(long)]
+    pub mask_share: Option<f64>,
+    /// ...and minimum documents (default 50).
+    #[arg(long)]
+    pub mask_min_docs: Option<usize>,
+}
+
+impl ParamArgs {
+    fn request(&self) -> Result<ParamRequest> {
+        for (name, v) in [
+            ("--threshold", self.threshold),
+            ("--mask-share", self.mask_share),
+        ] {
+            if let Some(v) = v {
+                if !(0.0..=1.0).contains(&v) {
+                    return Err(Error::Usage(format!(
+                        "{name} must be between 0 and 1, got {v}"
+                    )));
+                }
+            }
+        }
+        Ok(ParamRequest {
+            num_perm: self.num_perm,
+            shingle_size: self.shingle_size,
+            seed: self.seed,
+            threshold: self.threshold,
+            mask_share: self.mask_share,
+            mask_min_docs: self.mask_min_docs,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The archive file (created if it does not exist).
+    pub archive: PathBuf,
+    /// Feeds to add (as for `scan`).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Do not store texts: smaller archive, but queries report estimated scores.
+    #[arg(long)]
+    pub no_text: bool,
+    /// A document whose id is already archived replaces it (default: skip it).
+    #[arg(long)]
+    pub replace: bool,
+    /// Documents per committed transaction (a crash keeps every committed batch).
+    #[arg(long, default_value_t = DEFAULT_BATCH, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub batch_size: usize,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    pub archive: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Also run `PRAGMA integrity_check` (reads the whole file); exit 2 if it fails.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    pub archive: PathBuf,
+    /// Remove documents dated more than this long ago (`30d`, `4w`); undated ones are kept.
+    #[arg(long, value_parser = parse_age, conflicts_with = "id", required_unless_present = "id")]
+    pub older_than: Option<i64>,
+    /// Remove the document with this id (repeatable).
+    #[arg(long)]
+    pub id: Vec<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `30d` or `4w` as a number of days.
+fn parse_age(s: &str) -> std::result::Result<i64, String> {
+    let (n, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: i64 = n
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a number of days like 30d or weeks like 4w"))?;
+    match unit {
+        "d" => Ok(n),
+        "w" => Ok(n * 7),
+        _ => Err(format!(
+            "{s:?}: expected a number of days like 30d or weeks like 4w"
+        )),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The archive to search.
+    pub archive: PathBuf,
+    /// Stories to look up (files, folders, JSONL feeds; `-` for stdin).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// At most this many matches per story.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Skip band buckets holding more archived documents than this.
+    #[arg(long, default_value_t = crate::lsh::DEFAULT_MAX_BUCKET)]
+    pub max_bucket: usize,
+    /// Jaccard at or above which a pair is a near-duplicate.
+    #[arg(long, default_value_t = Thresholds::default().near_duplicate)]
+    pub near_duplicate: f64,
+    /// Containment at or above which one document is contained in the other.
+    #[arg(long, default_value_t = Thresholds::default().contained)]
+    pub contained: f64,
+    /// Containment (either way) at or above which a pair is a rewrite.
+    #[arg(long, default_value_t = Thresholds::default().rewrite)]
+    pub rewrite: f64,
+    /// Shingles a pair must share to be `contained` or a `rewrite`.
+    #[arg(long, default_value_t = Thresholds::default().min_shared)]
+    pub min_shared: usize,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+pub fn run_index(args: IndexArgs) -> Result<()> {
+    match args.command {
+        IndexCommand::Add(a) => run_add(a),
+        IndexCommand::Stats(a) => run_stats(a),
+        IndexCommand::Remove(a) => run_remove(a),
+    }
+}
+
+fn run_add(args: AddArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let req = args.params.request()?;
+    let path = &args.archive;
+    // Validate an existing archive before spending time reading feeds.
+    let existing = if path.exists() {
+        Some(Index::open(path, &req, true)?)
+    } else {
+        None
+    };
+    let corpus = args.input.read(&args.inputs)?;
+    let mut index = match existing {
+        Some(i) => i,
+        None => {
+            let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
+            Index::create(path, IndexParams::new(&req), &texts)?
+        }
+    };
+    let options = AddOptions {
+        store_text: !args.no_text,
+        replace: args.replace,
+        batch_size: args.batch_size,
+    };
+    let stats = index.add(&corpus, options, Progress::new(args.input.quiet))?;
+    if !args.input.quiet {
+        warn_all(
+            stats
+                .skipped
+                .iter()
+                .map(|id| format!("{id}: already in the archive, skipped (--replace replaces)")),
+        );
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "reprint: index: {} added, {} replaced, {} skipped in {} batches; {} documents in {}; {:.2}s ({:.0} docs/s)",
+            stats.added,
+            stats.replaced,
+            stats.skipped.len(),
+            stats.batches,
+            index.len()?,
+            path.display(),
+            secs,
+            corpus.len() as f64 / secs.max(1e-9)
+        );
+    }
+    Ok(())
+}
+
+fn run_stats(args: StatsArgs) -> Result<()> {
+    let index = Index::open(&args.archive, &ParamRequest::default(), false)?;
+    let stats = index.stats()?;
+    let check = if args.check {
+        Some(index.integrity_check()?)
+    } else {
+        None
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        let mut v = serde_json::to_value(&stats).map_err(|e| Error::Output(e.into()))?;
+        if let Some(c) = &check {
+            v["integrity"] = serde_json::Value::String(match c {
+                Ok(()) => "ok".into(),
+                Err(e) => e.clone(),
+            });
+        }
+        serde_json::to_writer_pretty(&mut out, &v).map_err(|e| Error::Output(e.into()))?;
+        writeln!(out).map_err(Error::Output)?;
+    } else {
+        let p = &stats.parameters;
+        let lines = [
+            format!(
+                "archive      {} ({} bytes, format {})",
+                stats.path, stats.file_bytes, p.format_version
+            ),
+            format!(
+                "documents    {} ({} with text, {} undated)",
+                stats.documents, stats.with_text, stats.undated
+            ),
+            format!(
+                "dates        {} .. {}",
+                stats.oldest.as_deref().unwrap_or("-"),
+                stats.newest.as_deref().unwrap_or("-")
+            ),
+            format!(
+                "fingerprints {} {}-shingles, {} permutations, seed {}, normalization {}",
+                p.shingle, p.k, p.num_perm, p.seed, p.normalization
+            ),
+            format!(
+                "lsh          threshold {} = {} bands x {} rows",
+                p.threshold, p.bands, p.rows
+            ),
+            format!(
+                "mask         {} slots masked ({} documents sampled; share {}, min {})",
+                stats.mask_masked_slots,
+                stats.mask_sampled_documents,
+                p.mask_share,
+                p.mask_min_docs
+            ),
+        ];
+        for l in lines {
+            writeln!(out, "{l}").map_err(Error::Output)?;
+        }
+        if let Some(c) = &check {
+            writeln!(
+                out,
+                "integrity    {}",
+                c.as_ref().err().map(String::as_str).unwrap_or("ok")
+            )
+            .map_err(Error::Output)?;
+        }
+    }
+    match check {
+        Some(Err(problems)) => Err(Error::Index {
+            path: args.archive.clone(),
+            message: format!("integrity check failed: {problems}"),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn run_remove(args: RemoveArgs) -> Result<()> {
+    let mut index = Index::open(&args.archive, &ParamRequest::default(), true)?;
+    let removal = match args.older_than {
+        Some(days) => Removal::Before(today() - days),
+        None => Removal::Ids(args.id.clone()),
+    };
+    let stats = index.remove(&removal, DEFAULT_BATCH)?;
+    let left = index.len()?;
+    if args.json {
+        let mut v = serde_json::to_value(&stats).map_err(|e| Error::Output(e.into()))?;
+        v["documents"] = left.into();
+        println!("{v}");
+    } else {
+        eprintln!(
+            "reprint: index: {} removed, {} left{}{}",
+            stats.removed,
+            left,
+            if stats.missing.is_empty() {
+                String::new()
+            } else {
+                format!("; not in the archive: {}", stats.missing.join(", "))
+            },
+            if matches!(removal, Removal::Before(_)) && stats.undated > 0 {
+                format!("; {} undated documents kept", stats.undated)
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(())
+}
+
+pub fn run_query(args: QueryArgs) -> Result<()> {
+    let req = args.params.request()?;
+    for (name, v) in [
+        ("--near-duplicate", args.near_duplicate),
+        ("--contained", args.contained),
+        ("--rewrite", args.rewrite),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(Error::Usage(format!(
+                "{name} must be between 0 and 1, got {v}"
+            )));
+        }
+    }
+    if args.max_bucket < 1 {
+        return Err(Error::Usage("--max-bucket must be at least 1".into()));
+    }
+    let index = Index::open(&args.archive, &req, false)?;
+    let corpus = args.input.read(&args.inputs)?;
+    let options = QueryOptions {
+        thresholds: Thresholds {
+            near_duplicate: args.near_duplicate,
+            contained: args.contained,
+            rewrite: args.rewrite,
+            min_shared: args.min_shared,
+        },
+        max_bucket: args.max_bucket,
+        limit: args.limit,
+    };
+    let result = index.query(&corpus, &options, Progress::new(args.input.quiet))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let name = args.archive.display().to_string();
+    write_query(&mut out, args.format, &name, &corpus, &result).map_err(Error::Output)?;
+    out.flush().map_err(Error::Output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_parse_as_days() {
+        assert_eq!(parse_age("30d"), Ok(30));
+        assert_eq!(parse_age("4w"), Ok(28));
+        assert!(parse_age("30").is_err());
+        assert!(parse_age("d").is_err());
+        assert!(parse_age("").is_err());
+        assert_eq!(crate::index::day_number("1970-01-02"), Some(1));
+    }
+}

@@ -1,0 +1,418 @@
+//! `reprint query`: the archived documents each story copies, found through
+//! the stored LSH band keys and verified as `scan` verifies (exactly when the
+//! archive holds text, else as MinHash estimates, and said so).
+
+use super::{db_error, Index, StoredDoc};
+use crate::corpus::{Corpus, DocId};
+use crate::error::Result;
+use crate::fingerprint::Fingerprint;
+use crate::progress::Progress;
+use crate::report::{csv_field, round4, Format};
+use crate::scan::{Parameters, ScanConfig};
+use crate::verify::{Relation, Scores, ShingleSet, Thresholds};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use std::io::{self, Write};
+
+/// Query documents fingerprinted and verified together.
+const QUERY_CHUNK: usize = 256;
+
+/// How a query is answered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueryOptions {
+    pub thresholds: Thresholds,
+    /// Band buckets holding more archived documents than this are skipped.
+    pub max_bucket: usize,
+    /// At most this many matches per query document (best first).
+    pub limit: Option<usize>,
+}
+
+impl Default for QueryOptions {
+    fn default() -> Self {
+        QueryOptions {
+            thresholds: Thresholds::default(),
+            max_bucket: crate::lsh::DEFAULT_MAX_BUCKET,
+            limit: None,
+        }
+    }
+}
+
+/// One archived document a query document matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryMatch {
+    /// The query document.
+    pub query: DocId,
+    /// The archived document's id and metadata.
+    pub id: String,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    /// `a` is the query document, `b` the archived one.
+    pub scores: Scores,
+    pub relation: Relation,
+    /// Scores estimated from signatures (the archived text was not stored).
+    pub estimated: bool,
+}
+
+/// Counts describing a query run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QueryStats {
+    /// Distinct (query, archived document) pairs verified.
+    pub candidates: usize,
+    /// Band buckets over `max_bucket`, skipped.
+    pub skipped_buckets: usize,
+}
+
+/// What a query run found.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    /// Documents in the archive when the query read it.
+    pub archive_documents: usize,
+    pub parameters: Parameters,
+    /// Grouped by query document in input order, best match first.
+    pub matches: Vec<QueryMatch>,
+    pub stats: QueryStats,
+}
+
+/// Scores of a pair, estimated from signatures and distinct shingle counts:
+/// shared = J / (1 + J) * (|A| + |B|).
+fn estimated_scores(a: &Fingerprint, len_a: usize, b: &StoredDoc) -> Scores {
+    let j = a.signature.estimate_jaccard(&b.signature);
+    let shared = (j / (1.0 + j) * (len_a + b.shingles) as f64).round() as usize;
+    Scores::from_counts(len_a, b.shingles, shared.min(len_a).min(b.shingles))
+}
+
+/// Best first: stronger relation, then more containment, then Jaccard.
+fn best_first(x: &QueryMatch, y: &QueryMatch) -> std::cmp::Ordering {
+    x.query
+        .cmp(&y.query)
+        .then(x.relation.cmp(&y.relation))
+        .then(
+            y.scores
+                .max_containment()
+                .total_cmp(&x.scores.max_containment()),
+        )
+        .then(y.scores.jaccard.total_cmp(&x.scores.jaccard))
+        .then(x.id.cmp(&y.id))
+}
+
+impl Index {
+    /// Match every document of `corpus` against the archive. The whole run
+    /// reads one committed snapshot (a concurrent `add` is not seen halfway).
+    pub fn query(
+        &self,
+        corpus: &Corpus,
+        options: &QueryOptions,
+        progress: Progress,
+    ) -> Result<QueryResult> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let archive_documents = self.len()?;
+        let bar = progress.bar(corpus.len() as u64, "querying");
+        let mut stats = QueryStats::default();
+        let mut matches = Vec::new();
+        for (c, docs) in corpus.docs.chunks(QUERY_CHUNK).enumerate() {
+            let base = c * QUERY_CHUNK;
+            let (fp, mask) = (&self.fingerprinter, &self.mask);
+            let prints: Vec<Fingerprint> = docs
+                .par_iter()
+                .map_init(Vec::new, |scratch, d| {
+                    fp.fingerprint_masked(&d.text, scratch, mask)
+                })
+                .collect();
+            // Candidates: shared band keys, and stored copies of the text.
+            let limit = options.max_bucket + 1;
+            let mut pairs: BTreeSet<(usize, i64)> = BTreeSet::new();
+            for (i, p) in prints.iter().enumerate() {
+                if p.shingles == 0 {
+                    continue;
+                }
+                for band in 0..self.banding.bands {
+                    let key = self.banding.band_key(&p.signature, band);
+                    let bucket = self.bucket(band, key, limit).map_err(|e| self.err(e))?;
+                    if bucket.len() > options.max_bucket {
+                        stats.skipped_buckets += 1;
+                        continue;
+                    }
+                    pairs.extend(bucket.into_iter().map(|d| (i, d)));
+                }
+                let copies = self
+                    .same_text(p.text_hash, options.max_bucket)
+                    .map_err(|e| self.err(e))?;
+                pairs.extend(copies.into_iter().map(|d| (i, d)));
+            }
+            stats.candidates += pairs.len();
+            let mut stored: HashMap<i64, StoredDoc> = HashMap::new();
+            for &(_, d) in &pairs {
+                if let std::collections::hash_map::Entry::Vacant(v) = stored.entry(d) {
+                    v.insert(self.stored(d, true).map_err(|e| db_error(&self.path, e))?);
+                }
+            }
+            let archive_sets: HashMap<i64, ShingleSet> = stored
+                .par_iter()
+                .filter_map(|(&d, s)| {
+                    s.text
+                        .as_deref()
+                        .map(|t| (d, fp.shingle_set_masked(t, mask)))
+                })
+                .collect();
+            let queried: BTreeSet<usize> = pairs.iter().map(|&(i, _)| i).collect();
+            let query_sets: HashMap<usize, ShingleSet> = queried
+                .par_iter()
+                .map(|&i| (i, fp.shingle_set_masked(&docs[i].text, mask)))
+                .collect();
+            let pairs: Vec<(usize, i64)> = pairs.into_iter().collect();
+            let found: Vec<QueryMatch> = pairs
+                .par_iter()
+                .filter_map(|&(i, d)| {
+                    let (a, b) = (&prints[i], &stored[&d]);
+                    let qset = &query_sets[&i];
+                    let same = a.text_hash == b.text_hash;
+                    let (scores, estimated) = match archive_sets.get(&d) {
+                        Some(bset) => (Scores::of(qset, bset), false),
+                        None if same => (
+                            Scores::from_counts(qset.len(), qset.len(), qset.len()),
+                            false,
+                        ),
+                        None => (estimated_scores(a, qset.len(), b), true),
+                    };
+                    let relation = options.thresholds.classify(&scores, same)?;
+                    Some(QueryMatch {
+                        query: DocId((base + i) as u32),
+                        id: b.id.clone(),
+                        title: b.title.clone(),
+                        source: b.source.clone(),
+                        date: b.date.clone(),
+                        scores,
+                        relation,
+                        estimated,
+                    })
+                })
+                .collect();
+            matches.extend(found);
+            bar.inc(docs.len() as u64);
+        }
+        bar.finish_and_clear();
+        tx.finish().map_err(|e| self.err(e))?;
+        matches.sort_by(best_first);
+        if let Some(limit) = options.limit {
+            let mut kept = Vec::with_capacity(matches.len());
+            for group in matches.chunk_by(|x, y| x.query == y.query) {
+                kept.extend(group.iter().take(limit).cloned());
+            }
+            matches = kept;
+        }
+        let config = ScanConfig {
+            fingerprinter: self.fingerprinter,
+            threshold: self.params.threshold,
+            banding: self.banding,
+            max_bucket: options.max_bucket,
+            thresholds: options.thresholds,
+            mask: self.params.mask_config(),
+        };
+        Ok(QueryResult {
+            archive_documents,
+            parameters: config.parameters(),
+            matches,
+            stats,
+        })
+    }
+}
+
+fn ser_round4<S: serde::Serializer>(x: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(round4(*x))
+}
+
+/// One match as it appears in every machine format: scan's pair record
+/// (`a` the query document, `b` the archived one) plus `estimated` and the
+/// archived document's metadata.
+#[derive(Debug, Serialize)]
+pub struct QueryRecord<'a> {
+    pub a: &'a str,
+    pub b: &'a str,
+    #[serde(serialize_with = "ser_round4")]
+    pub jaccard: f64,
+    #[serde(serialize_with = "ser_round4")]
+    pub containment_a_in_b: f64,
+    #[serde(serialize_with = "ser_round4")]
+    pub containment_b_in_a: f64,
+    pub relation: &'static str,
+    pub shingles_a: usize,
+    pub shingles_b: usize,
+    pub shared: usize,
+    pub estimated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_b: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_b: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_b: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonQueryReport<'a> {
+    archive: &'a str,
+    archive_documents: usize,
+    queries: usize,
+    /// True when any reported scores are estimates.
+    estimated: bool,
+    parameters: &'a Parameters,
+    stats: &'a QueryStats,
+    pairs: Vec<QueryRecord<'a>>,
+    warnings: Vec<WarningRecord<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct WarningRecord<'a> {
+    location: &'a str,
+    message: &'a str,
+}
+
+fn records<'a>(corpus: &'a Corpus, result: &'a QueryResult) -> Vec<QueryRecord<'a>> {
+    result
+        .matches
+        .iter()
+        .map(|m| QueryRecord {
+            a: &corpus.get(m.query).id,
+            b: &m.id,
+            jaccard: m.scores.jaccard,
+            containment_a_in_b: m.scores.containment_a_in_b,
+            containment_b_in_a: m.scores.containment_b_in_a,
+            relation: m.relation.as_str(),
+            shingles_a: m.scores.shingles_a,
+            shingles_b: m.scores.shingles_b,
+            shared: m.scores.shared,
+            estimated: m.estimated,
+            title_b: m.title.as_deref(),
+            source_b: m.source.as_deref(),
+            date_b: m.date.as_deref(),
+        })
+        .collect()
+}
+
+/// Write query results in `format`.
+pub fn write_query(
+    out: &mut dyn Write,
+    format: Format,
+    archive: &str,
+    corpus: &Corpus,
+    result: &QueryResult,
+) -> io::Result<()> {
+    let recs = records(corpus, result);
+    match format {
+        Format::Json => {
+            let report = JsonQueryReport {
+                archive,
+                archive_documents: result.archive_documents,
+                queries: corpus.len(),
+                estimated: recs.iter().any(|r| r.estimated),
+                parameters: &result.parameters,
+                stats: &result.stats,
+                pairs: recs,
+                warnings: corpus
+                    .diagnostics
+                    .iter()
+                    .map(|d| WarningRecord {
+                        location: &d.location,
+                        message: &d.message,
+                    })
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)
+        }
+        Format::Jsonl => {
+            for r in &recs {
+                serde_json::to_writer(&mut *out, r)?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        Format::Csv => {
+            writeln!(out, "a,b,relation,jaccard,containment_a_in_b,containment_b_in_a,shingles_a,shingles_b,shared,estimated")?;
+            for r in &recs {
+                writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{},{},{}",
+                    csv_field(r.a),
+                    csv_field(r.b),
+                    r.relation,
+                    round4(r.jaccard),
+                    round4(r.containment_a_in_b),
+                    round4(r.containment_b_in_a),
+                    r.shingles_a,
+                    r.shingles_b,
+                    r.shared,
+                    r.estimated
+                )?;
+            }
+            Ok(())
+        }
+        Format::Table => write_table(out, archive, corpus, result, &recs),
+    }
+}
+
+fn write_table(
+    out: &mut dyn Write,
+    archive: &str,
+    corpus: &Corpus,
+    result: &QueryResult,
+    recs: &[QueryRecord],
+) -> io::Result<()> {
+    let mut by_query: HashMap<DocId, Vec<&QueryRecord>> = HashMap::new();
+    for (m, r) in result.matches.iter().zip(recs) {
+        by_query.entry(m.query).or_default().push(r);
+    }
+    for (i, d) in corpus.docs.iter().enumerate() {
+        let found = by_query
+            .get(&DocId(i as u32))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let n = found.len();
+        writeln!(
+            out,
+            "{}: {} in {} ({} documents)",
+            d.id,
+            if n == 1 {
+                "1 match".to_string()
+            } else {
+                format!("{n} matches")
+            },
+            archive,
+            result.archive_documents
+        )?;
+        if n == 0 {
+            continue;
+        }
+        writeln!(
+            out,
+            "  {:<15} {:>7} {:>7} {:>7}  ARCHIVED DOCUMENT",
+            "RELATION", "JACCARD", "A_IN_B", "B_IN_A"
+        )?;
+        for r in found {
+            let meta: Vec<&str> = [r.source_b, r.date_b].into_iter().flatten().collect();
+            writeln!(
+                out,
+                "  {:<15} {:>6.3}{} {:>7.3} {:>7.3}  {}{}",
+                r.relation,
+                r.jaccard,
+                if r.estimated { "~" } else { " " },
+                r.containment_a_in_b,
+                r.containment_b_in_a,
+                r.b,
+                if meta.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", meta.join(", "))
+                }
+            )?;
+        }
+    }
+    if recs.iter().any(|r| r.estimated) {
+        writeln!(
+            out,
+            "(~ scores estimated from MinHash signatures: the archive holds no text for those documents)"
+        )?;
+    }
+    Ok(())
+}

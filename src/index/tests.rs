@@ -1,0 +1,212 @@
+use super::query::QueryOptions;
+use super::*;
+use crate::corpus::Origin;
+use crate::verify::Relation;
+
+fn doc(id: &str, date: Option<&str>, text: &str) -> Document {
+    Document {
+        id: id.into(),
+        title: None,
+        source: Some("wire".into()),
+        date: date.map(String::from),
+        text: text.into(),
+        origin: Origin::default(),
+    }
+}
+
+/// A story of distinct pseudo-words, about 2 KB.
+fn story(seed: u64) -> String {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut words = Vec::new();
+    for _ in 0..300 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let len = 3 + (x % 6) as usize;
+        let w: String = (0..len)
+            .map(|i| (b'a' + ((x >> (i * 5)) % 26) as u8) as char)
+            .collect();
+        words.push(w);
+    }
+    words.join(" ")
+}
+
+fn corpus(docs: Vec<Document>) -> Corpus {
+    Corpus {
+        docs,
+        ..Corpus::default()
+    }
+}
+
+fn no_mask() -> ParamRequest {
+    ParamRequest {
+        mask_share: Some(1.0),
+        ..ParamRequest::default()
+    }
+}
+
+#[test]
+fn add_then_query_finds_the_copy_and_its_relation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let docs: Vec<Document> = (0..20)
+        .map(|i| doc(&format!("d{i}"), Some("2020-01-01"), &story(i)))
+        .collect();
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    let options = AddOptions {
+        batch_size: 7,
+        ..AddOptions::default()
+    };
+    let stats = index
+        .add(&corpus(docs), options, Progress::hidden())
+        .unwrap();
+    assert_eq!((stats.added, stats.batches), (20, 3));
+    drop(index);
+
+    let index = Index::open(&path, &ParamRequest::default(), false).unwrap();
+    assert_eq!(index.len().unwrap(), 20);
+    let edited = format!("{} and a new closing line from the desk", story(3));
+    let q = corpus(vec![
+        doc("q-exact", None, &story(5)),
+        doc("q-edit", None, &edited),
+        doc("q-new", None, &story(99)),
+    ]);
+    let r = index
+        .query(&q, &QueryOptions::default(), Progress::hidden())
+        .unwrap();
+    let got: Vec<(u32, &str, Relation, bool)> = r
+        .matches
+        .iter()
+        .map(|m| (m.query.0, m.id.as_str(), m.relation, m.estimated))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (0, "d5", Relation::Exact, false),
+            (1, "d3", Relation::NearDuplicate, false)
+        ]
+    );
+    assert_eq!(r.archive_documents, 20);
+}
+
+#[test]
+fn duplicates_are_skipped_or_replaced_and_remove_cleans_bands() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    let first = corpus(vec![
+        doc("x", Some("2001-05-01"), &story(1)),
+        doc("y", None, &story(2)),
+    ]);
+    index
+        .add(&first, AddOptions::default(), Progress::hidden())
+        .unwrap();
+    let again = corpus(vec![doc("x", Some("2001-05-01"), &story(7))]);
+    let s = index
+        .add(&again, AddOptions::default(), Progress::hidden())
+        .unwrap();
+    assert_eq!((s.added, s.skipped.clone()), (0, vec!["x".to_string()]));
+    let replace = AddOptions {
+        replace: true,
+        ..AddOptions::default()
+    };
+    let s = index.add(&again, replace, Progress::hidden()).unwrap();
+    assert_eq!((s.added, s.replaced), (0, 1));
+    assert_eq!(index.len().unwrap(), 2);
+    // The old text of x is gone from the band table too: it matches nothing.
+    let r = index
+        .query(
+            &corpus(vec![doc("q", None, &story(1))]),
+            &QueryOptions::default(),
+            Progress::hidden(),
+        )
+        .unwrap();
+    assert!(r.matches.is_empty(), "{:?}", r.matches);
+    let bands: i64 = index
+        .conn
+        .query_row("SELECT count(*) FROM bands", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(bands as usize, 2 * index.banding.bands);
+
+    let s = index
+        .remove(&Removal::Before(day_number("2010-01-01").unwrap()), 10)
+        .unwrap();
+    assert_eq!((s.removed, s.undated), (1, 1));
+    let s = index
+        .remove(&Removal::Ids(vec!["y".into(), "zz".into()]), 10)
+        .unwrap();
+    assert_eq!((s.removed, s.missing), (1, vec!["zz".to_string()]));
+    let bands: i64 = index
+        .conn
+        .query_row("SELECT count(*) FROM bands", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(bands, 0);
+    assert_eq!(index.integrity_check().unwrap(), Ok(()));
+}
+
+#[test]
+fn other_parameters_and_bad_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    Index::create(&path, IndexParams::new(&ParamRequest::default()), &[]).unwrap();
+    let req = ParamRequest {
+        num_perm: Some(128),
+        ..ParamRequest::default()
+    };
+    let err = Index::open(&path, &req, false).err().unwrap();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().contains("--num-perm 256"), "{err}");
+    let same = ParamRequest {
+        num_perm: Some(256),
+        ..ParamRequest::default()
+    };
+    assert!(Index::open(&path, &same, false).is_ok());
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "hello ".repeat(100)).unwrap();
+    let err = Index::open(&text, &same, false).err().unwrap();
+    assert!(err.to_string().contains("not a reprint index"), "{err}");
+    assert_eq!(
+        std::fs::read(&text).unwrap(),
+        "hello ".repeat(100).as_bytes()
+    );
+}
+
+#[test]
+fn without_text_scores_are_estimates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    let docs = corpus(
+        (0..5)
+            .map(|i| doc(&format!("d{i}"), None, &story(i)))
+            .collect(),
+    );
+    let options = AddOptions {
+        store_text: false,
+        ..AddOptions::default()
+    };
+    index.add(&docs, options, Progress::hidden()).unwrap();
+    let edited = format!("{} and a new closing line from the desk", story(2));
+    let r = index
+        .query(
+            &corpus(vec![doc("q", None, &edited)]),
+            &QueryOptions::default(),
+            Progress::hidden(),
+        )
+        .unwrap();
+    assert_eq!(r.matches.len(), 1);
+    let m = &r.matches[0];
+    assert!(m.estimated);
+    assert_eq!(m.id, "d2");
+    assert!(m.scores.jaccard > 0.8, "{:?}", m.scores);
+}
+
+#[test]
+fn days_count_from_1970() {
+    assert_eq!(day_number("1970-01-01"), Some(0));
+    assert_eq!(day_number("2000-03-01T10:00:00Z"), Some(11_017));
+    assert_eq!(day_number("2024-02-30"), day_number("2024-03-01"));
+    assert_eq!(day_number("21 Nov 2026"), None);
+    assert_eq!(day_number("2026-13-01"), None);
+}
