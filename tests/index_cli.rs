@@ -1,0 +1,423 @@
+//! End-to-end tests of `reprint index` and `reprint query`: an archive built
+//! in two adds answers as `scan` does, a SIGKILL mid-add keeps every committed
+//! batch, bad files exit 2 untouched, parameters and duplicates are checked.
+
+use reprint::syndicate::{variant, PseudoNews, Rng};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn reprint() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_reprint"))
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("reprint runs")
+}
+
+fn ok(out: &Output) -> &Output {
+    assert!(
+        out.status.success(),
+        "exit {:?}, stderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&ok(out).stdout).expect("valid JSON on stdout")
+}
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+/// A generated record: id, date and text.
+struct Rec {
+    id: String,
+    date: String,
+    text: String,
+}
+
+/// `n` pseudo-news documents, `share` of them syndicated variants of an
+/// earlier one, dated one a day from 2001-01-01.
+fn generate(n: usize, share: f64, paragraphs: (usize, usize), seed: u64) -> Vec<Rec> {
+    let mut rng = Rng::new(seed);
+    let mut news = PseudoNews::new(seed ^ 0x5EED);
+    news.paragraphs = paragraphs;
+    let extra: Vec<String> = (0..50)
+        .flat_map(|i| news.article(format!("extra{i}"), i).paragraphs)
+        .collect();
+    let mut bases = Vec::new();
+    (0..n)
+        .map(|i| {
+            let id = format!("doc{i}");
+            let text = if !bases.is_empty() && rng.chance(share) {
+                let k = rng.below(bases.len());
+                variant(&bases[k], id.clone(), &extra, &mut rng).text
+            } else {
+                let a = news.article(id.clone(), i);
+                let t = a.text();
+                bases.push(a);
+                t
+            };
+            Rec {
+                id,
+                date: format!("2001-{:02}-{:02}", 1 + (i / 28) % 12, 1 + i % 28),
+                text,
+            }
+        })
+        .collect()
+}
+
+fn write_jsonl(path: &Path, recs: &[&Rec]) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for r in recs {
+        let v = serde_json::json!({"id": r.id, "date": r.date, "text": r.text});
+        writeln!(f, "{v}").unwrap();
+    }
+    f.flush().unwrap();
+}
+
+/// Unordered pairs with their relation and Jaccard.
+fn pairs(report: &Value) -> BTreeSet<(String, String, String, String)> {
+    report["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let (a, b) = (p["a"].as_str().unwrap(), p["b"].as_str().unwrap());
+            let (x, y) = if a < b { (a, b) } else { (b, a) };
+            (
+                x.to_string(),
+                y.to_string(),
+                p["relation"].as_str().unwrap().to_string(),
+                format!("{:.4}", p["jaccard"].as_f64().unwrap()),
+            )
+        })
+        .collect()
+}
+
+fn count(db: &Path) -> u64 {
+    let out = run(reprint().args(["index", "stats", "--json"]).arg(db));
+    json(&out)["documents"].as_u64().unwrap()
+}
+
+#[test]
+fn two_adds_then_query_give_the_cross_pairs_of_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let recs = generate(400, 0.4, (4, 3), 11);
+    let all: Vec<&Rec> = recs.iter().collect();
+    let archived: Vec<&Rec> = recs.iter().step_by(2).collect();
+    let queried: Vec<&Rec> = recs.iter().skip(1).step_by(2).collect();
+    let (whole, day1, day2, today) = (
+        dir.path().join("all.jsonl"),
+        dir.path().join("day1.jsonl"),
+        dir.path().join("day2.jsonl"),
+        dir.path().join("today.jsonl"),
+    );
+    write_jsonl(&whole, &all);
+    write_jsonl(&day1, &archived[..100]);
+    write_jsonl(&day2, &archived[100..]);
+    write_jsonl(&today, &queried);
+    let db = dir.path().join("archive.db");
+    for feed in [&day1, &day2] {
+        ok(&run(reprint()
+            .args([
+                "index",
+                "add",
+                "-q",
+                "--mask-share",
+                "1",
+                "--batch-size",
+                "64",
+            ])
+            .arg(&db)
+            .arg(feed)));
+    }
+    assert_eq!(count(&db), 200);
+    let got = json(&run(reprint()
+        .args(["query", "-q", "--format", "json"])
+        .arg(&db)
+        .arg(&today)));
+    assert_eq!(got["archive_documents"], 200);
+    assert_eq!(got["estimated"], false);
+    let scan = json(&run(reprint()
+        .args(["scan", "-q", "--format", "json", "--mask-share", "1"])
+        .arg(&whole)));
+    let in_archive: BTreeSet<&str> = archived.iter().map(|r| r.id.as_str()).collect();
+    let cross: BTreeSet<_> = pairs(&scan)
+        .into_iter()
+        .filter(|(a, b, _, _)| in_archive.contains(a.as_str()) != in_archive.contains(b.as_str()))
+        .collect();
+    assert!(
+        cross.len() > 30,
+        "too few cross pairs to compare: {}",
+        cross.len()
+    );
+    assert!(cross.iter().any(|p| p.2 == "rewrite"));
+    assert_eq!(pairs(&got), cross);
+    // Every query pair has the query document as `a`.
+    for p in got["pairs"].as_array().unwrap() {
+        assert!(!in_archive.contains(p["a"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn samples_archive_answers_as_scan_with_default_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let s = samples();
+    ok(&run(reprint()
+        .args(["index", "add", "-q"])
+        .arg(&db)
+        .arg(s.join("telegraph-russia-hi-tech-arms.txt"))
+        .arg(s.join("reuters-putin-tells-defense-industry.txt"))));
+    let out = json(&run(reprint()
+        .args(["query", "--format", "json"])
+        .arg(&db)
+        .arg(s.join("repost-russia-hi-tech-arms.txt"))
+        .arg(s.join("kyiv-russia-drones-in-china.txt"))));
+    let scan = json(&run(reprint().args(["scan", "--format", "json"]).args(
+        [
+            "telegraph-russia-hi-tech-arms.txt",
+            "reuters-putin-tells-defense-industry.txt",
+            "repost-russia-hi-tech-arms.txt",
+            "kyiv-russia-drones-in-china.txt",
+        ]
+        .map(|f| s.join(f)),
+    )));
+    let want: BTreeSet<_> = pairs(&scan)
+        .into_iter()
+        .filter(|p| p.0.contains("repost") || p.1.contains("repost"))
+        .collect();
+    assert_eq!(want.len(), 1);
+    assert_eq!(pairs(&out), want);
+    let table = run(reprint()
+        .arg("query")
+        .arg(&db)
+        .arg(s.join("repost-russia-hi-tech-arms.txt")));
+    let text = String::from_utf8(ok(&table).stdout.clone()).unwrap();
+    assert!(
+        text.contains("rewrite") && text.contains("telegraph-russia-hi-tech-arms"),
+        "{text}"
+    );
+}
+
+#[test]
+fn sigkill_mid_add_keeps_every_committed_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let recs = generate(30_000, 0.0, (3, 2), 5);
+    let feed = dir.path().join("big.jsonl");
+    write_jsonl(&feed, &recs.iter().collect::<Vec<_>>());
+    let db = dir.path().join("archive.db");
+    let batch = 500u64;
+    let mut child = reprint()
+        .args(["index", "add", "-q", "--batch-size", &batch.to_string()])
+        .arg(&db)
+        .arg(&feed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut seen = 0;
+    while seen == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no batch committed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        if db.exists() {
+            let out = run(reprint().args(["index", "stats", "--json"]).arg(&db));
+            if out.status.success() {
+                seen = json(&out)["documents"].as_u64().unwrap();
+            }
+        }
+    }
+    // A query during the add reads one committed state.
+    let q = json(&run(reprint()
+        .args(["query", "-q", "--format", "json"])
+        .arg(&db)
+        .arg(samples().join("kyiv-russia-drones-in-china.txt"))));
+    assert_eq!(q["archive_documents"].as_u64().unwrap() % batch, 0);
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "add finished before the kill"
+    );
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    drop(conn);
+    let n = count(&db);
+    assert!(n >= seen && n < recs.len() as u64, "{n} documents");
+    assert_eq!(n % batch, 0, "{n} is not whole batches of {batch}");
+    let stats = run(reprint().args(["index", "stats", "--check"]).arg(&db));
+    assert!(String::from_utf8_lossy(&ok(&stats).stdout).contains("integrity    ok"));
+    // Adding the feed again completes the archive; committed ids are skipped.
+    let again = run(reprint()
+        .args(["index", "add", "--batch-size", "5000"])
+        .arg(&db)
+        .arg(&feed));
+    let err = String::from_utf8_lossy(&ok(&again).stderr).to_string();
+    assert!(err.contains(&format!("{n} skipped")), "{err}");
+    assert_eq!(count(&db), recs.len() as u64);
+}
+
+#[test]
+fn bad_files_exit_2_and_are_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.db");
+    let recs = generate(300, 0.2, (3, 2), 3);
+    let feed = dir.path().join("feed.jsonl");
+    write_jsonl(&feed, &recs.iter().collect::<Vec<_>>());
+    ok(&run(reprint()
+        .args(["index", "add", "-q"])
+        .arg(&good)
+        .arg(&feed)));
+    let bytes = std::fs::read(&good).unwrap();
+    assert!(bytes.len() > 16 * 4096);
+
+    let mut newer = bytes.clone();
+    newer[60..64].copy_from_slice(&99u32.to_be_bytes());
+    let mut damaged = bytes.clone();
+    for b in &mut damaged[4096..] {
+        *b = 0xA5;
+    }
+    let plain_sqlite = dir.path().join("other.db");
+    rusqlite::Connection::open(&plain_sqlite)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "notes.txt",
+            b"just some notes\n".repeat(50),
+            "not a reprint index",
+        ),
+        ("empty.db", Vec::new(), "not a reprint index"),
+        ("newer.db", newer, "newer reprint"),
+        (
+            "truncated.db",
+            bytes[..bytes.len() / 2].to_vec(),
+            "truncated",
+        ),
+        ("damaged.db", damaged, "damaged"),
+        (
+            "other.db",
+            std::fs::read(&plain_sqlite).unwrap(),
+            "not a reprint index",
+        ),
+    ];
+    for (name, content, says) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &content).unwrap();
+        for args in [
+            vec!["index", "add", "-q", "PATH", feed.to_str().unwrap()],
+            vec!["query", "-q", "PATH", feed.to_str().unwrap()],
+            vec!["index", "stats", "PATH"],
+            vec!["index", "remove", "PATH", "--id", "doc1"],
+        ] {
+            let args: Vec<&str> = args
+                .iter()
+                .map(|a| {
+                    if *a == "PATH" {
+                        path.to_str().unwrap()
+                    } else {
+                        a
+                    }
+                })
+                .collect();
+            let out = run(reprint().args(&args));
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{name} {args:?}: {err}");
+            assert!(err.contains(says), "{name} {args:?}: {err}");
+            assert_eq!(std::fs::read(&path).unwrap(), content, "{name} was changed");
+        }
+    }
+}
+
+#[test]
+fn parameters_duplicates_and_removal() {
+    let dir = tempfile::tempdir().unwrap();
+    let recs = generate(60, 0.0, (3, 2), 8);
+    let feed = dir.path().join("feed.jsonl");
+    write_jsonl(&feed, &recs.iter().collect::<Vec<_>>());
+    let db = dir.path().join("a.db");
+    ok(&run(reprint()
+        .args(["index", "add", "-q", "--num-perm", "128", "--no-text"])
+        .arg(&db)
+        .arg(&feed)));
+    // Other parameters: refused, exit 2; the stored ones are used by default.
+    let out = run(reprint()
+        .args(["query", "--num-perm", "256"])
+        .arg(&db)
+        .arg(&feed));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--num-perm 128"));
+    let out = run(reprint()
+        .args(["index", "add", "--seed", "3"])
+        .arg(&db)
+        .arg(&feed));
+    assert_eq!(out.status.code(), Some(2));
+    let stats = json(&run(reprint().args(["index", "stats", "--json"]).arg(&db)));
+    assert_eq!(stats["parameters"]["num_perm"], 128);
+    assert_eq!(stats["with_text"], 0);
+    // Without text, scores are estimates and say so.
+    let q = json(&run(reprint()
+        .args(["query", "--format", "json"])
+        .arg(&db)
+        .arg(&feed)));
+    assert_eq!(q["estimated"], false, "exact copies are known exactly");
+    let mut edited = recs[7].text.clone();
+    edited.push_str(" And a closing line from the local desk about the weather.");
+    let story = dir.path().join("story.txt");
+    std::fs::write(&story, &edited).unwrap();
+    let q = json(&run(reprint()
+        .args(["query", "--format", "json"])
+        .arg(&db)
+        .arg(&story)));
+    assert_eq!(q["estimated"], true);
+    assert_eq!(q["pairs"][0]["b"], "doc7");
+    assert_eq!(q["pairs"][0]["estimated"], true);
+
+    // Duplicate ids: skipped with a warning, or replaced.
+    let out = run(reprint().args(["index", "add"]).arg(&db).arg(&feed));
+    assert!(String::from_utf8_lossy(&ok(&out).stderr).contains("doc0: already in the archive"));
+    assert_eq!(count(&db), 60);
+    let out = run(reprint()
+        .args(["index", "add", "--replace"])
+        .arg(&db)
+        .arg(&feed));
+    assert!(String::from_utf8_lossy(&ok(&out).stderr).contains("60 replaced"));
+    assert_eq!(count(&db), 60);
+
+    // Removal by id, then by age (all these 2001 dates are old).
+    let out = run(reprint()
+        .args(["index", "remove", "--json", "--id", "doc1", "--id", "nope"])
+        .arg(&db));
+    let r = json(&out);
+    assert_eq!(
+        (r["removed"].as_u64(), r["documents"].as_u64()),
+        (Some(1), Some(59))
+    );
+    assert_eq!(r["missing"][0], "nope");
+    let r = json(&run(reprint()
+        .args(["index", "remove", "--json", "--older-than", "30d"])
+        .arg(&db)));
+    assert_eq!(r["documents"], 0);
+    let q = json(&run(reprint()
+        .args(["query", "--format", "json"])
+        .arg(&db)
+        .arg(&feed)));
+    assert_eq!(q["pairs"].as_array().unwrap().len(), 0);
+}
