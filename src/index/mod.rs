@@ -37,7 +37,7 @@ CREATE TABLE docs(
     date TEXT,
     day INTEGER,
     text_hash BLOB NOT NULL,
-    shingles INTEGER NOT NULL,
+    shingles INTEGER,
     signature BLOB NOT NULL,
     text TEXT
 );
@@ -266,8 +266,8 @@ pub struct StoredDoc {
     pub source: Option<String>,
     pub date: Option<String>,
     pub text_hash: u128,
-    /// Distinct unmasked shingles.
-    pub shingles: usize,
+    /// Distinct unmasked shingles (stored for documents without text).
+    pub shingles: Option<usize>,
     pub signature: Signature,
     pub text: Option<String>,
 }
@@ -285,7 +285,7 @@ pub struct Index {
 /// A document fingerprinted for storage.
 struct Prepared {
     fp: Fingerprint,
-    distinct: usize,
+    distinct: Option<usize>,
     keys: Vec<u64>,
 }
 
@@ -461,18 +461,24 @@ impl Index {
 
     /// Fingerprint documents the way every stored document is: through the
     /// shared `Fingerprinter` with the index's mask.
+    /// `count_distinct` counts distinct shingles, which only text-less
+    /// documents need (for estimates); otherwise `distinct` is `None`.
     fn prepare(
         fp: &Fingerprinter,
         mask: &Mask,
         banding: Banding,
+        count_distinct: bool,
         docs: &[Document],
     ) -> Vec<Prepared> {
         docs.par_iter()
             .with_min_len(16)
             .map_init(Vec::new, |scratch, d| {
                 let f = fp.fingerprint_masked(&d.text, scratch, mask);
-                scratch.sort_unstable();
-                scratch.dedup();
+                let distinct = count_distinct.then(|| {
+                    scratch.sort_unstable();
+                    scratch.dedup();
+                    scratch.len()
+                });
                 let keys = if f.shingles == 0 {
                     Vec::new()
                 } else {
@@ -481,7 +487,7 @@ impl Index {
                         .collect()
                 };
                 Prepared {
-                    distinct: scratch.len(),
+                    distinct,
                     fp: f,
                     keys,
                 }
@@ -510,7 +516,8 @@ impl Index {
             let chunks_ref = &chunks;
             s.spawn(move || {
                 for c in chunks_ref {
-                    if tx.send(Index::prepare(fp, mask, banding, c)).is_err() {
+                    let p = Index::prepare(fp, mask, banding, !options.store_text, c);
+                    if tx.send(p).is_err() {
                         break;
                     }
                 }
@@ -565,7 +572,7 @@ impl Index {
                         d.date,
                         d.date.as_deref().and_then(day_number),
                         p.fp.text_hash.to_le_bytes().as_slice(),
-                        p.distinct as i64,
+                        p.distinct.map(|n| n as i64),
                         signature_bytes(&p.fp.signature),
                         if options.store_text {
                             Some(d.text.as_str())
@@ -583,11 +590,21 @@ impl Index {
                     added += 1;
                 }
                 band_rows.sort_unstable();
-                let mut band = tx.prepare_cached(
-                    "INSERT OR IGNORE INTO bands(band, key, doc) VALUES (?1, ?2, ?3)",
-                )?;
-                for (b, k, doc) in &band_rows {
-                    band.execute(params![b, k, doc])?;
+                // Many rows per statement: per-statement overhead dominates.
+                const ROWS: usize = 64;
+                let sql = |n: usize| {
+                    let values = vec!["(?, ?, ?)"; n].join(", ");
+                    format!("INSERT OR IGNORE INTO bands(band, key, doc) VALUES {values}")
+                };
+                let mut full = tx.prepare_cached(&sql(ROWS))?;
+                for chunk in band_rows.chunks(ROWS) {
+                    let flat = chunk.iter().flat_map(|(b, k, d)| [b, k, d]);
+                    if chunk.len() == ROWS {
+                        full.execute(rusqlite::params_from_iter(flat))?;
+                    } else {
+                        tx.prepare(&sql(chunk.len()))?
+                            .execute(rusqlite::params_from_iter(flat))?;
+                    }
                 }
             }
             tx.commit()?;
@@ -774,7 +791,7 @@ impl Index {
                 source: r.get(2)?,
                 date: r.get(3)?,
                 text_hash: u128::from_le_bytes(h),
-                shingles: r.get::<_, i64>(5)? as usize,
+                shingles: r.get::<_, Option<i64>>(5)?.map(|n| n as usize),
                 signature: signature_from(&sig),
                 text: r.get(7)?,
             })

@@ -79,8 +79,9 @@ pub struct QueryResult {
 /// shared = J / (1 + J) * (|A| + |B|).
 fn estimated_scores(a: &Fingerprint, len_a: usize, b: &StoredDoc) -> Scores {
     let j = a.signature.estimate_jaccard(&b.signature);
-    let shared = (j / (1.0 + j) * (len_a + b.shingles) as f64).round() as usize;
-    Scores::from_counts(len_a, b.shingles, shared.min(len_a).min(b.shingles))
+    let len_b = b.shingles.unwrap_or(len_a);
+    let shared = (j / (1.0 + j) * (len_a + len_b) as f64).round() as usize;
+    Scores::from_counts(len_a, len_b, shared.min(len_a).min(len_b))
 }
 
 /// Best first: stronger relation, then more containment, then Jaccard.
