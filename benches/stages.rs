@@ -1,7 +1,8 @@
-//! Criterion micro-benchmarks of each `reprint scan` stage on realistic news
-//! text built from samples/*.txt: normalization, shingling, signatures (per
-//! document and per MB), LSH bucketing, verification, clustering, and a small
-//! end-to-end scan. Run with `cargo bench --bench stages`.
+//! Criterion micro-benchmarks of each `reprint scan` stage: normalization,
+//! shingling, signatures (per document and per MB) and verification on news
+//! text built from samples/*.txt; LSH bucketing, clustering and a small
+//! end-to-end scan on a generated corpus with planted variants. Run with
+//! `cargo bench --bench stages`.
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use reprint::cluster::{clusters, Edge};
@@ -100,13 +101,22 @@ fn variant(doc: &str, rng: &mut Rng) -> String {
         .join(" ")
 }
 
-/// `n` documents of which about one in ten is a variant of an earlier one.
+/// `n` documents of which about one in ten is a variant of an earlier one,
+/// the rest distinct articles from the project's pseudo-news generator (the
+/// one gen_corpus uses): corpus-level stages (LSH, scan) need documents that
+/// do not all share the few sample sentences.
 fn corpus_texts(n: usize) -> Vec<String> {
+    let mut news = reprint::syndicate::PseudoNews::new(1);
     let mut rng = Rng(7);
-    let mut docs = documents(n, 1);
-    for i in (10..n).step_by(10) {
-        let src = rng.below(i);
-        docs[i] = variant(&docs[src].clone(), &mut rng);
+    let mut docs: Vec<String> = Vec::with_capacity(n);
+    for i in 0..n {
+        if i >= 10 && i % 10 == 0 {
+            let src = rng.below(i);
+            let v = variant(&docs[src], &mut rng);
+            docs.push(v);
+        } else {
+            docs.push(news.article(format!("b{i}"), i).text());
+        }
     }
     docs
 }
