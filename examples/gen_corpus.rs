@@ -1,38 +1,54 @@
-//! Writes a news corpus with planted syndicated variants, for benchmarks and
-//! tests at any scale: `cargo run --release --example gen_corpus -- --docs
-//! 100000 --out corpus.jsonl [--truth truth.jsonl] [--seed N]
-//! [--variant-share 0.3] [--source pseudo|reuters]`.
+//! Writes a news corpus with planted syndicated variants (and its ground
+//! truth), streaming, at any scale; the generator is `reprint::synth`.
 //!
-//! `pseudo` (the default) writes distinct pseudo-word articles of 2 to 8 KB
-//! in ten topics and streams, so a million documents need no memory. `reuters`
-//! uses each Reuters-21578 story (from ../shared/data/reuters21578) once as a
-//! base, then carries on with pseudo articles when the stories run out.
-//! Variants copy a recent base with two to four edits (see
-//! reprint::syndicate::variant); the truth file lists every pair of
-//! documents that derive from one base.
+//! ```text
+//! cargo run --release --example gen_corpus -- --docs 100000 --out corpus.jsonl \
+//!     [--truth truth.jsonl] [--seed N] [--variant-share 0.3] \
+//!     [--source reuters|samples|reuters-raw] [--data DIR]
+//! ```
+//!
+//! `reuters` (the default) builds 2-8 KB bases from deduplicated
+//! Reuters-21578 stories of one topic (`--data`, default
+//! ../shared/data/reuters21578); when the folder is absent it falls back to
+//! `samples`: the `.txt` articles in samples/. Once real bases run out, new
+//! filler articles are written from the pool's word frequencies. Every
+//! variant copies one of the 1000 most recent bases. `reuters-raw` writes
+//! every Reuters story as is (no variants, no truth), for scanning the real
+//! collection. Truth lines: `{"a","b","kind"}`, one per pair of documents
+//! derived from the same base.
 
-use reprint::syndicate::{reuters, variant, Article, PseudoNews, Rng};
-use std::collections::VecDeque;
+use reprint::synth::{reuters_stories, Config, Generator, Pool};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceArg {
+    Reuters,
+    Samples,
+    ReutersRaw,
+}
+
+#[derive(Debug)]
 struct Args {
     docs: usize,
     out: PathBuf,
     truth: Option<PathBuf>,
     seed: u64,
     variant_share: f64,
-    reuters: bool,
+    source: SourceArg,
+    data: PathBuf,
 }
 
 fn parse() -> Result<Args, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut args = Args {
         docs: 10_000,
         out: PathBuf::from("corpus.jsonl"),
         truth: None,
         seed: 1,
         variant_share: 0.3,
-        reuters: false,
+        source: SourceArg::Reuters,
+        data: root.join("../shared/data/reuters21578"),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -42,21 +58,35 @@ fn parse() -> Result<Args, String> {
             "--out" => args.out = PathBuf::from(value()?),
             "--truth" => args.truth = Some(PathBuf::from(value()?)),
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--data" => args.data = PathBuf::from(value()?),
             "--variant-share" => {
-                args.variant_share = value()?
+                let v: f64 = value()?
                     .parse()
-                    .map_err(|e| format!("--variant-share: {e}"))?
+                    .map_err(|e| format!("--variant-share: {e}"))?;
+                if !(0.0..1.0).contains(&v) {
+                    return Err("--variant-share must be in [0, 1)".into());
+                }
+                args.variant_share = v;
             }
             "--source" => {
-                args.reuters = match value()?.as_str() {
-                    "reuters" => true,
-                    "pseudo" | "samples" => false,
+                args.source = match value()?.as_str() {
+                    "reuters" => SourceArg::Reuters,
+                    // `pseudo` was the earlier generator's name for the fallback.
+                    "samples" | "pseudo" => SourceArg::Samples,
+                    "reuters-raw" => SourceArg::ReutersRaw,
                     other => {
                         return Err(format!(
-                            "--source: unknown source {other:?} (pseudo, reuters)"
+                            "--source: unknown source {other:?} (reuters, samples, reuters-raw)"
                         ))
                     }
                 }
+            }
+            "-h" | "--help" => {
+                return Err(
+                    "usage: gen_corpus --docs N --out FILE [--truth FILE] [--seed N] \
+                     [--variant-share F] [--source reuters|samples|reuters-raw] [--data DIR]"
+                        .into(),
+                )
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -78,99 +108,88 @@ fn main() {
     }
 }
 
+fn create(path: &PathBuf) -> std::io::Result<BufWriter<std::fs::File>> {
+    Ok(BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(path)?,
+    ))
+}
+
 fn run(args: &Args) -> std::io::Result<()> {
-    let mut rng = Rng::new(args.seed);
-    let mut news = PseudoNews::new(args.seed ^ 0x5EED);
-    news.paragraphs = (8, 9);
-    // Reuters stories as bases: glue consecutive stories of one topic to
-    // news length, each story used once.
-    let mut stories: VecDeque<Article> = VecDeque::new();
-    if args.reuters {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reuters21578");
-        match reuters(&dir) {
-            Some(all) => {
-                let mut cur = Article {
-                    id: String::new(),
-                    paragraphs: vec![],
-                };
-                for s in all {
-                    cur.paragraphs.extend(s.paragraphs);
-                    if cur.id.is_empty() {
-                        cur.id = s.id;
-                    }
-                    if cur.paragraphs.iter().map(String::len).sum::<usize>() >= 2000 {
-                        stories.push_back(std::mem::replace(
-                            &mut cur,
-                            Article {
-                                id: String::new(),
-                                paragraphs: vec![],
-                            },
-                        ));
-                    }
-                }
-            }
-            None => eprintln!(
-                "gen_corpus: {} is absent; writing pseudo articles",
-                dir.display()
-            ),
-        }
-    }
-    let extra: Vec<String> = (0..200)
-        .flat_map(|i| news.article(format!("extra{i}"), i).paragraphs)
-        .collect();
-    let mut out = BufWriter::new(std::fs::File::create(&args.out)?);
-    let mut truth = args
-        .truth
-        .as_ref()
-        .map(std::fs::File::create)
-        .transpose()?
-        .map(BufWriter::new);
-    // Recent bases and the ids derived from each, for variants and truth.
-    let mut recent: VecDeque<(Article, Vec<String>)> = VecDeque::new();
-    let mut bytes = 0usize;
-    for i in 0..args.docs {
-        let id = format!("doc{i}");
-        let text = if !recent.is_empty() && rng.chance(args.variant_share) {
-            let k = rng.below(recent.len());
-            let (base, family) = &mut recent[k];
-            let v = variant(base, id.clone(), &extra, &mut rng);
-            if let Some(t) = truth.as_mut() {
-                for other in family.iter() {
-                    writeln!(
-                        t,
-                        "{}",
-                        serde_json::json!({"a": other, "b": id, "kind": v.edits.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("+")})
-                    )?;
-                }
-            }
-            family.push(id.clone());
-            v.text
-        } else {
-            let base = match stories.pop_front() {
-                Some(s) => s,
-                None => news.article(id.clone(), i),
-            };
-            let text = base.text();
-            recent.push_back((base, vec![id.clone()]));
-            if recent.len() > 1000 {
-                recent.pop_front();
-            }
-            text
+    let config = Config {
+        seed: args.seed,
+        variant_share: args.variant_share,
+        ..Config::default()
+    };
+    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+    if args.source == SourceArg::ReutersRaw {
+        let Some(stories) = reuters_stories(&args.data, 1)? else {
+            return Err(std::io::Error::other(format!(
+                "{} is absent",
+                args.data.display()
+            )));
         };
-        bytes += text.len();
-        writeln!(
-            out,
-            "{}",
-            serde_json::json!({"id": id, "title": format!("Story {i}"), "source": "gen_corpus", "date": format!("2026-11-{:02}", 1 + i % 28), "text": text})
-        )?;
+        let mut out = create(&args.out)?;
+        let n = stories.len().min(args.docs);
+        for s in stories.into_iter().take(n) {
+            let text = s.text();
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({"id": s.id, "title": s.title, "source": s.topic, "date": s.date, "text": text})
+            )?;
+        }
+        out.flush()?;
+        eprintln!(
+            "gen_corpus: wrote {n} Reuters stories to {}",
+            args.out.display()
+        );
+        return Ok(());
+    }
+    let pool = match args.source {
+        SourceArg::Reuters => match Pool::reuters(&args.data, &config)? {
+            Some(p) => p,
+            None => {
+                eprintln!(
+                    "gen_corpus: {} is absent; using samples/",
+                    args.data.display()
+                );
+                Pool::samples(&samples, &config)?
+            }
+        },
+        _ => Pool::samples(&samples, &config)?,
+    };
+    eprintln!(
+        "gen_corpus: {} real bases ({} near-copy stories dropped), {} reserved paragraphs",
+        pool.bases.len(),
+        pool.dropped.len(),
+        pool.reserve.len()
+    );
+    let mut gen = Generator::new(pool, config);
+    let mut out = create(&args.out)?;
+    let mut truth = args.truth.as_ref().map(create).transpose()?;
+    let (mut bytes, mut written, mut pairs) = (0usize, 0usize, 0usize);
+    for g in gen.by_ref().take(args.docs) {
+        bytes += g.doc.text.len();
+        serde_json::to_writer(&mut out, &g.doc)?;
+        out.write_all(b"\n")?;
+        if let Some(t) = truth.as_mut() {
+            for p in &g.truth {
+                serde_json::to_writer(&mut *t, p)?;
+                t.write_all(b"\n")?;
+            }
+        }
+        pairs += g.truth.len();
+        written += 1;
     }
     out.flush()?;
     if let Some(t) = truth.as_mut() {
         t.flush()?;
     }
     eprintln!(
-        "gen_corpus: wrote {} documents, {:.1} MB of text, to {}",
-        args.docs,
+        "gen_corpus: wrote {written} documents ({} real bases, {} filler bases), {:.1} MB of text, {pairs} true pairs, to {}",
+        gen.real_bases,
+        gen.filler_bases,
         bytes as f64 / 1e6,
         args.out.display()
     );

@@ -18,6 +18,7 @@ pub mod report;
 pub mod scan;
 pub mod shingle;
 pub mod syndicate;
+pub mod synth;
 pub mod verify;
 
 pub use corpus::{Corpus, DocId, Document};
