@@ -849,7 +849,7 @@ pub fn make_variant(base: &BaseArticle, extra: &mut dyn ExtraText, rng: &mut Rng
             e = Edit::UkToUs;
         }
         let is_localization = e == Edit::UsToUk || e == Edit::UkToUs;
-        if !edits.contains(&e) && !(is_localization && localized) {
+        if !edits.contains(&e) && (!is_localization || !localized) {
             edits.push(e);
         }
     }
