@@ -4,7 +4,8 @@
 //! ```text
 //! cargo run --release --example gen_corpus -- --docs 100000 --out corpus.jsonl \
 //!     [--truth truth.jsonl] [--seed N] [--variant-share 0.3] \
-//!     [--source reuters|samples|reuters-raw] [--data DIR]
+//!     [--source reuters|samples|reuters-raw] [--data DIR] \
+//!     [--reword-swap 0.3] [--reword-drop 0.08]
 //! ```
 //!
 //! `reuters` (the default) builds 2-8 KB bases from deduplicated
@@ -17,7 +18,7 @@
 //! collection. Truth lines: `{"a","b","kind"}`, one per pair of documents
 //! derived from the same base.
 
-use reprint::synth::{reuters_stories, Config, Generator, Pool};
+use reprint::synth::{reuters_stories, Config, Generator, Pool, Reword};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -37,6 +38,7 @@ struct Args {
     variant_share: f64,
     source: SourceArg,
     data: PathBuf,
+    reword: Reword,
 }
 
 fn parse() -> Result<Args, String> {
@@ -49,6 +51,7 @@ fn parse() -> Result<Args, String> {
         variant_share: 0.3,
         source: SourceArg::Reuters,
         data: root.join("../shared/data/reuters21578"),
+        reword: Reword::default(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -59,6 +62,16 @@ fn parse() -> Result<Args, String> {
             "--truth" => args.truth = Some(PathBuf::from(value()?)),
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--data" => args.data = PathBuf::from(value()?),
+            "--reword-swap" => {
+                args.reword.swap = value()?
+                    .parse()
+                    .map_err(|e| format!("--reword-swap: {e}"))?
+            }
+            "--reword-drop" => {
+                args.reword.drop = value()?
+                    .parse()
+                    .map_err(|e| format!("--reword-drop: {e}"))?
+            }
             "--variant-share" => {
                 let v: f64 = value()?
                     .parse()
@@ -119,6 +132,7 @@ fn run(args: &Args) -> std::io::Result<()> {
     let config = Config {
         seed: args.seed,
         variant_share: args.variant_share,
+        reword: args.reword,
         ..Config::default()
     };
     let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");

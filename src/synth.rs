@@ -810,6 +810,33 @@ pub trait ExtraText {
 /// spacing changed), otherwise two to five random edits. Every variant keeps
 /// at least half of the base's paragraphs.
 pub fn make_variant(base: &BaseArticle, extra: &mut dyn ExtraText, rng: &mut Rng) -> Variant {
+    make_variant_with(base, extra, rng, Reword::default())
+}
+
+/// How hard the `Reworded` edit is: each known word swapped for a synonym
+/// with probability `swap`, each non-first sentence dropped with `drop`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reword {
+    pub swap: f64,
+    pub drop: f64,
+}
+
+impl Default for Reword {
+    fn default() -> Reword {
+        Reword {
+            swap: 0.3,
+            drop: 0.08,
+        }
+    }
+}
+
+/// [`make_variant`] with a chosen rewording strength (for stress corpora).
+pub fn make_variant_with(
+    base: &BaseArticle,
+    extra: &mut dyn ExtraText,
+    rng: &mut Rng,
+    strength: Reword,
+) -> Variant {
     if rng.chance(0.1) {
         let text = base
             .paragraphs
@@ -859,7 +886,7 @@ pub fn make_variant(base: &BaseArticle, extra: &mut dyn ExtraText, rng: &mut Rng
     // Content edits first, then layout (captions, boilerplate) on top.
     for e in &edits {
         match e {
-            Edit::Reworded => reword(&mut paras, 0.3, 0.08, rng),
+            Edit::Reworded => reword(&mut paras, strength.swap, strength.drop, rng),
             Edit::Trimmed if paras.len() >= 2 => {
                 let drop = (paras.len() * rng.range(20, 50) / 100).max(1);
                 let keep = (paras.len() - drop).max(paras.len().div_ceil(2));
@@ -1110,6 +1137,8 @@ pub struct Config {
     /// Share of deduplicated stories kept back as the source of `Added`
     /// paragraphs.
     pub reserve_share: f64,
+    /// Strength of the `Reworded` edit.
+    pub reword: Reword,
 }
 
 impl Default for Config {
@@ -1121,6 +1150,7 @@ impl Default for Config {
             min_len: 2000,
             max_len: 8000,
             reserve_share: 0.05,
+            reword: Reword::default(),
         }
     }
 }
@@ -1279,7 +1309,12 @@ impl Iterator for Generator {
         let out = if make_variant_now {
             let k = self.rng.below(self.recent.len());
             let fam = &mut self.recent[k];
-            let v = make_variant(&fam.base, &mut self.extra, &mut self.rng);
+            let v = make_variant_with(
+                &fam.base,
+                &mut self.extra,
+                &mut self.rng,
+                self.config.reword,
+            );
             let base_id = fam.members[0].0.clone();
             let truth = fam
                 .members
