@@ -35,6 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// Find copies, reprints and syndicated rewrites in a corpus.
     Scan(ScanArgs),
+    /// Show what editors changed between two versions of a story.
+    Diff(crate::diff::cli::DiffArgs),
     /// Remove duplicates from a feed: one document per cluster, input order kept.
     Dedup(DedupArgs),
     /// Build, grow and inspect a persistent archive (SQLite) for `query`.
@@ -65,7 +67,7 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    fn read_options(&self) -> ReadOptions {
+    pub fn read_options(&self) -> ReadOptions {
         ReadOptions {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
@@ -228,6 +230,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Diff(args) => crate::diff::cli::run_diff(args),
         Command::Dedup(args) => run_dedup(args),
         Command::Index(args) => crate::index::cli::run_index(args),
         Command::Query(args) => crate::index::cli::run_query(args),

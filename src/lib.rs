@@ -6,6 +6,7 @@ pub mod cli;
 pub mod cluster;
 pub mod corpus;
 pub mod dedup;
+pub mod diff;
 pub mod error;
 pub mod extract;
 pub mod fingerprint;

@@ -1,0 +1,1163 @@
+//! What editors changed between two versions of a story: paragraphs aligned
+//! by similarity (so moved and lightly edited ones pair up), then word-level
+//! changes inside each pair, every change tagged with one `ChangeKind`.
+
+pub mod cli;
+pub mod html;
+pub mod paragraphs;
+pub mod render;
+pub mod tokens;
+
+use paragraphs::{Paragraph, Role};
+use serde::Serialize;
+use similar::{capture_diff_slices_deadline, Algorithm, DiffTag};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::{Duration, Instant};
+use tokens::{is_stopword, units, vocabulary, Unit};
+
+pub use tokens::Span;
+
+/// The kind of an editorial change (README.md, "Change kinds").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    Localization,
+    Typography,
+    Glued,
+    NumberFormat,
+    Caption,
+    Boilerplate,
+    Headline,
+    ParagraphAdded,
+    ParagraphRemoved,
+    ParagraphMoved,
+    Trimmed,
+    Reworded,
+}
+
+impl ChangeKind {
+    pub const ALL: [ChangeKind; 12] = [
+        ChangeKind::Localization,
+        ChangeKind::Typography,
+        ChangeKind::Glued,
+        ChangeKind::NumberFormat,
+        ChangeKind::Caption,
+        ChangeKind::Boilerplate,
+        ChangeKind::Headline,
+        ChangeKind::ParagraphAdded,
+        ChangeKind::ParagraphRemoved,
+        ChangeKind::ParagraphMoved,
+        ChangeKind::Trimmed,
+        ChangeKind::Reworded,
+    ];
+
+    /// The name used in JSON, CSS classes and the legend.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Localization => "localization",
+            ChangeKind::Typography => "typography",
+            ChangeKind::Glued => "glued",
+            ChangeKind::NumberFormat => "number-format",
+            ChangeKind::Caption => "caption",
+            ChangeKind::Boilerplate => "boilerplate",
+            ChangeKind::Headline => "headline",
+            ChangeKind::ParagraphAdded => "paragraph-added",
+            ChangeKind::ParagraphRemoved => "paragraph-removed",
+            ChangeKind::ParagraphMoved => "paragraph-moved",
+            ChangeKind::Trimmed => "trimmed",
+            ChangeKind::Reworded => "reworded",
+        }
+    }
+
+    /// Noise a reader may hide (`--hide-cosmetic`): the words are the same.
+    pub fn is_cosmetic(self) -> bool {
+        matches!(
+            self,
+            ChangeKind::Typography | ChangeKind::Localization | ChangeKind::Glued
+        )
+    }
+
+    /// What the kind means, for legends and help.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ChangeKind::Localization => "UK/US spelling variant",
+            ChangeKind::Typography => "quotes, dashes, spaces, case or punctuation only",
+            ChangeKind::Glued => "words run together by a scraper",
+            ChangeKind::NumberFormat => "a number written another way",
+            ChangeKind::Caption => "photo caption or credit line",
+            ChangeKind::Boilerplate => "site furniture, byline or masthead",
+            ChangeKind::Headline => "headline changed",
+            ChangeKind::ParagraphAdded => "paragraph only in B",
+            ChangeKind::ParagraphRemoved => "paragraph only in A",
+            ChangeKind::ParagraphMoved => "paragraph moved",
+            ChangeKind::Trimmed => "the ending of A cut",
+            ChangeKind::Reworded => "words changed",
+        }
+    }
+}
+
+/// One change: its kind and where it is in each text (an empty span marks
+/// the place in a text that has nothing of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub a_span: Span,
+    pub b_span: Span,
+}
+
+/// One of the two documents compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Side {
+    pub id: String,
+    pub text: String,
+}
+
+impl Side {
+    pub fn slice(&self, span: Span) -> &str {
+        &self.text[span.start..span.end]
+    }
+}
+
+/// A stretch of one paragraph, unchanged or part of `change`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    pub span: Span,
+    pub change: Option<usize>,
+}
+
+/// How a row's paragraphs relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// The same paragraph in both, in order.
+    Aligned,
+    /// The same paragraph, out of order (shown where B has it).
+    Moved,
+    /// Only in A.
+    Removed,
+    /// Only in B.
+    Added,
+}
+
+/// One line of the side-by-side view: a paragraph of A, of B, or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub kind: RowKind,
+    pub a: Option<usize>,
+    pub b: Option<usize>,
+    /// The paragraph-level change (added, removed, moved, caption, ...).
+    pub change: Option<usize>,
+    pub a_segments: Vec<Segment>,
+    pub b_segments: Vec<Segment>,
+}
+
+/// Counts and shares at the top of a diff.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub a_words: usize,
+    pub b_words: usize,
+    /// Words of A found in B (in paired paragraphs, cosmetic changes allowed).
+    pub a_words_kept: usize,
+    /// Words of B that come from A.
+    pub b_words_from_a: usize,
+    pub share_a_kept: f64,
+    pub share_b_from_a: f64,
+    /// Changes per kind; every kind is present.
+    pub counts: BTreeMap<&'static str, usize>,
+    /// One line that says what happened.
+    pub description: String,
+}
+
+/// The diff of two documents.
+#[derive(Debug, Clone)]
+pub struct Diff {
+    pub a: Side,
+    pub b: Side,
+    pub a_paragraphs: Vec<Paragraph>,
+    pub b_paragraphs: Vec<Paragraph>,
+    pub rows: Vec<Row>,
+    pub changes: Vec<Change>,
+    pub summary: Summary,
+}
+
+/// Tuning of the diff.
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    /// Paragraphs in order pair when their content-word Dice is at least this.
+    pub align_threshold: f64,
+    /// Out-of-order paragraphs pair (as moved) at least this similar.
+    pub move_threshold: f64,
+    /// Time allowed to the word-level diff of all paragraph pairs; past it,
+    /// the remaining pairs get a coarse diff rather than hang.
+    pub deadline: Duration,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            align_threshold: 0.3,
+            move_threshold: 0.45,
+            deadline: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Compare two documents.
+pub fn diff(a: Side, b: Side, opts: &DiffOptions) -> Diff {
+    let deadline = Instant::now() + opts.deadline;
+    let mut a_paragraphs = paragraphs::paragraphs(&a.text);
+    let mut b_paragraphs = paragraphs::paragraphs(&b.text);
+    let (va, vb) = (vocabulary(&a.text), vocabulary(&b.text));
+    let vall: HashSet<String> = va.union(&vb).cloned().collect();
+    let mut a_units: Vec<Vec<Unit>> = a_paragraphs
+        .iter()
+        .map(|p| units(&a.text, p.span, &vall, &vb))
+        .collect();
+    let mut b_units: Vec<Vec<Unit>> = b_paragraphs
+        .iter()
+        .map(|p| units(&b.text, p.span, &vall, &va))
+        .collect();
+    // A paragraph split in two (or two joined) by the other version: join
+    // the halves and align again, until nothing more joins.
+    let mut alignment = align(&a_units, &b_units, opts);
+    for _ in 0..8 {
+        let (ja, jb) = joins(&alignment, &a_units, &b_units, &a_paragraphs, &b_paragraphs);
+        if ja.is_empty() && jb.is_empty() {
+            break;
+        }
+        join_paragraphs(&mut a_paragraphs, &mut a_units, &ja);
+        join_paragraphs(&mut b_paragraphs, &mut b_units, &jb);
+        alignment = align(&a_units, &b_units, opts);
+    }
+
+    let mut builder = Builder {
+        a: &a,
+        b: &b,
+        a_paragraphs: &a_paragraphs,
+        b_paragraphs: &b_paragraphs,
+        a_units: &a_units,
+        b_units: &b_units,
+        rows: Vec::new(),
+        changes: Vec::new(),
+        a_kept: 0,
+        b_from_a: 0,
+        deadline,
+    };
+    builder.build(&alignment);
+    let Builder {
+        rows,
+        changes,
+        a_kept,
+        b_from_a,
+        ..
+    } = builder;
+    let count_words = |us: &[Vec<Unit>]| us.iter().flatten().filter(|u| u.word).count();
+    let (a_words, b_words) = (count_words(&a_units), count_words(&b_units));
+    let summary = summarize(&a, &b, &changes, a_words, b_words, a_kept, b_from_a);
+    Diff {
+        a,
+        b,
+        a_paragraphs,
+        b_paragraphs,
+        rows,
+        changes,
+        summary,
+    }
+}
+
+/// Which paragraphs pair up: in order (`aligned`, increasing in both) and
+/// out of order (`moved`).
+#[derive(Debug, Default)]
+struct Alignment {
+    aligned: Vec<(usize, usize)>,
+    moved: Vec<(usize, usize)>,
+}
+
+/// Content words of a paragraph (loose keys, stopwords dropped).
+fn content(us: &[Unit]) -> HashSet<&str> {
+    us.iter()
+        .filter(|u| u.word && !is_stopword(&u.loose))
+        .map(|u| u.loose.as_str())
+        .collect()
+}
+
+/// Pair paragraphs: similarity is the Dice coefficient of content-word sets
+/// (identical paragraphs score 1 even when they have none). The in-order
+/// pairing maximizes the summed similarity (dynamic programming, like an
+/// LCS); paragraphs left over pair greedily, best first, as moved.
+fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
+    let (n, m) = (a.len(), b.len());
+    let ca: Vec<HashSet<&str>> = a.iter().map(|u| content(u)).collect();
+    let cb: Vec<HashSet<&str>> = b.iter().map(|u| content(u)).collect();
+    // Sparse similarity through an inverted index of B's content words.
+    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (j, words) in cb.iter().enumerate() {
+        for w in words {
+            postings.entry(w).or_default().push(j as u32);
+        }
+    }
+    let loose = |us: &[Unit]| -> Vec<String> { us.iter().map(|u| u.loose.clone()).collect() };
+    let mut exact: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    for (j, us) in b.iter().enumerate() {
+        exact.entry(loose(us)).or_default().push(j);
+    }
+    let mut sim: Vec<HashMap<u32, f64>> = vec![HashMap::new(); n];
+    let mut shared: HashMap<u32, u32> = HashMap::new();
+    for i in 0..n {
+        shared.clear();
+        for w in &ca[i] {
+            if let Some(js) = postings.get(w) {
+                for &j in js {
+                    *shared.entry(j).or_default() += 1;
+                }
+            }
+        }
+        for (&j, &s) in &shared {
+            let dice = 2.0 * s as f64 / (ca[i].len() + cb[j as usize].len()) as f64;
+            sim[i].insert(j, dice);
+        }
+        if let Some(js) = exact.get(&loose(&a[i])) {
+            for &j in js {
+                sim[i].insert(j as u32, 1.0);
+            }
+        }
+    }
+    let s = |i: usize, j: usize| sim[i].get(&(j as u32)).copied().unwrap_or(0.0);
+
+    // dp[i][j]: best summed similarity pairing a[..i] with b[..j] in order.
+    let width = m + 1;
+    let mut dp = vec![0f32; (n + 1) * width];
+    for i in 1..=n {
+        for j in 1..=m {
+            let mut best = dp[(i - 1) * width + j].max(dp[i * width + j - 1]);
+            let v = s(i - 1, j - 1);
+            if v >= opts.align_threshold {
+                best = best.max(dp[(i - 1) * width + j - 1] + v as f32);
+            }
+            dp[i * width + j] = best;
+        }
+    }
+    let mut aligned = Vec::new();
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        let here = dp[i * width + j];
+        let v = s(i - 1, j - 1);
+        if v >= opts.align_threshold && here == dp[(i - 1) * width + j - 1] + v as f32 {
+            aligned.push((i - 1, j - 1));
+            i -= 1;
+            j -= 1;
+        } else if here == dp[(i - 1) * width + j] {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    aligned.reverse();
+
+    let mut a_used = vec![false; n];
+    let mut b_used = vec![false; m];
+    for &(i, j) in &aligned {
+        a_used[i] = true;
+        b_used[j] = true;
+    }
+    let mut rest: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, row) in sim.iter().enumerate() {
+        if a_used[i] {
+            continue;
+        }
+        for (&j, &v) in row {
+            if !b_used[j as usize] && v >= opts.move_threshold {
+                rest.push((v, i, j as usize));
+            }
+        }
+    }
+    rest.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut moved = Vec::new();
+    for (_, i, j) in rest {
+        if !a_used[i] && !b_used[j] {
+            a_used[i] = true;
+            b_used[j] = true;
+            moved.push((i, j));
+        }
+    }
+    Alignment { aligned, moved }
+}
+
+/// Paragraphs to join to the one before them: a paragraph that pairs with
+/// nothing, next to one that pairs with a paragraph of the other text which
+/// also holds most of its content words (the other version split it).
+/// Returns, for A and for B, the indices `k` to join with `k - 1`.
+fn joins(
+    al: &Alignment,
+    a: &[Vec<Unit>],
+    b: &[Vec<Unit>],
+    pa: &[Paragraph],
+    pb: &[Paragraph],
+) -> (Vec<usize>, Vec<usize>) {
+    let mut a_partner: Vec<Option<usize>> = vec![None; a.len()];
+    let mut b_partner: Vec<Option<usize>> = vec![None; b.len()];
+    for &(i, j) in al.aligned.iter().chain(&al.moved) {
+        a_partner[i] = Some(j);
+        b_partner[j] = Some(i);
+    }
+    let ca: Vec<HashSet<&str>> = a.iter().map(|u| content(u)).collect();
+    let cb: Vec<HashSet<&str>> = b.iter().map(|u| content(u)).collect();
+    let side = |xs: &[HashSet<&str>],
+                ys: &[HashSet<&str>],
+                partner: &[Option<usize>],
+                paras: &[Paragraph]|
+     -> Vec<usize> {
+        let mut out = Vec::new();
+        for k in 0..xs.len() {
+            if partner[k].is_some() || paras[k].role != Role::Body || xs[k].len() < 3 {
+                continue;
+            }
+            // Content words of k found in the neighbour's partner and not
+            // already in the neighbour itself.
+            let gain = |nb: usize| -> usize {
+                partner[nb].map_or(0, |y| {
+                    xs[k]
+                        .iter()
+                        .filter(|w| ys[y].contains(*w) && !xs[nb].contains(*w))
+                        .count()
+                })
+            };
+            let before = k.checked_sub(1).map_or(0, gain);
+            let after = if k + 1 < xs.len() { gain(k + 1) } else { 0 };
+            let best = before.max(after);
+            if best >= 3 && best * 5 >= xs[k].len() * 2 {
+                out.push(if before >= after { k } else { k + 1 });
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    };
+    (
+        side(&ca, &cb, &a_partner, pa),
+        side(&cb, &ca, &b_partner, pb),
+    )
+}
+
+/// Join each paragraph `k` in `at` to the one before it.
+fn join_paragraphs(paras: &mut Vec<Paragraph>, units: &mut Vec<Vec<Unit>>, at: &[usize]) {
+    for &k in at.iter().rev() {
+        if k == 0 || k >= paras.len() {
+            continue;
+        }
+        let p = paras.remove(k);
+        let u = units.remove(k);
+        let prev = &mut paras[k - 1];
+        prev.span = prev.span.join(p.span);
+        if prev.role != Role::Body && prev.role != Role::Headline {
+            prev.role = p.role;
+        }
+        units[k - 1].extend(u);
+    }
+}
+
+/// Walks the alignment and builds rows and changes in reading order.
+struct Builder<'a> {
+    a: &'a Side,
+    b: &'a Side,
+    a_paragraphs: &'a [Paragraph],
+    b_paragraphs: &'a [Paragraph],
+    a_units: &'a [Vec<Unit>],
+    b_units: &'a [Vec<Unit>],
+    rows: Vec<Row>,
+    changes: Vec<Change>,
+    a_kept: usize,
+    b_from_a: usize,
+    deadline: Instant,
+}
+
+impl Builder<'_> {
+    fn push_change(&mut self, kind: ChangeKind, a_span: Span, b_span: Span) -> usize {
+        self.changes.push(Change {
+            kind,
+            a_span,
+            b_span,
+        });
+        self.changes.len() - 1
+    }
+
+    fn build(&mut self, al: &Alignment) {
+        let (n, m) = (self.a_paragraphs.len(), self.b_paragraphs.len());
+        let mut a_partner: Vec<Option<usize>> = vec![None; n];
+        let mut b_partner: Vec<Option<usize>> = vec![None; m];
+        let mut b_moved = vec![false; m];
+        for &(i, j) in &al.aligned {
+            a_partner[i] = Some(j);
+            b_partner[j] = Some(i);
+        }
+        for &(i, j) in &al.moved {
+            a_partner[i] = Some(j);
+            b_partner[j] = Some(i);
+            b_moved[j] = true;
+        }
+        // Headlines that pair with nothing pair with each other.
+        let head = |ps: &[Paragraph], partner: &[Option<usize>]| {
+            ps.iter()
+                .position(|p| p.role == Role::Headline)
+                .filter(|&i| partner[i].is_none())
+        };
+        let headline_pair = match (
+            head(self.a_paragraphs, &a_partner),
+            head(self.b_paragraphs, &b_partner),
+        ) {
+            (Some(i), Some(j)) => Some((i, j)),
+            _ => None,
+        };
+        // The ending is trimmed when A's last story paragraphs pair with
+        // nothing and B adds no story paragraphs after its last pair.
+        let is_story = |p: &Paragraph| matches!(p.role, Role::Body | Role::Headline);
+        let last_a = a_partner.iter().rposition(Option::is_some);
+        let last_b = b_partner.iter().rposition(Option::is_some);
+        let b_tail_story = (last_b.map_or(0, |j| j + 1)..m)
+            .any(|j| is_story(&self.b_paragraphs[j]) && Some(j) != headline_pair.map(|(_, j)| j));
+        let trim_from = match last_a {
+            Some(i) if !b_tail_story => {
+                ((i + 1)..n).find(|&k| is_story(&self.a_paragraphs[k]) && a_partner[k].is_none())
+            }
+            _ => None,
+        };
+        let trimmed = trim_from.map(|from| {
+            let end = (from..n)
+                .rev()
+                .find(|&k| is_story(&self.a_paragraphs[k]))
+                .unwrap_or(from);
+            let span = Span::new(
+                self.a_paragraphs[from].span.start,
+                self.a_paragraphs[end].span.end,
+            );
+            (from, end, span)
+        });
+
+        let mut trimmed_change: Option<usize> = None;
+        let mut ia = 0;
+        let mut jb = 0;
+        let mut stops: Vec<(usize, usize)> = al.aligned.clone();
+        stops.push((n, m));
+        for (pa, pb) in stops {
+            for (i, partner) in a_partner.iter().enumerate().take(pa.min(n)).skip(ia) {
+                if partner.is_some() || headline_pair.is_some_and(|(h, _)| h == i) {
+                    continue;
+                }
+                let in_trim = trimmed.filter(|&(from, end, _)| (from..=end).contains(&i));
+                if let (Some((_, _, span)), true) = (in_trim, is_story(&self.a_paragraphs[i])) {
+                    let c = *trimmed_change.get_or_insert_with(|| {
+                        self.changes.push(Change {
+                            kind: ChangeKind::Trimmed,
+                            a_span: span,
+                            b_span: Span::empty_at(self.b.text.trim_end().len()),
+                        });
+                        self.changes.len() - 1
+                    });
+                    self.one_sided_row(Some(i), None, c);
+                } else {
+                    let kind = match self.a_paragraphs[i].role {
+                        Role::Caption => ChangeKind::Caption,
+                        Role::Boilerplate => ChangeKind::Boilerplate,
+                        _ => ChangeKind::ParagraphRemoved,
+                    };
+                    let at = self.b_anchor(jb);
+                    let c = self.push_change(kind, self.a_paragraphs[i].span, at);
+                    self.one_sided_row(Some(i), None, c);
+                }
+            }
+            for j in jb..pb.min(m) {
+                if let Some((hi, hj)) = headline_pair.filter(|&(_, hj)| hj == j) {
+                    self.paired_row(hi, hj, RowKind::Aligned, true);
+                    continue;
+                }
+                if b_moved[j] {
+                    let i = b_partner[j].unwrap_or_default();
+                    self.paired_row(i, j, RowKind::Moved, false);
+                    continue;
+                }
+                let kind = match self.b_paragraphs[j].role {
+                    Role::Caption => ChangeKind::Caption,
+                    Role::Boilerplate => ChangeKind::Boilerplate,
+                    _ => ChangeKind::ParagraphAdded,
+                };
+                let at = self.a_anchor(ia.min(pa));
+                let c = self.push_change(kind, at, self.b_paragraphs[j].span);
+                self.one_sided_row(None, Some(j), c);
+            }
+            if pa < n && pb < m {
+                let headline = self.a_paragraphs[pa].role == Role::Headline
+                    || self.b_paragraphs[pb].role == Role::Headline;
+                self.paired_row(pa, pb, RowKind::Aligned, headline);
+            }
+            ia = pa + 1;
+            jb = pb + 1;
+        }
+    }
+
+    /// Where in B something of A that B lacks would have been: the start of
+    /// B's paragraph `j` (or the end of B).
+    fn b_anchor(&self, j: usize) -> Span {
+        let pos = self
+            .b_paragraphs
+            .get(j)
+            .map_or(self.b.text.trim_end().len(), |p| p.span.start);
+        Span::empty_at(pos)
+    }
+
+    fn a_anchor(&self, i: usize) -> Span {
+        let pos = self
+            .a_paragraphs
+            .get(i)
+            .map_or(self.a.text.trim_end().len(), |p| p.span.start);
+        Span::empty_at(pos)
+    }
+
+    fn one_sided_row(&mut self, a: Option<usize>, b: Option<usize>, change: usize) {
+        let whole = |ps: &[Paragraph], i: Option<usize>| -> Vec<Segment> {
+            i.map(|i| {
+                vec![Segment {
+                    span: ps[i].span,
+                    change: Some(change),
+                }]
+            })
+            .unwrap_or_default()
+        };
+        self.rows.push(Row {
+            kind: if a.is_some() {
+                RowKind::Removed
+            } else {
+                RowKind::Added
+            },
+            a,
+            b,
+            change: Some(change),
+            a_segments: whole(self.a_paragraphs, a),
+            b_segments: whole(self.b_paragraphs, b),
+        });
+    }
+
+    /// A row of two paired paragraphs with their word-level changes.
+    fn paired_row(&mut self, i: usize, j: usize, kind: RowKind, headline: bool) {
+        let row_change = (kind == RowKind::Moved).then(|| {
+            self.push_change(
+                ChangeKind::ParagraphMoved,
+                self.a_paragraphs[i].span,
+                self.b_paragraphs[j].span,
+            )
+        });
+        let ua = &self.a_units[i];
+        let ub = &self.b_units[j];
+        let pair = PairText {
+            a: &self.a.text,
+            b: &self.b.text,
+            pa: self.a_paragraphs[i].span,
+            pb: self.b_paragraphs[j].span,
+        };
+        let words = word_changes(&pair, ua, ub, headline, self.deadline);
+        self.a_kept += words.a_kept;
+        self.b_from_a += words.b_from_a;
+        if headline
+            && words
+                .changes
+                .iter()
+                .any(|c| c.change.kind == ChangeKind::Headline)
+        {
+            // A changed headline is one change, shown whole.
+            let (sa, sb) = (self.a_paragraphs[i].span, self.b_paragraphs[j].span);
+            let c = self.push_change(ChangeKind::Headline, sa, sb);
+            let whole = |span| {
+                vec![Segment {
+                    span,
+                    change: Some(c),
+                }]
+            };
+            self.rows.push(Row {
+                kind,
+                a: Some(i),
+                b: Some(j),
+                change: Some(c),
+                a_segments: whole(sa),
+                b_segments: whole(sb),
+            });
+            return;
+        }
+        let base = self.changes.len();
+        self.changes.extend(words.changes.iter().map(|c| c.change));
+        let seg =
+            |us: &[Unit], owner: &[Option<usize>], span: Span| segments(us, owner, span, base);
+        let a_segments = seg(ua, &words.a_owner, self.a_paragraphs[i].span);
+        let b_segments = seg(ub, &words.b_owner, self.b_paragraphs[j].span);
+        self.rows.push(Row {
+            kind,
+            a: Some(i),
+            b: Some(j),
+            change: row_change,
+            a_segments,
+            b_segments,
+        });
+    }
+}
+
+/// Segments covering a paragraph: runs of units owned by the same change
+/// (with the spaces between them), and unchanged stretches between.
+fn segments(us: &[Unit], owner: &[Option<usize>], para: Span, base: usize) -> Vec<Segment> {
+    // Runs of units with one owner (a change's inner spaces are its own).
+    let mut runs: Vec<Segment> = Vec::new();
+    for (u, own) in us.iter().zip(owner) {
+        let change = own.map(|c| c + base);
+        match runs.last_mut() {
+            Some(last) if last.change == change => last.span.end = u.span.end,
+            _ => runs.push(Segment {
+                span: u.span,
+                change,
+            }),
+        }
+    }
+    // Fill the gaps with unchanged text, merged into unchanged neighbours.
+    let mut out: Vec<Segment> = Vec::with_capacity(runs.len() * 2 + 1);
+    let push = |seg: Segment, out: &mut Vec<Segment>| {
+        if seg.span.is_empty() {
+            return;
+        }
+        match out.last_mut() {
+            Some(last) if last.change.is_none() && seg.change.is_none() => {
+                last.span.end = seg.span.end
+            }
+            _ => out.push(seg),
+        }
+    };
+    let mut pos = para.start;
+    for r in runs {
+        push(
+            Segment {
+                span: Span::new(pos, r.span.start),
+                change: None,
+            },
+            &mut out,
+        );
+        pos = r.span.end;
+        push(r, &mut out);
+    }
+    push(
+        Segment {
+            span: Span::new(pos, para.end),
+            change: None,
+        },
+        &mut out,
+    );
+    out
+}
+
+/// A change found inside a paragraph pair.
+#[derive(Debug, Clone, Copy)]
+struct WordChange {
+    change: Change,
+}
+
+/// Word-level changes of one paragraph pair, and which change owns each
+/// unit (indices into `changes`).
+struct WordChanges {
+    changes: Vec<WordChange>,
+    a_owner: Vec<Option<usize>>,
+    b_owner: Vec<Option<usize>>,
+    a_kept: usize,
+    b_from_a: usize,
+}
+
+/// Kind of a difference between two units with the same loose key.
+fn cosmetic_kind(a: &Unit, b: &Unit) -> ChangeKind {
+    if a.typo == b.typo {
+        ChangeKind::Typography
+    } else if crate::normalize::fold_spelling(a.typo.clone())
+        == crate::normalize::fold_spelling(b.typo.clone())
+    {
+        ChangeKind::Localization
+    } else {
+        ChangeKind::NumberFormat
+    }
+}
+
+/// Kind of a hunk of units that differ in loose keys.
+fn hunk_kind(a: &[&Unit], b: &[&Unit], headline: bool) -> ChangeKind {
+    let all_punct = a.iter().chain(b).all(|u| !u.word);
+    let joined = |us: &[&Unit], f: fn(&Unit) -> String| -> String {
+        us.iter().filter(|u| u.word).map(|u| f(u)).collect()
+    };
+    let typo_a = joined(a, |u| u.typo.clone());
+    let typo_b = joined(b, |u| u.typo.clone());
+    if all_punct || typo_a == typo_b {
+        return ChangeKind::Typography;
+    }
+    let loose_a = joined(a, |u| u.loose.clone());
+    let loose_b = joined(b, |u| u.loose.clone());
+    if loose_a == loose_b {
+        let spell = |s: String| crate::normalize::fold_spelling(s);
+        return if spell(typo_a) == spell(typo_b) {
+            ChangeKind::Localization
+        } else {
+            ChangeKind::NumberFormat
+        };
+    }
+    if headline {
+        ChangeKind::Headline
+    } else {
+        ChangeKind::Reworded
+    }
+}
+
+/// The two paragraphs' texts and spans, for `word_changes`.
+struct PairText<'t> {
+    a: &'t str,
+    b: &'t str,
+    pa: Span,
+    pb: Span,
+}
+
+fn word_changes(
+    t: &PairText,
+    ua: &[Unit],
+    ub: &[Unit],
+    headline: bool,
+    deadline: Instant,
+) -> WordChanges {
+    let (a_text, b_text, pa, pb) = (t.a, t.b, t.pa, t.pb);
+    let ka: Vec<&str> = ua.iter().map(|u| u.loose.as_str()).collect();
+    let kb: Vec<&str> = ub.iter().map(|u| u.loose.as_str()).collect();
+    let ops = capture_diff_slices_deadline(Algorithm::Myers, &ka, &kb, Some(deadline));
+    let mut a_partner: Vec<Option<usize>> = vec![None; ua.len()];
+    let mut b_partner: Vec<Option<usize>> = vec![None; ub.len()];
+    for op in &ops {
+        let (tag, ra, rb) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            for (i, j) in ra.zip(rb) {
+                a_partner[i] = Some(j);
+                b_partner[j] = Some(i);
+            }
+        }
+    }
+    let mut out = WordChanges {
+        changes: Vec::new(),
+        a_owner: vec![None; ua.len()],
+        b_owner: vec![None; ub.len()],
+        a_kept: a_partner
+            .iter()
+            .zip(ua)
+            .filter(|(p, u)| p.is_some() && u.word)
+            .count(),
+        b_from_a: b_partner
+            .iter()
+            .zip(ub)
+            .filter(|(p, u)| p.is_some() && u.word)
+            .count(),
+    };
+
+    // Glued tokens: either side, when at least one half pairs with the other
+    // text. The change covers the whole token and what it replaced.
+    glued_changes(ua, ub, &a_partner, &b_partner, &mut out, false);
+    glued_changes(ub, ua, &b_partner, &a_partner, &mut out, true);
+
+    // Cosmetic changes between paired units, adjacent ones of a kind merged.
+    for (i, p) in a_partner.iter().enumerate() {
+        let Some(j) = *p else { continue };
+        if out.a_owner[i].is_some() || out.b_owner[j].is_some() {
+            continue;
+        }
+        let (u, v) = (&ua[i], &ub[j]);
+        if a_text[u.span.start..u.span.end] == b_text[v.span.start..v.span.end] {
+            continue;
+        }
+        let kind = cosmetic_kind(u, v);
+        let prev = i.checked_sub(1).and_then(|k| out.a_owner[k]).filter(|&c| {
+            out.changes[c].change.kind == kind && j > 0 && out.b_owner[j - 1] == Some(c)
+        });
+        match prev {
+            Some(c) => {
+                out.changes[c].change.a_span.end = u.span.end;
+                out.changes[c].change.b_span.end = v.span.end;
+                out.a_owner[i] = Some(c);
+                out.b_owner[j] = Some(c);
+            }
+            None => {
+                out.changes.push(WordChange {
+                    change: Change {
+                        kind,
+                        a_span: u.span,
+                        b_span: v.span,
+                    },
+                });
+                out.a_owner[i] = Some(out.changes.len() - 1);
+                out.b_owner[j] = Some(out.changes.len() - 1);
+            }
+        }
+    }
+
+    // Hunks of units without partners, between paired ones.
+    let mut i = 0;
+    let mut j = 0;
+    while i < ua.len() || j < ub.len() {
+        if i < ua.len() && j < ub.len() && a_partner[i] == Some(j) {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        let (si, sj) = (i, j);
+        while i < ua.len() && a_partner[i].is_none() {
+            i += 1;
+        }
+        while j < ub.len() && b_partner[j].is_none() {
+            j += 1;
+        }
+        if si == i && sj == j {
+            // Partners out of step cannot happen with a diff's ops; guard.
+            i += 1;
+            j += 1;
+            continue;
+        }
+        let ai: Vec<usize> = (si..i).filter(|&k| out.a_owner[k].is_none()).collect();
+        let bj: Vec<usize> = (sj..j).filter(|&k| out.b_owner[k].is_none()).collect();
+        if ai.is_empty() && bj.is_empty() {
+            continue;
+        }
+        let a_refs: Vec<&Unit> = ai.iter().map(|&k| &ua[k]).collect();
+        let b_refs: Vec<&Unit> = bj.iter().map(|&k| &ub[k]).collect();
+        let kind = hunk_kind(&a_refs, &b_refs, headline);
+        let span_of =
+            |us: &[&Unit], all: &[Unit], at: usize, para: Span| match (us.first(), us.last()) {
+                (Some(f), Some(l)) => Span::new(f.span.start, l.span.end),
+                _ => Span::empty_at(
+                    at.checked_sub(1)
+                        .and_then(|k| all.get(k))
+                        .map_or(para.start, |u| u.span.end),
+                ),
+            };
+        let a_span = span_of(&a_refs, ua, si, pa);
+        let b_span = span_of(&b_refs, ub, sj, pb);
+        out.changes.push(WordChange {
+            change: Change {
+                kind,
+                a_span,
+                b_span,
+            },
+        });
+        let c = out.changes.len() - 1;
+        for k in ai {
+            out.a_owner[k] = Some(c);
+        }
+        for k in bj {
+            out.b_owner[k] = Some(c);
+        }
+    }
+    sort_changes(&mut out);
+    out
+}
+
+/// Put a pair's changes in reading order (by place in B, then in A) and
+/// renumber the owners to match.
+fn sort_changes(out: &mut WordChanges) {
+    let mut order: Vec<usize> = (0..out.changes.len()).collect();
+    order.sort_by_key(|&k| {
+        let c = &out.changes[k].change;
+        (c.b_span.start, c.a_span.start, k)
+    });
+    let mut new_index = vec![0; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    out.changes = order.iter().map(|&k| out.changes[k]).collect();
+    for o in out
+        .a_owner
+        .iter_mut()
+        .chain(out.b_owner.iter_mut())
+        .flatten()
+    {
+        *o = new_index[*o];
+    }
+}
+
+/// Changes for tokens of `x` glued by a scraper whose halves pair with `y`.
+fn glued_changes(
+    x: &[Unit],
+    y: &[Unit],
+    x_partner: &[Option<usize>],
+    y_partner: &[Option<usize>],
+    out: &mut WordChanges,
+    x_is_b: bool,
+) {
+    for k in 0..x.len().saturating_sub(1) {
+        if !x[k].glued_to_next {
+            continue;
+        }
+        let (l, r) = (x_partner[k], x_partner[k + 1]);
+        let (first, last) = match (l, r) {
+            (Some(p), Some(q)) => (p, q),
+            (Some(p), None) => {
+                // The half with no partner replaced what follows `p` in y,
+                // up to y's next paired unit.
+                let mut q = p;
+                while q + 1 < y.len() && y_partner[q + 1].is_none() && q < p + 3 {
+                    q += 1;
+                }
+                (p, q)
+            }
+            (None, Some(q)) => {
+                let mut p = q;
+                while p > 0 && y_partner[p - 1].is_none() && p + 3 > q {
+                    p -= 1;
+                }
+                (p, q)
+            }
+            (None, None) => continue,
+        };
+        let x_span = tokens::Span::new(x[k].span.start, x[k + 1].span.end);
+        let y_span = tokens::Span::new(y[first].span.start, y[last].span.end);
+        let (a_span, b_span) = if x_is_b {
+            (y_span, x_span)
+        } else {
+            (x_span, y_span)
+        };
+        out.changes.push(WordChange {
+            change: Change {
+                kind: ChangeKind::Glued,
+                a_span,
+                b_span,
+            },
+        });
+        let c = out.changes.len() - 1;
+        let (x_owner, y_owner) = if x_is_b {
+            (&mut out.b_owner, &mut out.a_owner)
+        } else {
+            (&mut out.a_owner, &mut out.b_owner)
+        };
+        x_owner[k] = Some(c);
+        x_owner[k + 1] = Some(c);
+        for o in &mut y_owner[first..=last] {
+            *o = Some(c);
+        }
+    }
+}
+
+fn share(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Counts, shares and the one-line description.
+fn summarize(
+    a: &Side,
+    b: &Side,
+    changes: &[Change],
+    a_words: usize,
+    b_words: usize,
+    a_kept: usize,
+    b_from_a: usize,
+) -> Summary {
+    let mut counts: BTreeMap<&'static str, usize> =
+        ChangeKind::ALL.iter().map(|k| (k.name(), 0)).collect();
+    for c in changes {
+        *counts.entry(c.kind.name()).or_default() += 1;
+    }
+    let n = |k: ChangeKind| counts[k.name()];
+    // Localization direction: are B's variants the American ones?
+    let (mut to_us, mut to_uk) = (0, 0);
+    for c in changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Localization)
+    {
+        let bw = tokens::typo_key(b.slice(c.b_span));
+        if crate::normalize::fold_spelling(bw.clone()) == bw {
+            to_us += 1;
+        } else {
+            to_uk += 1;
+        }
+    }
+    let _ = a;
+    let mut parts: Vec<String> = Vec::new();
+    if n(ChangeKind::Headline) > 0 {
+        parts.push("a new headline".into());
+    }
+    let k = n(ChangeKind::Caption);
+    if k > 0 {
+        parts.push(plural(k, "caption", "captions"));
+    }
+    let k = n(ChangeKind::ParagraphAdded);
+    if k > 0 {
+        parts.push(plural(k, "added paragraph", "added paragraphs"));
+    }
+    let k = n(ChangeKind::ParagraphRemoved);
+    if k > 0 {
+        parts.push(plural(k, "removed paragraph", "removed paragraphs"));
+    }
+    let k = n(ChangeKind::ParagraphMoved);
+    if k > 0 {
+        parts.push(plural(k, "moved paragraph", "moved paragraphs"));
+    }
+    let k = n(ChangeKind::Reworded);
+    if k > 0 {
+        parts.push(plural(k, "rewording", "rewordings"));
+    }
+    let k = n(ChangeKind::Glued);
+    if k > 0 {
+        parts.push(plural(k, "glued word", "glued words"));
+    }
+    let k = n(ChangeKind::NumberFormat);
+    if k > 0 {
+        parts.push(plural(k, "number restyled", "numbers restyled"));
+    }
+    let k = n(ChangeKind::Boilerplate);
+    if k > 0 {
+        parts.push(plural(k, "boilerplate line", "boilerplate lines"));
+    }
+    let k = n(ChangeKind::Typography);
+    if k > 0 {
+        parts.push(plural(k, "typographic change", "typographic changes"));
+    }
+    let mut line = String::from("B is A");
+    if to_us + to_uk > 0 {
+        line.push_str(if to_us >= to_uk {
+            " localized to US spelling"
+        } else {
+            " localized to UK spelling"
+        });
+    }
+    if !parts.is_empty() {
+        line.push_str(if to_us + to_uk > 0 {
+            ", with "
+        } else {
+            " with "
+        });
+        let last = parts.pop().unwrap_or_default();
+        if parts.is_empty() {
+            line.push_str(&last);
+        } else {
+            line.push_str(&parts.join(", "));
+            line.push_str(" and ");
+            line.push_str(&last);
+        }
+    }
+    if n(ChangeKind::Trimmed) > 0 {
+        line.push_str(", ending trimmed");
+    }
+    if changes.is_empty() {
+        line = "B is identical to A".into();
+    }
+    Summary {
+        a_words,
+        b_words,
+        a_words_kept: a_kept,
+        b_words_from_a: b_from_a,
+        share_a_kept: share(a_kept, a_words),
+        share_b_from_a: share(b_from_a, b_words),
+        counts,
+        description: line,
+    }
+}
