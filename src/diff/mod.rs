@@ -322,6 +322,9 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
         }
     }
     let s = |i: usize, j: usize| sim[i].get(&(j as u32)).copied().unwrap_or(0.0);
+    // Cubed, so one identical pair outweighs two crossed half-similar ones
+    // (swapped paragraphs of a short story share much of their vocabulary).
+    let score = |v: f64| (v * v * v) as f32;
 
     // dp[i][j]: best summed similarity pairing a[..i] with b[..j] in order.
     let width = m + 1;
@@ -331,7 +334,7 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
             let mut best = dp[(i - 1) * width + j].max(dp[i * width + j - 1]);
             let v = s(i - 1, j - 1);
             if v >= opts.align_threshold {
-                best = best.max(dp[(i - 1) * width + j - 1] + v as f32);
+                best = best.max(dp[(i - 1) * width + j - 1] + score(v));
             }
             dp[i * width + j] = best;
         }
@@ -341,7 +344,7 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
     while i > 0 && j > 0 {
         let here = dp[i * width + j];
         let v = s(i - 1, j - 1);
-        if v >= opts.align_threshold && here == dp[(i - 1) * width + j - 1] + v as f32 {
+        if v >= opts.align_threshold && here == dp[(i - 1) * width + j - 1] + score(v) {
             aligned.push((i - 1, j - 1));
             i -= 1;
             j -= 1;
@@ -500,10 +503,11 @@ impl Builder<'_> {
                 .position(|p| p.role == Role::Headline)
                 .filter(|&i| partner[i].is_none())
         };
-        let headline_pair = match (
+        let (a_head, b_head) = (
             head(self.a_paragraphs, &a_partner),
             head(self.b_paragraphs, &b_partner),
-        ) {
+        );
+        let headline_pair = match (a_head, b_head) {
             (Some(i), Some(j)) => Some((i, j)),
             _ => None,
         };
@@ -555,6 +559,7 @@ impl Builder<'_> {
                     self.one_sided_row(Some(i), None, c);
                 } else {
                     let kind = match self.a_paragraphs[i].role {
+                        Role::Headline if a_head == Some(i) => ChangeKind::Headline,
                         Role::Caption => ChangeKind::Caption,
                         Role::Boilerplate => ChangeKind::Boilerplate,
                         _ => ChangeKind::ParagraphRemoved,
@@ -575,6 +580,7 @@ impl Builder<'_> {
                     continue;
                 }
                 let kind = match self.b_paragraphs[j].role {
+                    Role::Headline if b_head == Some(j) => ChangeKind::Headline,
                     Role::Caption => ChangeKind::Caption,
                     Role::Boilerplate => ChangeKind::Boilerplate,
                     _ => ChangeKind::ParagraphAdded,
@@ -765,8 +771,12 @@ struct WordChanges {
 
 /// Kind of a difference between two units with the same loose key.
 fn cosmetic_kind(a: &Unit, b: &Unit) -> ChangeKind {
+    let per_cent = |u: &Unit| matches!(u.typo.as_str(), "percent" | "per cent");
     if a.typo == b.typo {
         ChangeKind::Typography
+    } else if per_cent(a) && per_cent(b) {
+        // "per cent" is British style, "percent" American.
+        ChangeKind::Localization
     } else if crate::normalize::fold_spelling(a.typo.clone())
         == crate::normalize::fold_spelling(b.typo.clone())
     {
@@ -779,6 +789,27 @@ fn cosmetic_kind(a: &Unit, b: &Unit) -> ChangeKind {
 /// Kind of a hunk of units that differ in loose keys.
 fn hunk_kind(a: &[&Unit], b: &[&Unit], headline: bool) -> ChangeKind {
     let all_punct = a.iter().chain(b).all(|u| !u.word);
+    let spaced = |us: &[&Unit]| -> String { us.iter().map(|u| u.typo.as_str()).collect() };
+    if !a.is_empty() && !b.is_empty() && a.len() != b.len() && spaced(a) == spaced(b) {
+        // Only spaces differ. Two words run into one long token
+        // ("said.Last", "bankers'acceptance") are glued; "on to" / "onto" is
+        // typography.
+        let fewer = if a.len() < b.len() { a } else { b };
+        let glued = fewer.iter().any(|u| {
+            u.word
+                && u.typo.chars().count() >= 6
+                && u.typo
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|p| p.len() >= 2)
+                    .count()
+                    >= 2
+        });
+        return if glued {
+            ChangeKind::Glued
+        } else {
+            ChangeKind::Typography
+        };
+    }
     let joined = |us: &[&Unit], f: fn(&Unit) -> String| -> String {
         us.iter().filter(|u| u.word).map(|u| f(u)).collect()
     };
@@ -1074,7 +1105,7 @@ fn summarize(
         .filter(|c| c.kind == ChangeKind::Localization)
     {
         let bw = tokens::typo_key(b.slice(c.b_span));
-        if crate::normalize::fold_spelling(bw.clone()) == bw {
+        if bw != "per cent" && crate::normalize::fold_spelling(bw.clone()) == bw {
             to_us += 1;
         } else {
             to_uk += 1;
@@ -1159,5 +1190,257 @@ fn summarize(
         share_b_from_a: share(b_from_a, b_words),
         counts,
         description: line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(a: &str, b: &str) -> Diff {
+        diff(
+            Side {
+                id: "a".into(),
+                text: a.into(),
+            },
+            Side {
+                id: "b".into(),
+                text: b.into(),
+            },
+            &DiffOptions::default(),
+        )
+    }
+
+    /// (kind, a_text, b_text) of every change.
+    fn changes(a: &str, b: &str) -> Vec<(ChangeKind, String, String)> {
+        let d = run(a, b);
+        d.changes
+            .iter()
+            .map(|c| {
+                (
+                    c.kind,
+                    d.a.slice(c.a_span).to_string(),
+                    d.b.slice(c.b_span).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn kinds(a: &str, b: &str) -> Vec<ChangeKind> {
+        changes(a, b).into_iter().map(|c| c.0).collect()
+    }
+
+    const BODY: &str = "Officials said the talks in Geneva would resume next week after a pause.\n\nThe minister told reporters that progress had been slow but steady.\n\nAnalysts expect a deal on tariffs before the end of the year.\n\nMarkets rose sharply on the news, led by shares of exporters.";
+
+    #[test]
+    fn localization_is_rule_based() {
+        use ChangeKind::*;
+        let c = changes(
+            "The defence ministry mobilised troops near the centre.",
+            "The defense ministry mobilized troops near the center.",
+        );
+        let want = [
+            (Localization, "defence", "defense"),
+            (Localization, "mobilised", "mobilized"),
+            (Localization, "centre", "center"),
+        ];
+        assert_eq!(c.len(), 3, "{c:?}");
+        for (w, got) in want.iter().zip(&c) {
+            assert_eq!((w.0, w.1, w.2), (got.0, got.1.as_str(), got.2.as_str()));
+        }
+        // Not a spelling variant: a different word.
+        assert_eq!(
+            kinds("The defence ministry.", "The offence ministry."),
+            [Reworded]
+        );
+    }
+
+    #[test]
+    fn typography_is_quotes_dashes_spaces_case() {
+        let k = kinds(
+            "He said “no” – twice, on to the RECORD.",
+            "He said \"no\" - twice, onto the record.",
+        );
+        assert!(
+            !k.is_empty() && k.iter().all(|k| *k == ChangeKind::Typography),
+            "{k:?}"
+        );
+    }
+
+    #[test]
+    fn glued_words() {
+        let c = changes(
+            "Moscow is cosying up to Beijing. Alexander Lukashenko will visit with ammunition and kit.",
+            "Moscow is cosying up to Beijingwith Alexander Lukashenko will visit with ammunitionand kit.",
+        );
+        let glued: Vec<&str> = c
+            .iter()
+            .filter(|c| c.0 == ChangeKind::Glued)
+            .map(|c| c.2.as_str())
+            .collect();
+        assert_eq!(glued, ["Beijingwith", "ammunitionand"], "{c:?}");
+        assert!(c.iter().all(|c| c.0 == ChangeKind::Glued), "{c:?}");
+    }
+
+    #[test]
+    fn number_formats() {
+        let c = changes(
+            "Output rose 10-fold, a tenth of it abroad, up 10 pct on the year.",
+            "Output rose tenfold, a 10th of it abroad, up 10 percent on the year.",
+        );
+        let got: Vec<(ChangeKind, &str, &str)> = c
+            .iter()
+            .map(|c| (c.0, c.1.as_str(), c.2.as_str()))
+            .collect();
+        use ChangeKind::NumberFormat as N;
+        assert_eq!(
+            got,
+            [
+                (N, "10-fold", "tenfold"),
+                (N, "tenth", "10th"),
+                (N, "pct", "percent")
+            ]
+        );
+    }
+
+    #[test]
+    fn captions_boilerplate_and_added_paragraphs() {
+        let b = format!(
+            "{}\n\nMinister Jane Doe in Geneva – John Smith/Reuters\n\nA new paragraph about something else entirely, with facts.\n\nSource link",
+            BODY
+        );
+        let k = kinds(BODY, &b);
+        assert_eq!(
+            k,
+            [
+                ChangeKind::Caption,
+                ChangeKind::ParagraphAdded,
+                ChangeKind::Boilerplate
+            ]
+        );
+    }
+
+    #[test]
+    fn headline_changed_is_one_change() {
+        let a = format!("Talks to resume in Geneva next week\n\n{BODY}");
+        let b = format!("Geneva trade talks set for restart, officials say\n\n{BODY}");
+        let c = changes(&a, &b);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].0, ChangeKind::Headline);
+        assert_eq!(c[0].1, "Talks to resume in Geneva next week");
+    }
+
+    #[test]
+    fn moved_removed_and_trimmed_paragraphs() {
+        let p: Vec<&str> = BODY.split("\n\n").collect();
+        // Swap the middle two: one pair stays in order, the other moved.
+        let swapped = [p[0], p[2], p[1], p[3]].join("\n\n");
+        assert_eq!(kinds(BODY, &swapped), [ChangeKind::ParagraphMoved]);
+        // A middle paragraph dropped.
+        let removed = [p[0], p[1], p[3]].join("\n\n");
+        assert_eq!(kinds(BODY, &removed), [ChangeKind::ParagraphRemoved]);
+        // The ending cut: one `trimmed` change covering both paragraphs.
+        let cut = [p[0], p[1]].join("\n\n");
+        let c = changes(BODY, &cut);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].0, ChangeKind::Trimmed);
+        assert_eq!(c[0].1, [p[2], p[3]].join("\n\n"));
+    }
+
+    #[test]
+    fn reworded_and_split_paragraphs() {
+        let p: Vec<&str> = BODY.split("\n\n").collect();
+        let b = [
+            p[0],
+            "The minister informed reporters that progress had been slow but steady.",
+            p[2],
+            p[3],
+        ]
+        .join("\n\n");
+        let c = changes(BODY, &b);
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            (c[0].0, c[0].1.as_str(), c[0].2.as_str()),
+            (ChangeKind::Reworded, "told", "informed")
+        );
+        // A paragraph split in two by B pairs whole, not as removed + added.
+        let joined = format!("{} {}", p[1], p[2]);
+        let a = [p[0], &joined, p[3]].join("\n\n");
+        let k = kinds(&a, BODY);
+        assert!(
+            k.iter()
+                .all(|k| *k == ChangeKind::Typography || *k == ChangeKind::Reworded),
+            "{k:?}"
+        );
+    }
+
+    #[test]
+    fn summary_counts_and_shares() {
+        let d = run(BODY, &BODY.replace("talks", "negotiations"));
+        assert_eq!(d.summary.counts["reworded"], 1);
+        assert_eq!(d.summary.counts.len(), ChangeKind::ALL.len());
+        assert_eq!(d.summary.a_words, d.summary.b_words);
+        assert_eq!(d.summary.a_words_kept + 1, d.summary.a_words);
+        assert_eq!(d.summary.description, "B is A with 1 rewording");
+        let d = run(BODY, BODY);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.summary.share_a_kept, 1.0);
+    }
+
+    /// Segments of every row cover its paragraphs exactly, in order.
+    #[test]
+    fn segments_tile_their_paragraphs() {
+        let a = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/telegraph-russia-hi-tech-arms.txt"
+        ))
+        .unwrap();
+        let b = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/repost-russia-hi-tech-arms.txt"
+        ))
+        .unwrap();
+        let d = run(&a, &b);
+        for row in &d.rows {
+            for (segs, para) in [
+                (&row.a_segments, row.a.map(|i| d.a_paragraphs[i].span)),
+                (&row.b_segments, row.b.map(|j| d.b_paragraphs[j].span)),
+            ] {
+                let Some(para) = para else {
+                    assert!(segs.is_empty());
+                    continue;
+                };
+                assert_eq!(segs.first().map(|s| s.span.start), Some(para.start));
+                assert_eq!(segs.last().map(|s| s.span.end), Some(para.end));
+                assert!(segs.windows(2).all(|w| w[0].span.end == w[1].span.start));
+            }
+        }
+    }
+
+    /// A pathological pair (no common words, long) ends within the deadline
+    /// with a coarse but complete diff.
+    #[test]
+    fn deadline_bounds_pathological_pairs() {
+        let a: String = (0..20_000).map(|i| format!("w{} ", i % 97)).collect();
+        let b: String = (0..20_000).map(|i| format!("w{} ", (i * 7) % 89)).collect();
+        let opts = DiffOptions {
+            deadline: Duration::from_millis(50),
+            ..DiffOptions::default()
+        };
+        let start = Instant::now();
+        let d = diff(
+            Side {
+                id: "a".into(),
+                text: a,
+            },
+            Side {
+                id: "b".into(),
+                text: b,
+            },
+            &opts,
+        );
+        assert!(!d.rows.is_empty());
+        // Generous bound: the point is "does not hang", not a timing.
+        assert!(start.elapsed() < Duration::from_secs(30));
     }
 }

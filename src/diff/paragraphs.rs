@@ -187,7 +187,7 @@ pub fn is_caption(p: &str) -> bool {
         return lower.ends_with("getty images)") || lower.ends_with("(photo)");
     };
     let credit_words: Vec<&str> = credit.split_whitespace().collect();
-    if credit_words.is_empty() || credit_words.len() > 8 || body.split_whitespace().count() < 2 {
+    if credit_words.is_empty() || credit_words.len() > 8 || body.trim().is_empty() {
         return false;
     }
     let agency = credit.contains('/')

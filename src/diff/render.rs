@@ -151,7 +151,7 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 /// The summary block printed above both text views.
-pub fn summary_text(diff: &Diff, color: bool) -> String {
+pub fn summary_text(diff: &Diff, color: bool, width: usize) -> String {
     let s = &diff.summary;
     let bold = |t: &str| {
         if color {
@@ -162,9 +162,11 @@ pub fn summary_text(diff: &Diff, color: bool) -> String {
     };
     let mut out = String::new();
     out.push_str(&format!("A: {}\nB: {}\n", diff.a.id, diff.b.id));
-    out.push_str(&bold(&s.description));
-    out.push('\n');
-    out.push_str(&format!(
+    for line in fill(&s.description, width) {
+        out.push_str(&bold(&line));
+        out.push('\n');
+    }
+    let mut lines = vec![format!(
         "A's words kept in B: {:.0}% ({} of {})   B's words from A: {:.0}% ({} of {})\n",
         s.share_a_kept * 100.0,
         s.a_words_kept,
@@ -172,16 +174,40 @@ pub fn summary_text(diff: &Diff, color: bool) -> String {
         s.share_b_from_a * 100.0,
         s.b_words_from_a,
         s.b_words
-    ));
+    )];
     let counts: Vec<String> = ChangeKind::ALL
         .iter()
         .filter(|k| s.counts[k.name()] > 0)
         .map(|k| format!("{} {}", k.name(), s.counts[k.name()]))
         .collect();
     if !counts.is_empty() {
-        out.push_str(&format!("changes: {}\n", counts.join(", ")));
+        lines.push(format!("changes: {}", counts.join(", ")));
+    }
+    for l in lines {
+        for part in fill(&l, width) {
+            out.push_str(&part);
+            out.push('\n');
+        }
     }
     out
+}
+
+/// Plain word wrap of one line of text at `width` columns.
+fn fill(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let last = lines.last_mut().map_or(0, |l| l.width());
+        if last > 0 && last + 1 + word.width() > width {
+            lines.push(String::new());
+        }
+        if let Some(l) = lines.last_mut() {
+            if !l.is_empty() {
+                l.push(' ');
+            }
+            l.push_str(word);
+        }
+    }
+    lines
 }
 
 fn row_label(diff: &Diff, row: &Row) -> Option<String> {
@@ -200,7 +226,7 @@ fn row_label(diff: &Diff, row: &Row) -> Option<String> {
 
 /// Two columns, A on the left and B on the right, a row per paragraph pair.
 pub fn side_by_side(diff: &Diff, style: &TextStyle) -> String {
-    let mut out = summary_text(diff, style.color);
+    let mut out = summary_text(diff, style.color, style.width);
     let col = (style.width.saturating_sub(3)) / 2;
     let rule = "─".repeat(col);
     out.push_str(&format!("{}┬{}\n", rule, "─".repeat(col + 2)));
@@ -250,7 +276,7 @@ pub fn side_by_side(diff: &Diff, style: &TextStyle) -> String {
 /// One column: B's text in B's order with A's words marked where they were
 /// removed or replaced (like `git diff --word-diff`).
 pub fn inline(diff: &Diff, style: &TextStyle) -> String {
-    let mut out = summary_text(diff, style.color);
+    let mut out = summary_text(diff, style.color, style.width);
     out.push('\n');
     for row in &diff.rows {
         let label = row_label(diff, row);
@@ -327,7 +353,7 @@ pub fn inline(diff: &Diff, style: &TextStyle) -> String {
                     } else {
                         if ch.b_span.is_empty()
                             && out.ends_with(|c: char| !c.is_whitespace())
-                            && diff.b.text[ch.b_span.end..].starts_with(char::is_whitespace)
+                            && diff.a.slice(ch.a_span).starts_with(char::is_alphanumeric)
                         {
                             out.push(' ');
                         }
