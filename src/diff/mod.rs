@@ -411,7 +411,7 @@ fn joins(
      -> Vec<usize> {
         let mut out = Vec::new();
         for k in 0..xs.len() {
-            if partner[k].is_some() || paras[k].role != Role::Body || xs[k].len() < 3 {
+            if partner[k].is_some() || paras[k].role != Role::Body || xs[k].is_empty() {
                 continue;
             }
             // Content words of k found in the neighbour's partner and not
@@ -427,7 +427,9 @@ fn joins(
             let before = k.checked_sub(1).map_or(0, gain);
             let after = if k + 1 < xs.len() { gain(k + 1) } else { 0 };
             let best = before.max(after);
-            if best >= 3 && best * 5 >= xs[k].len() * 2 {
+            // Most of a long paragraph, or all of a short one ("Reuter").
+            let n = xs[k].len();
+            if (best >= 3 && best * 5 >= n * 2) || (n < 3 && best == n) {
                 out.push(if before >= after { k } else { k + 1 });
             }
         }
