@@ -208,6 +208,10 @@ pub struct ScanArgs {
     /// Print the LSH parameters and what was skipped, on stderr.
     #[arg(long)]
     pub explain: bool,
+    /// Also write an HTML report into this folder: index.html of the
+    /// clusters, and one page per member diffed against its representative.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -239,6 +243,9 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn run_scan(args: ScanArgs) -> Result<()> {
     let config = args.matching.config()?;
+    if let Some(dir) = &args.report {
+        crate::diff::report::prepare(dir)?;
+    }
     let corpus = args.input.read(&args.inputs)?;
     let progress = Progress::new(args.input.quiet);
     let result = scan(&corpus, &config, progress);
@@ -248,7 +255,14 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     write_scan(&mut out, args.format, &corpus, &result).map_err(Error::Output)?;
-    out.flush().map_err(Error::Output)
+    out.flush().map_err(Error::Output)?;
+    if let Some(dir) = &args.report {
+        let w = crate::diff::report::write(dir, &corpus, &result)?;
+        if !args.input.quiet {
+            eprintln!("reprint: wrote {} and {} pages", w.index.display(), w.pages);
+        }
+    }
+    Ok(())
 }
 
 fn explain(config: &ScanConfig, corpus: &Corpus, result: &crate::scan::ScanResult) {

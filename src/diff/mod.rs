@@ -6,6 +6,7 @@ pub mod cli;
 pub mod html;
 pub mod paragraphs;
 pub mod render;
+pub mod report;
 pub mod tokens;
 
 use paragraphs::{Paragraph, Role};
