@@ -11,6 +11,7 @@
 # comparison), then times Q single-story `reprint query` processes (half
 # stories new to the archive, half archived ones) and prints the median and
 # p99 wall time. Defaults: N=100000, P=5, Q=200, DIR=/tmp/reprint-index-bench.
+# REPRINT_BIN=path benchmarks another reprint binary (e.g. an older build).
 set -euo pipefail
 
 docs=100000
@@ -36,7 +37,7 @@ done
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 cargo build --release --locked --bin reprint --example gen_corpus >&2
-bin="$root/target/release/reprint"
+bin="${REPRINT_BIN:-$root/target/release/reprint}"
 gen="$root/target/release/examples/gen_corpus"
 
 mkdir -p "$work"
@@ -63,7 +64,7 @@ for p in "$work"/part_*.jsonl; do
 done
 last=$(ls "$work"/part_*.jsonl | tail -n 1)
 echo "fingerprinting only (same code, nothing written), last part:"
-"$bin" index add --fingerprint-only "${notext[@]}" "$db" "$last" 2>&1 | sed 's/^/  /'
+/usr/bin/time -f '  (%e s wall, %U s user + %S s sys)' "$bin" index add --fingerprint-only "${notext[@]}" "$db" "$last" 2>&1 | sed 's/^reprint/  reprint/' || true
 bytes=$(( $(stat -c %s "$db") + $( [ -f "$db-wal" ] && stat -c %s "$db-wal" || echo 0) ))
 echo "archive size: $bytes bytes ($(( bytes / 1048576 )) MiB)"
 "$bin" index stats "$db" | sed 's/^/  /'

@@ -438,6 +438,7 @@ impl Index {
                 }
                 st.execute(params!["mask", mask.to_bytes()])?;
                 st.execute(params!["next_doc", 1])?;
+                st.execute(params!["documents", 0])?;
                 drop(st);
                 conn.execute_batch("COMMIT")?;
                 conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -585,8 +586,10 @@ impl Index {
             )?;
             let mut next = first;
             let (mut added, mut replaced, mut skipped) = (0, 0, Vec::new());
-            let mut entries: Vec<runs::Entry> =
-                Vec::with_capacity(prepared.len() * (self.banding.bands + 1));
+            // Per band (the exact-text hash filed as one more): (key, doc).
+            let mut entries: Vec<Vec<runs::Entry>> = (0..=self.banding.bands)
+                .map(|_| Vec::with_capacity(prepared.len()))
+                .collect();
             {
                 let mut find = tx.prepare_cached("SELECT doc FROM docs WHERE id = ?1")?;
                 let mut insert = tx.prepare_cached(
@@ -624,24 +627,27 @@ impl Index {
                     let doc = u32::try_from(doc).map_err(|_| {
                         rusqlite::Error::ToSqlConversionFailure("more than 2^32 documents".into())
                     })?;
-                    entries.extend(p.keys.iter().enumerate().map(|(b, &k)| runs::Entry {
-                        band: b as u32,
-                        key: k as i64,
-                        doc,
-                    }));
-                    entries.push(runs::Entry {
-                        band: self.banding.bands as u32,
-                        key: text_key(p.fp.text_hash),
-                        doc,
-                    });
+                    for (band, &k) in entries.iter_mut().zip(&p.keys) {
+                        band.push((k as i64, doc));
+                    }
+                    entries[self.banding.bands].push((text_key(p.fp.text_hash), doc));
                     added += 1;
                 }
             }
             if next > first {
-                entries.sort_unstable();
-                runs::write(&tx, &entries, first, next - 1, next - first)?;
+                let mut run = runs::RunWriter::new(&tx, first, next - 1, next - first)?;
+                for (band, e) in entries.iter_mut().enumerate() {
+                    e.sort_unstable();
+                    run.band(band as u32, e)?;
+                }
+                run.finish(&tx)?;
                 tx.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'next_doc'")?
                     .execute([next])?;
+                // Kept in meta: count(*) would read a whole index per query.
+                tx.prepare_cached(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + ?1 WHERE key = 'documents'",
+                )?
+                .execute([next - first - replaced as i64])?;
                 runs::compact(&tx, self.banding.bands as u32 + 1)?;
             }
             tx.commit()?;
@@ -700,9 +706,14 @@ impl Index {
                     &self.conn,
                     rusqlite::TransactionBehavior::Immediate,
                 )?;
+                let mut gone = 0;
                 for &doc in chunk {
-                    delete_doc(&tx, doc)?;
+                    gone += delete_doc(&tx, doc)?;
                 }
+                tx.prepare_cached(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) - ?1 WHERE key = 'documents'",
+                )?
+                .execute([gone as i64])?;
                 tx.commit()
             };
             run().map_err(|e| self.err(e))?;
@@ -722,11 +733,15 @@ impl Index {
         Ok(stats)
     }
 
-    /// Number of stored documents.
+    /// Number of stored documents (kept in `meta`).
     pub fn len(&self) -> Result<usize> {
         self.conn
-            .query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, i64>(0))
-            .map(|n| n as usize)
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'documents'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n.max(0) as usize)
             .map_err(|e| self.err(e))
     }
 
@@ -881,12 +896,14 @@ impl Index {
 
 /// Delete one document; its bucket entries are stale until their run is
 /// rewritten, so it is listed in `dead` (document numbers are never reused).
-fn delete_doc(conn: &Connection, doc: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM docs WHERE doc = ?1")?
+/// Returns the number of documents deleted (0 if it was gone already).
+fn delete_doc(conn: &Connection, doc: i64) -> rusqlite::Result<usize> {
+    let n = conn
+        .prepare_cached("DELETE FROM docs WHERE doc = ?1")?
         .execute([doc])?;
     conn.prepare_cached("INSERT OR IGNORE INTO dead(doc) VALUES (?1)")?
         .execute([doc])?;
-    Ok(())
+    Ok(n)
 }
 
 /// The bucket key of an exact text hash (filed as one more band).

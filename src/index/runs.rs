@@ -22,13 +22,8 @@ pub(super) const FANOUT: usize = 4;
 /// Runs of fewer documents than this are all in the lowest tier.
 const BASE_DOCS: u64 = 4096;
 
-/// One entry of the bucket index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Entry {
-    pub band: u32,
-    pub key: i64,
-    pub doc: u32,
-}
+/// One entry of a band of the bucket index: (key, document number).
+pub(super) type Entry = (i64, u32);
 
 /// A stored run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,11 +64,11 @@ pub(super) fn list(conn: &Connection) -> rusqlite::Result<Vec<Run>> {
 
 fn encode(entries: &[Entry]) -> Vec<u8> {
     let mut out = Vec::with_capacity(entries.len() * 12);
-    for e in entries {
-        out.extend_from_slice(&e.key.to_le_bytes());
+    for (key, _) in entries {
+        out.extend_from_slice(&key.to_le_bytes());
     }
-    for e in entries {
-        out.extend_from_slice(&e.doc.to_le_bytes());
+    for (_, doc) in entries {
+        out.extend_from_slice(&doc.to_le_bytes());
     }
     out
 }
@@ -122,54 +117,68 @@ impl<'a> Chunk<'a> {
             .map(move |i| self.doc(i))
     }
 
-    fn entries(&self, band: u32) -> impl Iterator<Item = Entry> + '_ {
-        (0..self.len()).map(move |i| Entry {
-            band,
-            key: self.key(i),
-            doc: self.doc(i),
-        })
+    fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
+        (0..self.len()).map(move |i| (self.key(i), self.doc(i)))
     }
 }
 
-/// Write `entries` (sorted) as a new run covering documents
-/// `first_doc..=last_doc`, of which `docs` are live.
-pub(super) fn write(
-    conn: &Connection,
-    entries: &[Entry],
-    first_doc: i64,
-    last_doc: i64,
-    docs: i64,
-) -> rusqlite::Result<i64> {
-    debug_assert!(entries.windows(2).all(|w| w[0] <= w[1]));
-    conn.prepare_cached(
-        "INSERT INTO runs(first_doc, last_doc, docs, entries) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![first_doc, last_doc, docs, entries.len() as i64])?;
-    let run = conn.last_insert_rowid();
-    let mut insert = conn
-        .prepare_cached("INSERT INTO chunks(run, band, first_key, data) VALUES (?1, ?2, ?3, ?4)")?;
-    let mut start = 0;
-    while start < entries.len() {
-        let band = entries[start].band;
-        let mut end = (start + CHUNK_ENTRIES).min(entries.len());
-        // Never split a key (nor cross a band).
-        while end < entries.len()
-            && entries[end].band == band
-            && entries[end].key == entries[end - 1].key
-        {
-            end += 1;
-        }
-        let band_end = start + entries[start..end].partition_point(|e| e.band == band);
-        let end = band_end;
-        insert.execute(params![
-            run,
-            band,
-            entries[start].key,
-            encode(&entries[start..end])
-        ])?;
-        start = end;
+/// Writes one new run, band after band.
+pub(super) struct RunWriter<'c> {
+    insert: rusqlite::CachedStatement<'c>,
+    run: i64,
+    entries: i64,
+}
+
+impl<'c> RunWriter<'c> {
+    /// Start a run covering documents `first_doc..=last_doc`, of which
+    /// `docs` are live.
+    pub fn new(
+        conn: &'c Connection,
+        first_doc: i64,
+        last_doc: i64,
+        docs: i64,
+    ) -> rusqlite::Result<RunWriter<'c>> {
+        conn.prepare_cached(
+            "INSERT INTO runs(first_doc, last_doc, docs, entries) VALUES (?1, ?2, ?3, 0)",
+        )?
+        .execute(params![first_doc, last_doc, docs])?;
+        Ok(RunWriter {
+            run: conn.last_insert_rowid(),
+            insert: conn.prepare_cached(
+                "INSERT INTO chunks(run, band, first_key, data) VALUES (?1, ?2, ?3, ?4)",
+            )?,
+            entries: 0,
+        })
     }
-    Ok(run)
+
+    /// Write the entries of `band` (sorted; bands in increasing order).
+    pub fn band(&mut self, band: u32, entries: &[Entry]) -> rusqlite::Result<()> {
+        debug_assert!(entries.windows(2).all(|w| w[0] <= w[1]));
+        let mut start = 0;
+        while start < entries.len() {
+            let mut end = (start + CHUNK_ENTRIES).min(entries.len());
+            // Never split the entries of one key.
+            while end < entries.len() && entries[end].0 == entries[end - 1].0 {
+                end += 1;
+            }
+            self.insert.execute(params![
+                self.run,
+                band,
+                entries[start].0,
+                encode(&entries[start..end])
+            ])?;
+            start = end;
+        }
+        self.entries += entries.len() as i64;
+        Ok(())
+    }
+
+    /// Record the number of entries written.
+    pub fn finish(self, conn: &Connection) -> rusqlite::Result<i64> {
+        conn.prepare_cached("UPDATE runs SET entries = ?1 WHERE run = ?2")?
+            .execute([self.entries, self.run])?;
+        Ok(self.run)
+    }
 }
 
 /// The chunk of `run` that holds `key` of `band`, if any could.
@@ -201,6 +210,7 @@ pub(super) fn dead_count(conn: &Connection, run: &Run) -> rusqlite::Result<i64> 
 }
 
 /// Rewrite consecutive `runs` as one, leaving out removed documents.
+/// Band by band, so memory stays at one band of the merged runs.
 pub(super) fn merge(conn: &Connection, runs: &[Run], bands: u32) -> rusqlite::Result<()> {
     let (first, last) = (runs[0].first_doc, runs[runs.len() - 1].last_doc);
     let dead: std::collections::HashSet<u32> = dead_in(conn, first, last)?
@@ -208,27 +218,25 @@ pub(super) fn merge(conn: &Connection, runs: &[Run], bands: u32) -> rusqlite::Re
         .map(|d| d as u32)
         .collect();
     let docs = runs.iter().map(|r| r.docs).sum::<i64>() - dead.len() as i64;
+    let mut writer = RunWriter::new(conn, first, last, docs.max(0))?;
+    let mut read = conn.prepare_cached(
+        "SELECT data FROM chunks WHERE run = ?1 AND band = ?2 ORDER BY first_key",
+    )?;
     let mut entries: Vec<Entry> = Vec::new();
-    {
-        let mut read = conn.prepare_cached(
-            "SELECT data FROM chunks WHERE run = ?1 AND band = ?2 ORDER BY first_key",
-        )?;
-        for band in 0..bands {
-            for r in runs {
-                let mut rows = read.query(params![r.run, band])?;
-                while let Some(row) = rows.next()? {
-                    let data = row.get_ref(0)?.as_blob()?;
-                    entries.extend(
-                        Chunk::new(data)
-                            .entries(band)
-                            .filter(|e| !dead.contains(&e.doc)),
-                    );
-                }
+    for band in 0..bands {
+        entries.clear();
+        for r in runs {
+            let mut rows = read.query(params![r.run, band])?;
+            while let Some(row) = rows.next()? {
+                let data = row.get_ref(0)?.as_blob()?;
+                entries.extend(Chunk::new(data).entries().filter(|e| !dead.contains(&e.1)));
             }
         }
+        // Each run is sorted; the stable sort merges such runs in linear passes.
+        entries.sort();
+        writer.band(band, &entries)?;
     }
-    // Each run is sorted; the stable sort merges them in linear passes.
-    entries.sort();
+    writer.finish(conn)?;
     let mut del_chunks = conn.prepare_cached("DELETE FROM chunks WHERE run = ?1")?;
     let mut del_run = conn.prepare_cached("DELETE FROM runs WHERE run = ?1")?;
     for r in runs {
@@ -237,7 +245,6 @@ pub(super) fn merge(conn: &Connection, runs: &[Run], bands: u32) -> rusqlite::Re
     }
     conn.prepare_cached("DELETE FROM dead WHERE doc BETWEEN ?1 AND ?2")?
         .execute([first, last])?;
-    write(conn, &entries, first, last, docs.max(0))?;
     Ok(())
 }
 
@@ -278,11 +285,7 @@ mod tests {
 
     #[test]
     fn chunks_find_every_document_of_a_key() {
-        let entries: Vec<Entry> = [(5, 1), (7, 2), (7, 3), (9, 4), (-3, 0)]
-            .iter()
-            .map(|&(key, doc)| Entry { band: 0, key, doc })
-            .collect();
-        let mut sorted = entries.clone();
+        let mut sorted: Vec<Entry> = vec![(5, 1), (7, 2), (7, 3), (9, 4), (-3, 0)];
         sorted.sort();
         let data = encode(&sorted);
         let c = Chunk::new(&data);

@@ -146,6 +146,7 @@ fn duplicates_are_skipped_or_replaced_and_remove_cleans_runs() {
         )
         .unwrap();
     assert_eq!((entries, dead), (0, 0));
+    assert_eq!(index.len().unwrap(), 0);
     assert_eq!(index.integrity_check().unwrap(), Ok(()));
 }
 
