@@ -289,6 +289,9 @@ fn bad_files_exit_2_and_are_left_untouched() {
 
     let mut newer = bytes.clone();
     newer[60..64].copy_from_slice(&99u32.to_be_bytes());
+    // Format 1 kept one row per band and document.
+    let mut older = bytes.clone();
+    older[60..64].copy_from_slice(&1u32.to_be_bytes());
     let mut damaged = bytes.clone();
     for b in &mut damaged[4096..] {
         *b = 0xA5;
@@ -306,6 +309,7 @@ fn bad_files_exit_2_and_are_left_untouched() {
         ),
         ("empty.db", Vec::new(), "not a reprint index"),
         ("newer.db", newer, "newer reprint"),
+        ("older.db", older, "older reprint"),
         (
             "truncated.db",
             bytes[..bytes.len() / 2].to_vec(),

@@ -93,6 +93,10 @@ pub struct AddArgs {
     /// Documents per committed transaction (a crash keeps every committed batch).
     #[arg(long, default_value_t = DEFAULT_BATCH, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub batch_size: usize,
+    /// Benchmarking: fingerprint the feeds as `add` would, write nothing,
+    /// and report the rate (the archive must exist).
+    #[arg(long, hide = true)]
+    pub fingerprint_only: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -192,6 +196,18 @@ fn run_add(args: AddArgs) -> Result<()> {
         None
     };
     let corpus = args.input.read(&args.inputs)?;
+    if args.fingerprint_only {
+        let index = existing
+            .ok_or_else(|| Error::Usage("--fingerprint-only needs an existing archive".into()))?;
+        let started = std::time::Instant::now();
+        let n = index.fingerprint_only(&corpus, !args.no_text, args.batch_size);
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "reprint: index: {n} documents fingerprinted (nothing written); {secs:.2}s ({:.0} docs/s)",
+            n as f64 / secs.max(1e-9)
+        );
+        return Ok(());
+    }
     let mut index = match existing {
         Some(i) => i,
         None => {

@@ -3,6 +3,11 @@
 //! without being touched.
 
 use super::{bad_index, APPLICATION_ID, FORMAT_VERSION};
+
+/// The message for an index written in an older, unreadable format.
+pub(super) fn older_format(version: i32) -> String {
+    format!("index format {version} was written by an older reprint; this one reads format {FORMAT_VERSION}: rebuild the index from its feeds")
+}
 use crate::error::{Error, Result};
 use std::io::Read;
 use std::path::Path;
@@ -46,6 +51,9 @@ pub(super) fn check(path: &Path) -> Result<()> {
     }
     if version < 1 {
         return Err(bad_index(path, format!("unknown index format {version}")));
+    }
+    if version < FORMAT_VERSION {
+        return Err(bad_index(path, older_format(version)));
     }
     let page_size = match u16::from_be_bytes([h[16], h[17]]) {
         1 => 65_536u64,

@@ -5,6 +5,7 @@
 pub mod cli;
 mod header;
 pub mod query;
+mod runs;
 
 use crate::boilerplate::{Mask, MaskConfig};
 use crate::corpus::{Corpus, Document};
@@ -20,8 +21,9 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-/// Version of the file layout; a file with a higher one is refused.
-pub const FORMAT_VERSION: i32 = 1;
+/// Version of the file layout; a file with another one is refused (format 1
+/// kept one B-tree row per document and band; format 2 keeps sorted runs).
+pub const FORMAT_VERSION: i32 = 2;
 /// `PRAGMA application_id` of a reprint index ("RPRI").
 pub const APPLICATION_ID: i32 = 0x5250_5249;
 /// Documents per committed transaction of `index add`.
@@ -42,13 +44,21 @@ CREATE TABLE docs(
     text TEXT
 );
 CREATE INDEX docs_day ON docs(day) WHERE day IS NOT NULL;
-CREATE INDEX docs_text_hash ON docs(text_hash);
-CREATE TABLE bands(
+CREATE TABLE runs(
+    run INTEGER PRIMARY KEY,
+    first_doc INTEGER NOT NULL,
+    last_doc INTEGER NOT NULL,
+    docs INTEGER NOT NULL,
+    entries INTEGER NOT NULL
+);
+CREATE TABLE chunks(
+    run INTEGER NOT NULL,
     band INTEGER NOT NULL,
-    key INTEGER NOT NULL,
-    doc INTEGER NOT NULL,
-    PRIMARY KEY(band, key, doc)
-) WITHOUT ROWID;
+    first_key INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE UNIQUE INDEX chunks_key ON chunks(run, band, first_key);
+CREATE TABLE dead(doc INTEGER PRIMARY KEY);
 ";
 
 /// Parameters the user asked for; `None` means the stored (or default) one.
@@ -427,6 +437,8 @@ impl Index {
                     st.execute(params![k, v])?;
                 }
                 st.execute(params!["mask", mask.to_bytes()])?;
+                st.execute(params!["next_doc", 1])?;
+                st.execute(params!["documents", 0])?;
                 drop(st);
                 conn.execute_batch("COMMIT")?;
                 conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -495,6 +507,25 @@ impl Index {
             .collect()
     }
 
+    /// Fingerprint `corpus` as `add` does, batch by batch, and store
+    /// nothing: what fingerprinting alone costs. Returns the documents done.
+    pub fn fingerprint_only(&self, corpus: &Corpus, store_text: bool, batch: usize) -> usize {
+        corpus
+            .docs
+            .chunks(batch.max(1))
+            .map(|c| {
+                Index::prepare(
+                    &self.fingerprinter,
+                    &self.mask,
+                    self.banding,
+                    !store_text,
+                    c,
+                )
+                .len()
+            })
+            .sum()
+    }
+
     /// Add a corpus, `options.batch_size` documents per transaction. Each
     /// committed batch survives a crash; cost is proportional to the corpus,
     /// not the index (every lookup goes through an index).
@@ -542,30 +573,43 @@ impl Index {
         stats: &mut AddStats,
     ) -> Result<()> {
         let run = || -> rusqlite::Result<(usize, usize, Vec<String>)> {
-            let tx = self.conn.unchecked_transaction()?;
+            // IMMEDIATE: take the write lock before reading, so two adds
+            // never both read the same next document number.
+            let tx = rusqlite::Transaction::new_unchecked(
+                &self.conn,
+                rusqlite::TransactionBehavior::Immediate,
+            )?;
+            let first: i64 = tx.query_row(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_doc'",
+                [],
+                |r| r.get(0),
+            )?;
+            let mut next = first;
             let (mut added, mut replaced, mut skipped) = (0, 0, Vec::new());
-            let mut band_rows: Vec<(i64, i64, i64)> =
-                Vec::with_capacity(prepared.len() * self.banding.bands);
+            // Per band (the exact-text hash filed as one more): (key, doc).
+            let mut entries: Vec<Vec<runs::Entry>> = (0..=self.banding.bands)
+                .map(|_| Vec::with_capacity(prepared.len()))
+                .collect();
             {
-                let mut find =
-                    tx.prepare_cached("SELECT doc, signature FROM docs WHERE id = ?1")?;
+                let mut find = tx.prepare_cached("SELECT doc FROM docs WHERE id = ?1")?;
                 let mut insert = tx.prepare_cached(
-                    "INSERT INTO docs(id, title, source, date, day, text_hash, shingles, signature, text)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO docs(doc, id, title, source, date, day, text_hash, shingles, signature, text)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?;
                 for (d, p) in docs.iter().zip(prepared) {
-                    let old: Option<(i64, Vec<u8>)> = find
-                        .query_row([&d.id], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()?;
-                    if let Some((doc, sig)) = old {
+                    let old: Option<i64> = find.query_row([&d.id], |r| r.get(0)).optional()?;
+                    if let Some(doc) = old {
                         if !options.replace {
                             skipped.push(d.id.clone());
                             continue;
                         }
-                        self.delete_doc(&tx, doc, &signature_from(&sig))?;
+                        delete_doc(&tx, doc)?;
                         replaced += 1;
                     }
+                    let doc = next;
+                    next += 1;
                     insert.execute(params![
+                        doc,
                         d.id,
                         d.title,
                         d.source,
@@ -580,32 +624,31 @@ impl Index {
                             None
                         },
                     ])?;
-                    let doc = tx.last_insert_rowid();
-                    band_rows.extend(
-                        p.keys
-                            .iter()
-                            .enumerate()
-                            .map(|(b, &k)| (b as i64, k as i64, doc)),
-                    );
+                    let doc = u32::try_from(doc).map_err(|_| {
+                        rusqlite::Error::ToSqlConversionFailure("more than 2^32 documents".into())
+                    })?;
+                    for (band, &k) in entries.iter_mut().zip(&p.keys) {
+                        band.push((k as i64, doc));
+                    }
+                    entries[self.banding.bands].push((text_key(p.fp.text_hash), doc));
                     added += 1;
                 }
-                band_rows.sort_unstable();
-                // Many rows per statement: per-statement overhead dominates.
-                const ROWS: usize = 64;
-                let sql = |n: usize| {
-                    let values = vec!["(?, ?, ?)"; n].join(", ");
-                    format!("INSERT OR IGNORE INTO bands(band, key, doc) VALUES {values}")
-                };
-                let mut full = tx.prepare_cached(&sql(ROWS))?;
-                for chunk in band_rows.chunks(ROWS) {
-                    let flat = chunk.iter().flat_map(|(b, k, d)| [b, k, d]);
-                    if chunk.len() == ROWS {
-                        full.execute(rusqlite::params_from_iter(flat))?;
-                    } else {
-                        tx.prepare(&sql(chunk.len()))?
-                            .execute(rusqlite::params_from_iter(flat))?;
-                    }
+            }
+            if next > first {
+                let mut run = runs::RunWriter::new(&tx, first, next - 1, next - first)?;
+                for (band, e) in entries.iter_mut().enumerate() {
+                    e.sort_unstable();
+                    run.band(band as u32, e)?;
                 }
+                run.finish(&tx)?;
+                tx.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'next_doc'")?
+                    .execute([next])?;
+                // Kept in meta: count(*) would read a whole index per query.
+                tx.prepare_cached(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + ?1 WHERE key = 'documents'",
+                )?
+                .execute([next - first - replaced as i64])?;
+                runs::compact(&tx, self.banding.bands as u32 + 1)?;
             }
             tx.commit()?;
             Ok((added, replaced, skipped))
@@ -617,38 +660,25 @@ impl Index {
         Ok(())
     }
 
-    /// Delete one document and its band rows (keys recomputed from its
-    /// signature, so no table is scanned).
-    fn delete_doc(&self, conn: &Connection, doc: i64, sig: &Signature) -> rusqlite::Result<()> {
-        let mut del =
-            conn.prepare_cached("DELETE FROM bands WHERE band = ?1 AND key = ?2 AND doc = ?3")?;
-        if sig.len() >= self.banding.bands * self.banding.rows {
-            for b in 0..self.banding.bands {
-                del.execute(params![b as i64, self.banding.band_key(sig, b) as i64, doc])?;
-            }
-        }
-        conn.prepare_cached("DELETE FROM docs WHERE doc = ?1")?
-            .execute([doc])?;
-        Ok(())
-    }
-
-    /// Remove documents by id or by date, in committed batches.
+    /// Remove documents by id or by date, in committed batches. Their
+    /// bucket entries go when the run holding them is next rewritten (at
+    /// once for a run that lost half its documents or more).
     pub fn remove(&mut self, removal: &Removal, batch_size: usize) -> Result<RemoveStats> {
         let mut stats = RemoveStats::default();
-        let victims: Vec<(i64, Vec<u8>)> = match removal {
+        let victims: Vec<i64> = match removal {
             Removal::Ids(ids) => {
                 let mut st = self
                     .conn
-                    .prepare("SELECT doc, signature FROM docs WHERE id = ?1")
+                    .prepare("SELECT doc FROM docs WHERE id = ?1")
                     .map_err(|e| self.err(e))?;
                 let mut v = Vec::new();
                 for id in ids {
                     match st
-                        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .query_row([id], |r| r.get(0))
                         .optional()
                         .map_err(|e| db_error(&self.path, e))?
                     {
-                        Some(row) => v.push(row),
+                        Some(doc) => v.push(doc),
                         None => stats.missing.push(id.clone()),
                     }
                 }
@@ -663,34 +693,55 @@ impl Index {
                     .map_err(|e| self.err(e))? as usize;
                 let mut st = self
                     .conn
-                    .prepare("SELECT doc, signature FROM docs WHERE day < ?1")
+                    .prepare("SELECT doc FROM docs WHERE day < ?1")
                     .map_err(|e| self.err(e))?;
-                let rows = st
-                    .query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .map_err(|e| self.err(e))?;
+                let rows = st.query_map([day], |r| r.get(0)).map_err(|e| self.err(e))?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()
                     .map_err(|e| self.err(e))?
             }
         };
         for chunk in victims.chunks(batch_size.max(1)) {
             let run = || -> rusqlite::Result<()> {
-                let tx = self.conn.unchecked_transaction()?;
-                for (doc, sig) in chunk {
-                    self.delete_doc(&tx, *doc, &signature_from(sig))?;
+                let tx = rusqlite::Transaction::new_unchecked(
+                    &self.conn,
+                    rusqlite::TransactionBehavior::Immediate,
+                )?;
+                let mut gone = 0;
+                for &doc in chunk {
+                    gone += delete_doc(&tx, doc)?;
                 }
+                tx.prepare_cached(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) - ?1 WHERE key = 'documents'",
+                )?
+                .execute([gone as i64])?;
                 tx.commit()
             };
             run().map_err(|e| self.err(e))?;
             stats.removed += chunk.len();
         }
+        if !victims.is_empty() {
+            let run = || -> rusqlite::Result<()> {
+                let tx = rusqlite::Transaction::new_unchecked(
+                    &self.conn,
+                    rusqlite::TransactionBehavior::Immediate,
+                )?;
+                runs::purge(&tx, self.banding.bands as u32 + 1)?;
+                tx.commit()
+            };
+            run().map_err(|e| self.err(e))?;
+        }
         Ok(stats)
     }
 
-    /// Number of stored documents.
+    /// Number of stored documents (kept in `meta`).
     pub fn len(&self) -> Result<usize> {
         self.conn
-            .query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, i64>(0))
-            .map(|n| n as usize)
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'documents'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n.max(0) as usize)
             .map_err(|e| self.err(e))
     }
 
@@ -750,28 +801,71 @@ impl Index {
         })
     }
 
+    /// Live documents filed under `key` of `band` in `runs`, at most
+    /// `limit` of them. `dead` says whether removed documents may linger.
+    fn lookup(
+        &self,
+        runs: &[runs::Run],
+        band: usize,
+        key: i64,
+        limit: usize,
+        dead: bool,
+    ) -> rusqlite::Result<Vec<i64>> {
+        let mut found = Vec::new();
+        let mut is_dead = if dead {
+            Some(
+                self.conn
+                    .prepare_cached("SELECT 1 FROM dead WHERE doc = ?1")?,
+            )
+        } else {
+            None
+        };
+        for r in runs {
+            let Some(data) = runs::chunk(&self.conn, r.run, band as u32, key)? else {
+                continue;
+            };
+            for doc in runs::Chunk::new(&data).find(key) {
+                let doc = doc as i64;
+                if let Some(st) = is_dead.as_mut() {
+                    if st.exists([doc])? {
+                        continue;
+                    }
+                }
+                found.push(doc);
+                if found.len() >= limit {
+                    return Ok(found);
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// Documents sharing band `band` key `key`, at most `limit` of them.
-    fn bucket(&self, band: usize, key: u64, limit: usize) -> rusqlite::Result<Vec<i64>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT doc FROM bands WHERE band = ?1 AND key = ?2 LIMIT ?3")?;
-        let rows = st.query_map(params![band as i64, key as i64, limit as i64], |r| r.get(0))?;
-        rows.collect()
+    fn bucket(
+        &self,
+        runs: &[runs::Run],
+        band: usize,
+        key: u64,
+        limit: usize,
+        dead: bool,
+    ) -> rusqlite::Result<Vec<i64>> {
+        self.lookup(runs, band, key as i64, limit, dead)
     }
 
-    /// Documents whose normalized text hashes to `hash` (exact copies).
-    fn same_text(&self, hash: u128, limit: usize) -> rusqlite::Result<Vec<i64>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT doc FROM docs WHERE text_hash = ?1 LIMIT ?2")?;
-        let rows = st.query_map(params![hash.to_le_bytes().as_slice(), limit as i64], |r| {
-            r.get(0)
-        })?;
-        rows.collect()
+    /// Documents whose normalized text may hash to `hash` (exact copies;
+    /// callers compare the whole hash).
+    fn same_text(
+        &self,
+        runs: &[runs::Run],
+        hash: u128,
+        limit: usize,
+        dead: bool,
+    ) -> rusqlite::Result<Vec<i64>> {
+        self.lookup(runs, self.banding.bands, text_key(hash), limit, dead)
     }
 
-    /// One stored document.
-    fn stored(&self, doc: i64, with_text: bool) -> rusqlite::Result<StoredDoc> {
+    /// One stored document (`None` once removed).
+    fn stored(&self, doc: i64, with_text: bool) -> rusqlite::Result<Option<StoredDoc>> {
         let sql = if with_text {
             "SELECT id, title, source, date, text_hash, shingles, signature, text FROM docs WHERE doc = ?1"
         } else {
@@ -796,7 +890,25 @@ impl Index {
                 text: r.get(7)?,
             })
         })
+        .optional()
     }
+}
+
+/// Delete one document; its bucket entries are stale until their run is
+/// rewritten, so it is listed in `dead` (document numbers are never reused).
+/// Returns the number of documents deleted (0 if it was gone already).
+fn delete_doc(conn: &Connection, doc: i64) -> rusqlite::Result<usize> {
+    let n = conn
+        .prepare_cached("DELETE FROM docs WHERE doc = ?1")?
+        .execute([doc])?;
+    conn.prepare_cached("INSERT OR IGNORE INTO dead(doc) VALUES (?1)")?
+        .execute([doc])?;
+    Ok(n)
+}
+
+/// The bucket key of an exact text hash (filed as one more band).
+fn text_key(hash: u128) -> i64 {
+    hash as u64 as i64
 }
 
 /// Pragmas for a connection that writes.
@@ -853,6 +965,9 @@ fn read_meta(conn: &Connection, path: &Path) -> Result<(IndexParams, Mask)> {
             path,
             format!("index format {version} was written by a newer reprint; this one reads format {FORMAT_VERSION}"),
         ));
+    }
+    if version < FORMAT_VERSION {
+        return Err(bad_index(path, header::older_format(version)));
     }
     let float = |key: &str| -> Result<f64> {
         text(key)?.parse().map_err(|_| {

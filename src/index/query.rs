@@ -109,6 +109,14 @@ impl Index {
     ) -> Result<QueryResult> {
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
         let archive_documents = self.len()?;
+        let runs = super::runs::list(&self.conn).map_err(|e| self.err(e))?;
+        // Removed documents linger in runs until those are rewritten.
+        let dead = self
+            .conn
+            .query_row("SELECT EXISTS(SELECT 1 FROM dead)", [], |r| {
+                r.get::<_, bool>(0)
+            })
+            .map_err(|e| self.err(e))?;
         let bar = progress.bar(corpus.len() as u64, "querying");
         let mut stats = QueryStats::default();
         let mut matches = Vec::new();
@@ -130,7 +138,9 @@ impl Index {
                 }
                 for band in 0..self.banding.bands {
                     let key = self.banding.band_key(&p.signature, band);
-                    let bucket = self.bucket(band, key, limit).map_err(|e| self.err(e))?;
+                    let bucket = self
+                        .bucket(&runs, band, key, limit, dead)
+                        .map_err(|e| self.err(e))?;
                     if bucket.len() > options.max_bucket {
                         stats.skipped_buckets += 1;
                         continue;
@@ -138,17 +148,21 @@ impl Index {
                     pairs.extend(bucket.into_iter().map(|d| (i, d)));
                 }
                 let copies = self
-                    .same_text(p.text_hash, options.max_bucket)
+                    .same_text(&runs, p.text_hash, options.max_bucket, dead)
                     .map_err(|e| self.err(e))?;
                 pairs.extend(copies.into_iter().map(|d| (i, d)));
             }
-            stats.candidates += pairs.len();
             let mut stored: HashMap<i64, StoredDoc> = HashMap::new();
             for &(_, d) in &pairs {
                 if let std::collections::hash_map::Entry::Vacant(v) = stored.entry(d) {
-                    v.insert(self.stored(d, true).map_err(|e| db_error(&self.path, e))?);
+                    if let Some(s) = self.stored(d, true).map_err(|e| db_error(&self.path, e))? {
+                        v.insert(s);
+                    }
                 }
             }
+            // A candidate removed since its run was written is no candidate.
+            pairs.retain(|(_, d)| stored.contains_key(d));
+            stats.candidates += pairs.len();
             let archive_sets: HashMap<i64, ShingleSet> = stored
                 .par_iter()
                 .filter_map(|(&d, s)| {

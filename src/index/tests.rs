@@ -90,7 +90,7 @@ fn add_then_query_finds_the_copy_and_its_relation() {
 }
 
 #[test]
-fn duplicates_are_skipped_or_replaced_and_remove_cleans_bands() {
+fn duplicates_are_skipped_or_replaced_and_remove_cleans_runs() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
     let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
@@ -122,11 +122,12 @@ fn duplicates_are_skipped_or_replaced_and_remove_cleans_bands() {
         )
         .unwrap();
     assert!(r.matches.is_empty(), "{:?}", r.matches);
-    let bands: i64 = index
+    // Its entries stay in their run, listed as dead, until the run is rewritten.
+    let dead: i64 = index
         .conn
-        .query_row("SELECT count(*) FROM bands", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM dead", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(bands as usize, 2 * index.banding.bands);
+    assert_eq!(dead, 1);
 
     let s = index
         .remove(&Removal::Before(day_number("2010-01-01").unwrap()), 10)
@@ -136,11 +137,16 @@ fn duplicates_are_skipped_or_replaced_and_remove_cleans_bands() {
         .remove(&Removal::Ids(vec!["y".into(), "zz".into()]), 10)
         .unwrap();
     assert_eq!((s.removed, s.missing), (1, vec!["zz".to_string()]));
-    let bands: i64 = index
+    let (entries, dead): (i64, i64) = index
         .conn
-        .query_row("SELECT count(*) FROM bands", [], |r| r.get(0))
+        .query_row(
+            "SELECT (SELECT coalesce(sum(entries), 0) FROM runs), (SELECT count(*) FROM dead)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
-    assert_eq!(bands, 0);
+    assert_eq!((entries, dead), (0, 0));
+    assert_eq!(index.len().unwrap(), 0);
     assert_eq!(index.integrity_check().unwrap(), Ok(()));
 }
 

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Benchmark of `reprint index add` throughput and `reprint query` latency.
+#
+#   benches/index/run.sh [--docs N] [--parts P] [--queries Q] [--no-text]
+#                        [--corpus FILE] [--work DIR] [--keep] [--query-only]
+#
+# Builds the release binaries, takes N generated news documents (from FILE,
+# else `gen_corpus --docs N`), adds them to a new archive in P `index add`
+# runs of N/P documents each (timed: wall, CPU, docs/s), fingerprints the
+# last part once more without writing (the fingerprinting-only rate, for
+# comparison), then times Q single-story `reprint query` processes (half
+# stories new to the archive, half archived ones) and prints the median and
+# p99 wall time. Defaults: N=100000, P=5, Q=200, DIR=/tmp/reprint-index-bench.
+# With perf(1) available, the CPU time of each query process (task-clock) is
+# measured too, in a second pass: on a machine shared with other jobs the
+# wall times mostly measure the wait for a core. --query-only re-times the
+# queries against the archive and query stories left in DIR by a full run.
+# REPRINT_BIN=path benchmarks another reprint binary (e.g. an older build).
+set -euo pipefail
+
+docs=100000
+parts=5
+queries=200
+notext=()
+corpus=""
+work=/tmp/reprint-index-bench
+keep=0
+query_only=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --docs) docs=$2; shift 2 ;;
+        --parts) parts=$2; shift 2 ;;
+        --queries) queries=$2; shift 2 ;;
+        --no-text) notext=(--no-text); shift ;;
+        --corpus) corpus=$2; shift 2 ;;
+        --work) work=$2; shift 2 ;;
+        --keep) keep=1; shift ;;
+        --query-only) query_only=1; shift ;;
+        *) echo "usage: $0 [--docs N] [--parts P] [--queries Q] [--no-text] [--corpus FILE] [--work DIR] [--keep]" >&2; exit 2 ;;
+    esac
+done
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+cargo build --release --locked --bin reprint --example gen_corpus >&2
+bin="${REPRINT_BIN:-$root/target/release/reprint}"
+gen="$root/target/release/examples/gen_corpus"
+
+mkdir -p "$work"
+db="$work/archive.db"
+qfile="$work/queries.jsonl"
+if [ "$query_only" = 0 ]; then
+if [ -z "$corpus" ]; then
+    corpus="$work/corpus-$docs.jsonl"
+    [ -s "$corpus" ] || "$gen" --docs "$docs" --out "$corpus" >&2
+fi
+rm -f "$db" "$db-wal" "$db-shm" "$work"/part_*.jsonl
+per=$(( (docs + parts - 1) / parts ))
+head -n "$docs" "$corpus" | split -l "$per" -d -a 3 --additional-suffix=.jsonl - "$work/part_"
+
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "archive: $docs documents in $parts adds${notext:+ (${notext[*]})}"
+printf '%-14s %9s %8s %9s %10s\n' part docs wall_s cpu_s docs_per_s
+for p in "$work"/part_*.jsonl; do
+    n=$(wc -l < "$p")
+    t0=$EPOCHREALTIME
+    cpu=$( { /usr/bin/time -f '%U %S' "$bin" index add -q "${notext[@]}" "$db" "$p" 2>&1 >/dev/null; } | tail -n 1)
+    t1=$EPOCHREALTIME
+    awk -v n="$n" -v a="$t0" -v b="$t1" -v c="$cpu" -v name="$(basename "$p")" 'BEGIN {
+        split(c, u, " "); w = b - a;
+        printf "%-14s %9d %8.2f %9.2f %10.0f\n", name, n, w, u[1] + u[2], n / w }'
+done
+last=$(ls "$work"/part_*.jsonl | tail -n 1)
+echo "fingerprinting only (same code, nothing written), last part:"
+/usr/bin/time -f '  (%e s wall, %U s user + %S s sys)' "$bin" index add --fingerprint-only "${notext[@]}" "$db" "$last" 2>&1 | sed 's/^reprint/  reprint/' || true
+bytes=$(( $(stat -c %s "$db") + $( [ -f "$db-wal" ] && stat -c %s "$db-wal" || echo 0) ))
+echo "archive size: $bytes bytes ($(( bytes / 1048576 )) MiB)"
+"$bin" index stats "$db" | sed 's/^/  /'
+
+# Query stories: half new (another seed), half already archived.
+"$gen" --docs $(( queries * 3 )) --seed 77 --out "$work/new.jsonl" >&2
+{ head -n $(( queries / 2 )) "$work/new.jsonl"; head -n $(( queries - queries / 2 )) "$last"; } > "$qfile"
+fi
+echo "archive: $(stat -c %s "$db") bytes; $("$bin" index stats "$db" | sed -n 2p)"
+head -n 1 "$qfile" > "$work/story.jsonl"
+"$bin" query -q --format jsonl "$db" "$work/story.jsonl" > /dev/null # warm the page cache
+times="$work/query_ms.txt"
+: > "$times"
+while IFS= read -r line; do
+    printf '%s\n' "$line" > "$work/story.jsonl"
+    t0=$EPOCHREALTIME
+    "$bin" query -q --format jsonl "$db" "$work/story.jsonl" > /dev/null
+    t1=$EPOCHREALTIME
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }' >> "$times"
+done < "$qfile"
+sort -n "$times" | awk '{ v[NR] = $1 } END {
+    med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+    p99 = v[int(NR * 0.99 + 0.999999)];
+    printf "query: %d stories, one process each: median %.1f ms, p99 %.1f ms, max %.1f ms (wall)\n", NR, med, p99, v[NR] }'
+if command -v perf > /dev/null && perf stat -x, -e task-clock -o /dev/null true 2> /dev/null; then
+    cpu="$work/query_cpu_ms.txt"
+    : > "$cpu"
+    while IFS= read -r line; do
+        printf '%s\n' "$line" > "$work/story.jsonl"
+        perf stat -x, -e task-clock -o "$work/perf.txt" "$bin" query -q --format jsonl "$db" "$work/story.jsonl" > /dev/null
+        grep task-clock "$work/perf.txt" | cut -d, -f1 >> "$cpu"
+    done < "$qfile"
+    sort -n "$cpu" | awk '{ v[NR] = $1 } END {
+        med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+        p99 = v[int(NR * 0.99 + 0.999999)];
+        printf "query: %d stories, one process each: median %.1f ms, p99 %.1f ms, max %.1f ms (CPU, task-clock)\n", NR, med, p99, v[NR] }'
+fi
+if [ "$keep" = 0 ]; then
+    rm -f "$work"/part_*.jsonl "$work/new.jsonl"
+fi
