@@ -18,6 +18,13 @@ fn be32(h: &[u8], at: usize) -> u32 {
     u32::from_be_bytes([h[at], h[at + 1], h[at + 2], h[at + 3]])
 }
 
+/// Whether `path-wal` exists and holds frames.
+fn wal_in_use(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+}
+
 /// Refuse `path` unless its header is a reprint index of a known format
 /// whose file is as long as the header says.
 pub(super) fn check(path: &Path) -> Result<()> {
@@ -61,6 +68,13 @@ pub(super) fn check(path: &Path) -> Result<()> {
     };
     if page_size < 512 || !page_size.is_power_of_two() {
         return Err(bad_index(path, "the index is damaged (bad page size)"));
+    }
+    // A non-empty write-ahead log means a writer is live or was killed: a
+    // checkpoint copies page 1 (with the new page count) before the pages
+    // that extend the file, so the length checks below would race with it.
+    // SQLite itself reads such a file correctly; leave it to SQLite.
+    if wal_in_use(path) {
+        return Ok(());
     }
     // The page count in the header is valid when the change counter matches
     // the version-valid-for number.
