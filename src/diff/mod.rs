@@ -10,11 +10,12 @@ pub mod report;
 pub mod tokens;
 
 use paragraphs::{Paragraph, Role};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 use similar::{capture_diff_slices_deadline, Algorithm, DiffTag};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use tokens::{is_stopword, units, vocabulary, Unit};
+use tokens::{tokens, units, vocabulary, Unit};
 
 pub use tokens::Span;
 
@@ -207,15 +208,23 @@ pub fn diff(a: Side, b: Side, opts: &DiffOptions) -> Diff {
     let deadline = Instant::now() + opts.deadline;
     let mut a_paragraphs = paragraphs::paragraphs(&a.text);
     let mut b_paragraphs = paragraphs::paragraphs(&b.text);
-    let (va, vb) = (vocabulary(&a.text), vocabulary(&b.text));
-    let vall: HashSet<String> = va.union(&vb).cloned().collect();
-    let mut a_units: Vec<Vec<Unit>> = a_paragraphs
+    let a_tokens: Vec<Vec<Unit>> = a_paragraphs
         .iter()
-        .map(|p| units(&a.text, p.span, &vall, &vb))
+        .map(|p| tokens(&a.text, p.span))
         .collect();
-    let mut b_units: Vec<Vec<Unit>> = b_paragraphs
+    let b_tokens: Vec<Vec<Unit>> = b_paragraphs
         .iter()
-        .map(|p| units(&b.text, p.span, &vall, &va))
+        .map(|p| tokens(&b.text, p.span))
+        .collect();
+    let (va, vb) = (vocabulary(&a_tokens), vocabulary(&b_tokens));
+    let vall: HashSet<String> = va.union(&vb).cloned().collect();
+    let mut a_units: Vec<Vec<Unit>> = a_tokens
+        .into_iter()
+        .map(|t| units(&a.text, t, &vall, &vb))
+        .collect();
+    let mut b_units: Vec<Vec<Unit>> = b_tokens
+        .into_iter()
+        .map(|t| units(&b.text, t, &vall, &va))
         .collect();
     // A paragraph split in two (or two joined) by the other version: join
     // the halves and align again, until nothing more joins.
@@ -276,7 +285,7 @@ struct Alignment {
 /// Content words of a paragraph (loose keys, stopwords dropped).
 fn content(us: &[Unit]) -> HashSet<&str> {
     us.iter()
-        .filter(|u| u.word && !is_stopword(&u.loose))
+        .filter(|u| u.content)
         .map(|u| u.loose.as_str())
         .collect()
 }
@@ -290,19 +299,19 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
     let ca: Vec<HashSet<&str>> = a.iter().map(|u| content(u)).collect();
     let cb: Vec<HashSet<&str>> = b.iter().map(|u| content(u)).collect();
     // Sparse similarity through an inverted index of B's content words.
-    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut postings: HashMap<&str, Vec<u32>> = HashMap::default();
     for (j, words) in cb.iter().enumerate() {
         for w in words {
             postings.entry(w).or_default().push(j as u32);
         }
     }
     let loose = |us: &[Unit]| -> Vec<String> { us.iter().map(|u| u.loose.clone()).collect() };
-    let mut exact: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    let mut exact: HashMap<Vec<String>, Vec<usize>> = HashMap::default();
     for (j, us) in b.iter().enumerate() {
         exact.entry(loose(us)).or_default().push(j);
     }
-    let mut sim: Vec<HashMap<u32, f64>> = vec![HashMap::new(); n];
-    let mut shared: HashMap<u32, u32> = HashMap::new();
+    let mut sim: Vec<HashMap<u32, f64>> = vec![HashMap::default(); n];
+    let mut shared: HashMap<u32, u32> = HashMap::default();
     for i in 0..n {
         shared.clear();
         for w in &ca[i] {
@@ -322,20 +331,37 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
             }
         }
     }
-    let s = |i: usize, j: usize| sim[i].get(&(j as u32)).copied().unwrap_or(0.0);
     // Cubed, so one identical pair outweighs two crossed half-similar ones
     // (swapped paragraphs of a short story share much of their vocabulary).
     let score = |v: f64| (v * v * v) as f32;
+    // Each row's pairs similar enough to pair in order, by column: the DP
+    // walks them with a cursor instead of looking every cell up.
+    let pairable: Vec<Vec<(usize, f32)>> = sim
+        .iter()
+        .map(|row| {
+            let mut cells: Vec<(usize, f32)> = row
+                .iter()
+                .filter(|&(_, &v)| v >= opts.align_threshold)
+                .map(|(&j, &v)| (j as usize, score(v)))
+                .collect();
+            cells.sort_unstable_by_key(|c| c.0);
+            cells
+        })
+        .collect();
+    let gain = |i: usize, j: usize| -> Option<f32> {
+        let row = &pairable[i];
+        row.binary_search_by_key(&j, |c| c.0).ok().map(|k| row[k].1)
+    };
 
     // dp[i][j]: best summed similarity pairing a[..i] with b[..j] in order.
     let width = m + 1;
     let mut dp = vec![0f32; (n + 1) * width];
     for i in 1..=n {
+        let mut cells = pairable[i - 1].iter().peekable();
         for j in 1..=m {
             let mut best = dp[(i - 1) * width + j].max(dp[i * width + j - 1]);
-            let v = s(i - 1, j - 1);
-            if v >= opts.align_threshold {
-                best = best.max(dp[(i - 1) * width + j - 1] + score(v));
+            if let Some(&(_, g)) = cells.next_if(|c| c.0 == j - 1) {
+                best = best.max(dp[(i - 1) * width + j - 1] + g);
             }
             dp[i * width + j] = best;
         }
@@ -344,8 +370,8 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
     let (mut i, mut j) = (n, m);
     while i > 0 && j > 0 {
         let here = dp[i * width + j];
-        let v = s(i - 1, j - 1);
-        if v >= opts.align_threshold && here == dp[(i - 1) * width + j - 1] + score(v) {
+        let diagonal = gain(i - 1, j - 1).map(|g| dp[(i - 1) * width + j - 1] + g);
+        if diagonal == Some(here) {
             aligned.push((i - 1, j - 1));
             i -= 1;
             j -= 1;

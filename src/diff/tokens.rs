@@ -3,7 +3,7 @@
 //! spelling- and number-folded), with scraper-glued words split apart.
 
 use crate::normalize::fold_spelling;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
@@ -55,6 +55,8 @@ pub struct Unit {
     pub loose: String,
     /// Letters or digits (not a punctuation mark).
     pub word: bool,
+    /// A word that says what a paragraph is about (not a stopword).
+    pub content: bool,
     /// This unit and the next were one token in the text, run together by a
     /// scraper ("Beijingwith" = "Beijing" + "with").
     pub glued_to_next: bool,
@@ -189,6 +191,7 @@ fn unit(text: &str, start: usize, end: usize) -> Unit {
     let loose = loose_key(&typo, word);
     Unit {
         span: Span::new(start, end),
+        content: word && !is_stopword(&loose),
         typo,
         loose,
         word,
@@ -196,10 +199,15 @@ fn unit(text: &str, start: usize, end: usize) -> Unit {
     }
 }
 
-/// Lowercased words of a text, to judge whether the halves of a glued token
-/// are real words.
-pub fn vocabulary(text: &str) -> HashSet<String> {
-    text.unicode_words().map(typo_key).collect()
+/// Lowercased words of a text (its units' `typo` keys), to judge whether
+/// the halves of a glued token are real words.
+pub fn vocabulary(units: &[Vec<Unit>]) -> HashSet<String> {
+    units
+        .iter()
+        .flatten()
+        .filter(|u| u.word)
+        .map(|u| u.typo.clone())
+        .collect()
 }
 
 /// Split a token run together by a scraper into two known words: the left
@@ -227,29 +235,40 @@ pub fn glued_split(token: &str, vocab: &HashSet<String>, other: &HashSet<String>
     None
 }
 
-/// The units of `text[span]`, with glued tokens split (see `glued_split`)
-/// and number phrases merged.
+/// The tokens of `text[span]` (Unicode word boundaries, spaces dropped),
+/// before glued tokens are split and number phrases merged (see `units`).
+pub fn tokens(text: &str, span: Span) -> Vec<Unit> {
+    text[span.start..span.end]
+        .split_word_bound_indices()
+        .filter(|(_, seg)| !seg.chars().all(char::is_whitespace))
+        .map(|(off, seg)| unit(text, span.start + off, span.start + off + seg.len()))
+        .collect()
+}
+
+/// The units of a paragraph from its `tokens`: glued tokens split (see
+/// `glued_split`, with `vocab` the words of both texts and `other` those of
+/// the other text) and number phrases merged.
 pub fn units(
     text: &str,
-    span: Span,
+    tokens: Vec<Unit>,
     vocab: &HashSet<String>,
     other: &HashSet<String>,
 ) -> Vec<Unit> {
-    let mut raw: Vec<Unit> = Vec::new();
-    for (off, seg) in text[span.start..span.end].split_word_bound_indices() {
-        if seg.chars().all(char::is_whitespace) {
-            continue;
-        }
-        let start = span.start + off;
-        let end = start + seg.len();
-        match glued_split(seg, vocab, other) {
+    let mut raw: Vec<Unit> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let (start, end) = (t.span.start, t.span.end);
+        match t
+            .word
+            .then(|| glued_split(&text[start..end], vocab, other))
+            .flatten()
+        {
             Some(at) => {
                 let mut left = unit(text, start, start + at);
                 left.glued_to_next = true;
                 raw.push(left);
                 raw.push(unit(text, start + at, end));
             }
-            None => raw.push(unit(text, start, end)),
+            None => raw.push(t),
         }
     }
     merge_numbers(text, raw)
@@ -276,6 +295,7 @@ fn merge_numbers(text: &str, raw: Vec<Unit>) -> Vec<Unit> {
                 typo,
                 loose: format!("{}fold", u.loose),
                 word: true,
+                content: true,
                 glued_to_next: false,
             });
             i += 3;
@@ -288,6 +308,7 @@ fn merge_numbers(text: &str, raw: Vec<Unit>) -> Vec<Unit> {
                 typo: "per cent".into(),
                 loose: "%".into(),
                 word: true,
+                content: false,
                 glued_to_next: false,
             });
             i += 2;
@@ -323,9 +344,9 @@ mod tests {
 
     #[test]
     fn loose_keys_fold_spelling_and_numbers() {
-        let v = HashSet::new();
+        let v = HashSet::default();
         let text = "defence tenfold 10-fold tenth 10th ten per cent 10 pct";
-        let keys: Vec<String> = units(text, Span::new(0, text.len()), &v, &v)
+        let keys: Vec<String> = units(text, tokens(text, Span::new(0, text.len())), &v, &v)
             .into_iter()
             .map(|u| u.loose)
             .collect();
@@ -355,7 +376,7 @@ mod tests {
     fn glued_units_keep_spans_inside_the_token() {
         let a = vocab(&["beijing", "with"]);
         let text = "to Beijingwith Alexander";
-        let us = units(text, Span::new(0, text.len()), &a, &a);
+        let us = units(text, tokens(text, Span::new(0, text.len())), &a, &a);
         let words: Vec<&str> = us.iter().map(|u| &text[u.span.start..u.span.end]).collect();
         assert_eq!(words, ["to", "Beijing", "with", "Alexander"]);
         assert!(us[1].glued_to_next && !us[2].glued_to_next);
