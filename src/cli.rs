@@ -114,6 +114,53 @@ pub(crate) fn warn_all(messages: impl Iterator<Item = String>) {
     }
 }
 
+/// Options that label a verified pair (scan, dedup and query share them).
+#[derive(Debug, Args)]
+pub struct RelationArgs {
+    /// Jaccard at or above which a pair is a near-duplicate.
+    #[arg(long, default_value_t = Thresholds::default().near_duplicate)]
+    pub near_duplicate: f64,
+    /// Containment at or above which one document is contained in the other.
+    #[arg(long, default_value_t = Thresholds::default().contained)]
+    pub contained: f64,
+    /// Containment (either way) at or above which a pair is a rewrite.
+    #[arg(long, default_value_t = Thresholds::default().rewrite)]
+    pub rewrite: f64,
+    /// Shingles a pair must share to be `contained` or a `rewrite`.
+    #[arg(long, default_value_t = Thresholds::default().min_shared)]
+    pub min_shared: usize,
+}
+
+impl RelationArgs {
+    /// The thresholds, each checked to be a share between 0 and 1.
+    pub fn thresholds(&self) -> Result<Thresholds> {
+        for (name, v) in [
+            ("--near-duplicate", self.near_duplicate),
+            ("--contained", self.contained),
+            ("--rewrite", self.rewrite),
+        ] {
+            check_share(name, v)?;
+        }
+        Ok(Thresholds {
+            near_duplicate: self.near_duplicate,
+            contained: self.contained,
+            rewrite: self.rewrite,
+            min_shared: self.min_shared,
+        })
+    }
+}
+
+/// `v` must be a share: between 0 and 1.
+fn check_share(name: &str, v: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "{name} must be between 0 and 1, got {v}"
+        )))
+    }
+}
+
 /// Options that shape fingerprints and matching.
 #[derive(Debug, Args)]
 pub struct MatchArgs {
@@ -132,18 +179,8 @@ pub struct MatchArgs {
     /// Skip LSH buckets holding more documents than this.
     #[arg(long, default_value_t = DEFAULT_MAX_BUCKET)]
     pub max_bucket: usize,
-    /// Jaccard at or above which a pair is a near-duplicate.
-    #[arg(long, default_value_t = Thresholds::default().near_duplicate)]
-    pub near_duplicate: f64,
-    /// Containment at or above which one document is contained in the other.
-    #[arg(long, default_value_t = Thresholds::default().contained)]
-    pub contained: f64,
-    /// Containment (either way) at or above which a pair is a rewrite.
-    #[arg(long, default_value_t = Thresholds::default().rewrite)]
-    pub rewrite: f64,
-    /// Shingles a pair must share to be `contained` or a `rewrite`.
-    #[arg(long, default_value_t = Thresholds::default().min_shared)]
-    pub min_shared: usize,
+    #[command(flatten)]
+    pub relation: RelationArgs,
     /// Mask shingles found in at least this share of documents (boilerplate);
     /// 1 turns masking off.
     #[arg(long, default_value_t = MaskConfig::default().share)]
@@ -155,19 +192,9 @@ pub struct MatchArgs {
 
 impl MatchArgs {
     pub fn config(&self) -> Result<ScanConfig> {
-        for (name, v) in [
-            ("--threshold", self.threshold),
-            ("--near-duplicate", self.near_duplicate),
-            ("--contained", self.contained),
-            ("--rewrite", self.rewrite),
-            ("--mask-share", self.mask_share),
-        ] {
-            if !(0.0..=1.0).contains(&v) || v.is_nan() {
-                return Err(Error::Usage(format!(
-                    "{name} must be between 0 and 1, got {v}"
-                )));
-            }
-        }
+        let thresholds = self.relation.thresholds()?;
+        check_share("--threshold", self.threshold)?;
+        check_share("--mask-share", self.mask_share)?;
         if self.max_bucket < 2 {
             return Err(Error::Usage("--max-bucket must be at least 2".into()));
         }
@@ -177,12 +204,7 @@ impl MatchArgs {
             threshold: self.threshold,
             banding: Banding::optimal(self.threshold, self.num_perm),
             max_bucket: self.max_bucket,
-            thresholds: Thresholds {
-                near_duplicate: self.near_duplicate,
-                contained: self.contained,
-                rewrite: self.rewrite,
-                min_shared: self.min_shared,
-            },
+            thresholds,
             mask: if self.mask_share >= 1.0 {
                 MaskConfig::off()
             } else {

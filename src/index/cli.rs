@@ -3,11 +3,10 @@
 
 use super::query::{write_query, QueryOptions};
 use super::{today, AddOptions, Index, IndexParams, ParamRequest, Removal, DEFAULT_BATCH};
-use crate::cli::{warn_all, InputArgs};
+use crate::cli::{warn_all, InputArgs, RelationArgs};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::report::Format;
-use crate::verify::Thresholds;
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -159,18 +158,8 @@ pub struct QueryArgs {
     /// Skip band buckets holding more archived documents than this.
     #[arg(long, default_value_t = crate::lsh::DEFAULT_MAX_BUCKET)]
     pub max_bucket: usize,
-    /// Jaccard at or above which a pair is a near-duplicate.
-    #[arg(long, default_value_t = Thresholds::default().near_duplicate)]
-    pub near_duplicate: f64,
-    /// Containment at or above which one document is contained in the other.
-    #[arg(long, default_value_t = Thresholds::default().contained)]
-    pub contained: f64,
-    /// Containment (either way) at or above which a pair is a rewrite.
-    #[arg(long, default_value_t = Thresholds::default().rewrite)]
-    pub rewrite: f64,
-    /// Shingles a pair must share to be `contained` or a `rewrite`.
-    #[arg(long, default_value_t = Thresholds::default().min_shared)]
-    pub min_shared: usize,
+    #[command(flatten)]
+    pub relation: RelationArgs,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -351,29 +340,14 @@ fn run_remove(args: RemoveArgs) -> Result<()> {
 
 pub fn run_query(args: QueryArgs) -> Result<()> {
     let req = args.params.request()?;
-    for (name, v) in [
-        ("--near-duplicate", args.near_duplicate),
-        ("--contained", args.contained),
-        ("--rewrite", args.rewrite),
-    ] {
-        if !(0.0..=1.0).contains(&v) {
-            return Err(Error::Usage(format!(
-                "{name} must be between 0 and 1, got {v}"
-            )));
-        }
-    }
+    let thresholds = args.relation.thresholds()?;
     if args.max_bucket < 1 {
         return Err(Error::Usage("--max-bucket must be at least 1".into()));
     }
     let index = Index::open(&args.archive, &req, false)?;
     let corpus = args.input.read(&args.inputs)?;
     let options = QueryOptions {
-        thresholds: Thresholds {
-            near_duplicate: args.near_duplicate,
-            contained: args.contained,
-            rewrite: args.rewrite,
-            min_shared: args.min_shared,
-        },
+        thresholds,
         max_bucket: args.max_bucket,
         limit: args.limit,
     };
