@@ -106,7 +106,7 @@ fn variant(doc: &str, rng: &mut Rng) -> String {
 /// one gen_corpus uses): corpus-level stages (LSH, scan) need documents that
 /// do not all share the few sample sentences.
 fn corpus_texts(n: usize) -> Vec<String> {
-    let mut news = reprint::syndicate::PseudoNews::new(1);
+    let mut news = reprint::synth::PseudoNews::new(1);
     let mut rng = Rng(7);
     let mut docs: Vec<String> = Vec::with_capacity(n);
     for i in 0..n {

@@ -18,7 +18,6 @@ pub mod progress;
 pub mod report;
 pub mod scan;
 pub mod shingle;
-pub mod syndicate;
 pub mod synth;
 pub mod verify;
 

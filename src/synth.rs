@@ -1120,6 +1120,98 @@ impl ExtraText for ExtraPool {
 }
 
 // ---------------------------------------------------------------------------
+// Pseudo-word articles
+
+/// Words with American spellings, mixed into generated articles so the
+/// `Localized` edit has something to change.
+const US_WORDS: &[&str] = &[
+    "defense",
+    "center",
+    "program",
+    "labor",
+    "organize",
+    "recognized",
+    "favor",
+    "analyze",
+    "color",
+    "percent",
+];
+
+fn pseudo_word(rng: &mut Rng) -> String {
+    const ONSETS: &[&str] = &[
+        "b", "br", "c", "d", "f", "g", "k", "l", "m", "n", "p", "pr", "r", "s", "st", "t", "tr",
+        "v", "z",
+    ];
+    const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ai", "ou", "ea"];
+    (0..2 + rng.below(3))
+        .map(|_| format!("{}{}", rng.pick(ONSETS), rng.pick(VOWELS)))
+        .collect()
+}
+
+/// Writes distinct pseudo-word articles in ten topics (for corpora far
+/// larger than the real text at hand: index and stage benchmarks), one at a time:
+/// articles of one topic share 40% of their vocabulary (the same-topic
+/// confusers), but no passage is shared on purpose.
+#[derive(Debug, Clone)]
+pub struct PseudoNews {
+    global: Vec<String>,
+    topics: Vec<Vec<String>>,
+    rng: Rng,
+    /// Paragraphs per article: at least `min`, fewer than `min + spread`.
+    pub paragraphs: (usize, usize),
+}
+
+impl PseudoNews {
+    pub fn new(seed: u64) -> PseudoNews {
+        let mut rng = Rng::new(seed);
+        let global = (0..4000).map(|_| pseudo_word(&mut rng)).collect();
+        let topics = (0..10)
+            .map(|_| (0..80).map(|_| pseudo_word(&mut rng)).collect())
+            .collect();
+        PseudoNews {
+            global,
+            topics,
+            rng,
+            paragraphs: (5, 5),
+        }
+    }
+
+    /// The next article, of topic `i mod 10`.
+    pub fn article(&mut self, id: String, i: usize) -> BaseArticle {
+        let rng = &mut self.rng;
+        let topic = &self.topics[i % self.topics.len()];
+        let paragraphs = (0..self.paragraphs.0 + rng.below(self.paragraphs.1))
+            .map(|_| {
+                let sentences: Vec<String> = (0..2 + rng.below(3))
+                    .map(|_| {
+                        let words: Vec<String> = (0..8 + rng.below(14))
+                            .map(|_| match rng.below(20) {
+                                0 => rng.pick(US_WORDS).to_string(),
+                                1..=8 => rng.pick(topic).clone(),
+                                _ => rng.pick(&self.global).clone(),
+                            })
+                            .collect();
+                        let mut sentence = words.join(" ");
+                        if let Some(first) = sentence.get(..1) {
+                            sentence = format!("{}{}", first.to_uppercase(), &sentence[1..]);
+                        }
+                        sentence + "."
+                    })
+                    .collect();
+                sentences.join(" ")
+            })
+            .collect();
+        BaseArticle {
+            id,
+            title: String::new(),
+            date: String::new(),
+            topic: format!("pseudo-{}", i % self.topics.len()),
+            paragraphs,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 // The streaming generator
 
 /// Settings of [`Generator`].

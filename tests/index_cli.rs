@@ -2,7 +2,7 @@
 //! in two adds answers as `scan` does, a SIGKILL mid-add keeps every committed
 //! batch, bad files exit 2 untouched, parameters and duplicates are checked.
 
-use reprint::syndicate::{variant, PseudoNews, Rng};
+use reprint::synth::{make_variant, ExtraPool, PseudoNews, Rng};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -49,16 +49,19 @@ fn generate(n: usize, share: f64, paragraphs: (usize, usize), seed: u64) -> Vec<
     let mut rng = Rng::new(seed);
     let mut news = PseudoNews::new(seed ^ 0x5EED);
     news.paragraphs = paragraphs;
-    let extra: Vec<String> = (0..50)
-        .flat_map(|i| news.article(format!("extra{i}"), i).paragraphs)
-        .collect();
+    let mut extra = ExtraPool::new(
+        (0..50)
+            .flat_map(|i| news.article(format!("extra{i}"), i).paragraphs)
+            .collect(),
+        None,
+    );
     let mut bases = Vec::new();
     (0..n)
         .map(|i| {
             let id = format!("doc{i}");
             let text = if !bases.is_empty() && rng.chance(share) {
                 let k = rng.below(bases.len());
-                variant(&bases[k], id.clone(), &extra, &mut rng).text
+                make_variant(&bases[k], &mut extra, &mut rng).text
             } else {
                 let a = news.article(id.clone(), i);
                 let t = a.text();
