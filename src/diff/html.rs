@@ -104,23 +104,19 @@ pub fn summary_html(diff: &Diff) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<div class="ids">A: {}<br>B: {}</div><div class="summary"><div class="line">{}</div><div>A's words kept in B: <b>{:.0}%</b> ({} of {}) &nbsp; B's words from A: <b>{:.0}%</b> ({} of {})</div><ul class="counts">"#,
+        r#"<div class="ids">A: {}<br>B: {}</div><div class="summary"><div class="line">{}</div><div>{}</div><ul class="counts">"#,
         escape(&diff.a.id),
         escape(&diff.b.id),
         escape(&s.description),
-        s.share_a_kept * 100.0,
-        s.a_words_kept,
-        s.a_words,
-        s.share_b_from_a * 100.0,
-        s.b_words_from_a,
-        s.b_words
+        s.shares(|x| format!("<b>{x}</b>"))
+            .replace("   ", " &nbsp; ")
     );
-    for k in ChangeKind::ALL.iter().filter(|k| s.counts[k.name()] > 0) {
+    for (k, n) in s.present() {
         let _ = write!(
             out,
             r#"<li><span class="ch k-{0}">{0}</span> <b>{1}</b></li>"#,
             k.name(),
-            s.counts[k.name()]
+            n
         );
     }
     out.push_str("</ul></div>\n<div class=\"legend\">");

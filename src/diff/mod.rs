@@ -169,6 +169,30 @@ pub struct Summary {
     pub description: String,
 }
 
+impl Summary {
+    /// The kinds that occur, in `ChangeKind::ALL` order, with their counts.
+    pub fn present(&self) -> impl Iterator<Item = (ChangeKind, usize)> + '_ {
+        ChangeKind::ALL
+            .iter()
+            .map(|&k| (k, self.counts[k.name()]))
+            .filter(|&(_, n)| n > 0)
+    }
+
+    /// "A's words kept in B: 78% (402 of 514)" and the same for B, with
+    /// `strong` wrapped around each share (bold in HTML).
+    pub fn shares(&self, strong: impl Fn(String) -> String) -> String {
+        format!(
+            "A's words kept in B: {} ({} of {})   B's words from A: {} ({} of {})",
+            strong(format!("{:.0}%", self.share_a_kept * 100.0)),
+            self.a_words_kept,
+            self.a_words,
+            strong(format!("{:.0}%", self.share_b_from_a * 100.0)),
+            self.b_words_from_a,
+            self.b_words
+        )
+    }
+}
+
 /// The diff of two documents.
 #[derive(Debug, Clone)]
 pub struct Diff {

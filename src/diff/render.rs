@@ -166,19 +166,10 @@ pub fn summary_text(diff: &Diff, color: bool, width: usize) -> String {
         out.push_str(&bold(&line));
         out.push('\n');
     }
-    let mut lines = vec![format!(
-        "A's words kept in B: {:.0}% ({} of {})   B's words from A: {:.0}% ({} of {})\n",
-        s.share_a_kept * 100.0,
-        s.a_words_kept,
-        s.a_words,
-        s.share_b_from_a * 100.0,
-        s.b_words_from_a,
-        s.b_words
-    )];
-    let counts: Vec<String> = ChangeKind::ALL
-        .iter()
-        .filter(|k| s.counts[k.name()] > 0)
-        .map(|k| format!("{} {}", k.name(), s.counts[k.name()]))
+    let mut lines = vec![format!("{}\n", s.shares(|x| x))];
+    let counts: Vec<String> = s
+        .present()
+        .map(|(k, n)| format!("{} {n}", k.name()))
         .collect();
     if !counts.is_empty() {
         lines.push(format!("changes: {}", counts.join(", ")));
