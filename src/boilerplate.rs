@@ -6,7 +6,6 @@ use crate::normalize::{normalize, normalize_joined_into};
 use crate::shingle::Shingler;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::atomic::{AtomicU16, Ordering};
 
 /// log2 of the number of document-frequency counters and mask bits.
 const BITS: u32 = 24;
@@ -44,6 +43,17 @@ impl MaskConfig {
         }
     }
 
+    /// The documents (by index, of `n`) that `Mask::build` samples: `sample`
+    /// of them evenly spaced, or all of them.
+    pub fn sample_indices(&self, n: usize) -> Vec<usize> {
+        let want = self.sample.min(n);
+        if want == 0 || self.min_docs > want {
+            return Vec::new();
+        }
+        let step = n as f64 / want as f64;
+        (0..want).map(|i| (i as f64 * step) as usize).collect()
+    }
+
     /// Document frequency at which a shingle is masked, for `sampled` docs.
     pub fn min_df(&self, sampled: usize) -> usize {
         ((self.share * sampled as f64).ceil() as usize).max(self.min_docs)
@@ -55,8 +65,59 @@ impl MaskConfig {
 struct Scratch {
     joined: String,
     hashes: Vec<u64>,
-    /// One bit per slot, all clear between texts.
-    seen: Vec<u64>,
+}
+
+/// One text's distinct mask slots, grouped by the slot's top byte: the low
+/// 16 bits of the slots with top byte `t` are `low[starts[t]..starts[t + 1]]`.
+struct DocSlots {
+    starts: Box<[u32; 257]>,
+    low: Vec<u16>,
+}
+
+impl DocSlots {
+    fn of(text: &str, shingler: &Shingler, scratch: &mut Scratch) -> DocSlots {
+        let Scratch { joined, hashes } = scratch;
+        normalize_joined_into(text, joined);
+        hashes.clear();
+        shingler.hashes_into(joined, hashes);
+        let mut starts = Box::new([0u32; 257]);
+        for &h in hashes.iter() {
+            starts[(Mask::slot(h) >> 16) + 1] += 1;
+        }
+        for t in 1..257 {
+            starts[t] += starts[t - 1];
+        }
+        let mut low = vec![0u16; hashes.len()];
+        let mut next = *starts;
+        for &h in hashes.iter() {
+            let s = Mask::slot(h);
+            let t = s >> 16;
+            low[next[t] as usize] = s as u16;
+            next[t] += 1;
+        }
+        // Sort and de-duplicate each small group in place, compacting.
+        let mut w = 0;
+        let mut from = 0;
+        for t in 0..256 {
+            let to = starts[t + 1] as usize;
+            let group = &mut low[from..to];
+            group.sort_unstable();
+            starts[t] = w as u32;
+            let mut last = None;
+            for i in from..to {
+                let v = low[i];
+                if last != Some(v) {
+                    low[w] = v;
+                    w += 1;
+                    last = Some(v);
+                }
+            }
+            from = to;
+        }
+        starts[256] = w as u32;
+        low.truncate(w);
+        DocSlots { starts, low }
+    }
 }
 
 /// The set of masked shingle hashes, as a bitset over the hash's top bits.
@@ -191,61 +252,73 @@ impl Mask {
     /// the shingles at or above `config.min_df`. Copies of one text in the
     /// sample count once.
     pub fn build(texts: &[&str], shingler: &Shingler, config: &MaskConfig) -> Mask {
-        let n = texts.len();
-        let want = config.sample.min(n);
-        if want == 0 || config.min_docs > want {
+        let picked = config.sample_indices(texts.len());
+        Mask::build_from(
+            picked.len(),
+            &|i| Some(std::borrow::Cow::Borrowed(texts[picked[i]])),
+            shingler,
+            config,
+        )
+    }
+
+    /// `build` over `count` sampled texts given one by one by `text` (which
+    /// may read them from disk; `None` skips one), `ROUND` texts at a time.
+    /// Document frequencies are counted without atomics: each text's
+    /// distinct slots are grouped by their top byte, and each of the 256
+    /// slot ranges (128 KB of counters, cache-resident) is counted by one
+    /// thread over the whole round.
+    pub fn build_from<'a>(
+        count: usize,
+        text: &(dyn Fn(usize) -> Option<std::borrow::Cow<'a, str>> + Sync),
+        shingler: &Shingler,
+        config: &MaskConfig,
+    ) -> Mask {
+        const ROUND: usize = 2048;
+        if count == 0 || config.min_docs > count {
             return Mask::none();
         }
-        let step = n as f64 / want as f64;
-        let picked: Vec<&str> = (0..want)
-            .map(|i| texts[(i as f64 * step) as usize])
-            .collect();
-        let counters: Vec<AtomicU16> = (0..1usize << BITS).map(|_| AtomicU16::new(0)).collect();
+        let mut counters = vec![0u16; 1usize << BITS];
         let mut seen_texts = std::collections::HashSet::new();
-        let unique: Vec<&str> = picked
-            .into_iter()
-            .filter(|t| seen_texts.insert(xxhash_rust::xxh3::xxh3_64(t.as_bytes())))
-            .collect();
-        unique
-            .par_iter()
-            .with_min_len(16)
-            .for_each_init(Scratch::default, |scratch, text| {
-                let Scratch {
-                    joined,
-                    hashes,
-                    seen,
-                } = scratch;
-                normalize_joined_into(text, joined);
-                hashes.clear();
-                shingler.hashes_into(joined, hashes);
-                // Each slot counts once per text: a per-thread bitset marks
-                // the slots seen, and is cleared again after the text.
-                if seen.is_empty() {
-                    *seen = vec![0u64; (1usize << BITS) / 64];
-                }
-                for &h in hashes.iter() {
-                    let s = Self::slot(h);
-                    let (word, bit) = (&mut seen[s >> 6], 1u64 << (s & 63));
-                    if *word & bit == 0 {
-                        *word |= bit;
-                        let c = &counters[s];
-                        if c.load(Ordering::Relaxed) < u16::MAX {
-                            c.fetch_add(1, Ordering::Relaxed);
+        let mut unique = 0;
+        for round in (0..count).collect::<Vec<_>>().chunks(ROUND) {
+            let texts: Vec<Option<std::borrow::Cow<str>>> =
+                round.par_iter().map(|&i| text(i)).collect();
+            // Copies of one text count once (first copy in sample order).
+            let keep: Vec<&str> = texts
+                .iter()
+                .flatten()
+                .map(|t| t.as_ref())
+                .filter(|t| seen_texts.insert(xxhash_rust::xxh3::xxh3_64(t.as_bytes())))
+                .collect();
+            unique += keep.len();
+            let slots: Vec<DocSlots> = keep
+                .par_iter()
+                .with_min_len(8)
+                .map_init(Scratch::default, |scratch, t| {
+                    DocSlots::of(t, shingler, scratch)
+                })
+                .collect();
+            counters
+                .par_chunks_mut(1 << 16)
+                .enumerate()
+                .for_each(|(top, chunk)| {
+                    for d in &slots {
+                        let run = &d.low[d.starts[top] as usize..d.starts[top + 1] as usize];
+                        for &lo in run {
+                            let c = &mut chunk[lo as usize];
+                            *c = c.saturating_add(1);
                         }
                     }
-                }
-                for &h in hashes.iter() {
-                    seen[Self::slot(h) >> 6] = 0;
-                }
-            });
-        let min_df = config.min_df(unique.len()).min(u16::MAX as usize) as u16;
+                });
+        }
+        let min_df = config.min_df(unique).min(u16::MAX as usize) as u16;
         let mut bits = vec![0u64; (1usize << BITS) / 64];
-        for (s, c) in counters.iter().enumerate() {
-            if c.load(Ordering::Relaxed) >= min_df {
+        for (s, &c) in counters.iter().enumerate() {
+            if c >= min_df {
                 bits[s >> 6] |= 1 << (s & 63);
             }
         }
-        Mask::from_bits(bits, unique.len(), min_df as usize)
+        Mask::from_bits(bits, unique, min_df as usize)
     }
 
     /// The masked passages of `text`, as normalized words, for `--explain`:
