@@ -62,20 +62,49 @@ impl MinHasher {
 
     /// The signature of a set given as shingle hashes (repeats do no harm).
     pub fn sign(&self, hashes: &[u64]) -> Signature {
-        let k = self.num_perm as u64;
-        let mut bins = vec![EMPTY; self.num_perm];
+        let mut sketch = self.sketch();
         for &h in hashes {
-            // Re-mix so the bin and the value are independent of the shingle
-            // hash seed, then split: high half picks the bin, low half ranks.
-            let x = mix(h ^ self.seed);
-            let bin = (((x >> 32) * k) >> 32) as usize;
-            let v = x & 0xFFFF_FFFF;
-            if v < bins[bin] {
-                bins[bin] = v;
-            }
+            sketch.add(h);
         }
-        densify(&mut bins, self.seed);
-        Signature(bins.into_iter().map(|v| v as u32).collect())
+        sketch.finish()
+    }
+
+    /// An empty signature to add shingle hashes to one at a time.
+    pub fn sketch(&self) -> Sketch {
+        Sketch {
+            bins: vec![EMPTY; self.num_perm],
+            k: self.num_perm as u64,
+            seed: self.seed,
+        }
+    }
+}
+
+/// A signature being built: each bin's minimum so far.
+#[derive(Debug, Clone)]
+pub struct Sketch {
+    bins: Vec<u64>,
+    k: u64,
+    seed: u64,
+}
+
+impl Sketch {
+    /// Add one shingle hash (repeats do no harm).
+    #[inline(always)]
+    pub fn add(&mut self, h: u64) {
+        // Re-mix so the bin and the value are independent of the shingle
+        // hash seed, then split: high half picks the bin, low half ranks.
+        let x = mix(h ^ self.seed);
+        let bin = (((x >> 32) * self.k) >> 32) as usize;
+        let v = x & 0xFFFF_FFFF;
+        if v < self.bins[bin] {
+            self.bins[bin] = v;
+        }
+    }
+
+    /// The signature of the hashes added.
+    pub fn finish(mut self) -> Signature {
+        densify(&mut self.bins, self.seed);
+        Signature(self.bins.into_iter().map(|v| v as u32).collect())
     }
 }
 

@@ -177,8 +177,8 @@ pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanRes
         .docs
         .par_iter()
         .with_min_len(64)
-        .map_init(Vec::new, |scratch, d| {
-            let f = fp.fingerprint_masked(&d.text, scratch, &mask);
+        .map(|d| {
+            let f = fp.fingerprint_streamed(&d.text, &mask);
             bar.inc(1);
             f
         })

@@ -25,23 +25,91 @@ impl Default for Shingler {
     }
 }
 
+/// xxh3-64 (seeded, default secret) of an input of 9 to 16 bytes, given as
+/// its first and last 8 bytes: the same value as `xxh3_64_with_seed`, with
+/// the length-dispatch and secret reads done once per document instead of
+/// once per shingle.
+#[derive(Debug, Clone, Copy)]
+struct Xxh3Short {
+    flip1: u64,
+    flip2: u64,
+    len: u64,
+}
+
+impl Xxh3Short {
+    /// Default-secret bytes 24..56 as little-endian words (xxh3 9-16 bytes).
+    const S24: u64 = 0x1f67_b3b7_a4a4_4072;
+    const S32: u64 = 0x78e5_c0cc_4ee6_79cb;
+    const S40: u64 = 0x2172_ffcc_7dd0_5a82;
+    const S48: u64 = 0x8e24_43f7_7446_08b8;
+
+    fn new(len: usize, seed: u64) -> Xxh3Short {
+        debug_assert!((9..=16).contains(&len));
+        Xxh3Short {
+            flip1: (Self::S24 ^ Self::S32).wrapping_add(seed),
+            flip2: (Self::S40 ^ Self::S48).wrapping_sub(seed),
+            len: len as u64,
+        }
+    }
+
+    #[inline(always)]
+    fn hash(&self, first8: u64, last8: u64) -> u64 {
+        let lo = first8 ^ self.flip1;
+        let hi = last8 ^ self.flip2;
+        let prod = lo as u128 * hi as u128;
+        let acc = self
+            .len
+            .wrapping_add(lo.swap_bytes())
+            .wrapping_add(hi)
+            .wrapping_add((prod as u64) ^ ((prod >> 64) as u64));
+        let x = acc ^ (acc >> 37);
+        let x = x.wrapping_mul(0x1656_6791_9E37_79F9);
+        x ^ (x >> 32)
+    }
+}
+
+#[inline(always)]
+fn le64(bytes: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(b)
+}
+
 impl Shingler {
     /// Append the hash of every shingle of `joined` (a normalized, space-free
     /// stream) to `out`, in text order, repeats included. A stream shorter than
     /// `k` characters is one shingle; an empty one has none.
     pub fn hashes_into(&self, joined: &str, out: &mut Vec<u64>) {
+        if joined.is_ascii() && joined.len() > self.k {
+            out.reserve(joined.len() - self.k + 1);
+        }
+        self.for_each_hash(joined, |h| out.push(h));
+    }
+
+    /// Call `f` with the hash of every shingle of `joined`, in text order,
+    /// repeats included (what `hashes_into` appends).
+    #[inline]
+    pub fn for_each_hash(&self, joined: &str, mut f: impl FnMut(u64)) {
         if joined.is_empty() {
             return;
         }
         let bytes = joined.as_bytes();
         if joined.is_ascii() {
             if bytes.len() <= self.k {
-                out.push(xxh3_64_with_seed(bytes, self.seed));
+                f(xxh3_64_with_seed(bytes, self.seed));
                 return;
             }
-            out.reserve(bytes.len() - self.k + 1);
+            if (9..=16).contains(&self.k) {
+                // Every window is k bytes: its first and last 8 bytes.
+                let x = Xxh3Short::new(self.k, self.seed);
+                let tail = self.k - 8;
+                for i in 0..=bytes.len() - self.k {
+                    f(x.hash(le64(bytes, i), le64(bytes, i + tail)));
+                }
+                return;
+            }
             for w in bytes.windows(self.k) {
-                out.push(xxh3_64_with_seed(w, self.seed));
+                f(xxh3_64_with_seed(w, self.seed));
             }
             return;
         }
@@ -49,12 +117,11 @@ impl Shingler {
         let chars = starts.len();
         starts.push(bytes.len());
         if chars <= self.k {
-            out.push(xxh3_64_with_seed(bytes, self.seed));
+            f(xxh3_64_with_seed(bytes, self.seed));
             return;
         }
-        out.reserve(chars - self.k + 1);
         for i in 0..=chars - self.k {
-            out.push(xxh3_64_with_seed(
+            f(xxh3_64_with_seed(
                 &bytes[starts[i]..starts[i + self.k]],
                 self.seed,
             ));
@@ -87,6 +154,22 @@ mod tests {
         assert_eq!(s.hashes("syndicated"), s.hashes("syndicated"));
         let t = Shingler { k: 4, seed: 7 };
         assert_ne!(s.hashes("syndicated"), t.hashes("syndicated"));
+    }
+
+    #[test]
+    fn short_window_hash_is_xxh3() {
+        let text = "thecentralbankraisedinterestratesbyaquarterpointontuesday0123456789";
+        for k in [1usize, 5, 8, 9, 12, 16, 17, 40] {
+            for seed in [0u64, 1, 7, u64::MAX] {
+                let s = Shingler { k, seed };
+                let want: Vec<u64> = text
+                    .as_bytes()
+                    .windows(k)
+                    .map(|w| xxh3_64_with_seed(w, seed))
+                    .collect();
+                assert_eq!(s.hashes(text), want, "k {k} seed {seed}");
+            }
+        }
     }
 
     #[test]
