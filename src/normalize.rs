@@ -47,12 +47,126 @@ pub fn normalize(text: &str) -> Normalized {
 pub fn normalize_joined_into(text: &str, out: &mut String) {
     out.clear();
     out.reserve(text.len());
+    if is_nfkc_quick(text) {
+        joined_nfkc_into(text, out);
+        return;
+    }
     let mut token = String::with_capacity(32);
     for_each_token(text, &mut token, |t| {
         let (stem, suffix) = fold_parts(t);
         out.push_str(stem);
         out.push_str(suffix);
     });
+}
+
+/// Whether the NFKC quick check says `text` is NFKC. ASCII resets the
+/// check's state and is always allowed, so only the runs of non-ASCII
+/// characters are checked (the same answer, without decoding the ASCII).
+fn is_nfkc_quick(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(p) = bytes[i..].iter().position(|&b| b >= 0x80) {
+        let start = i + p;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b < 0x80)
+            .map_or(bytes.len(), |q| start + q);
+        // Runs start and end at character boundaries: ASCII bytes are
+        // never inside a multi-byte character.
+        if unicode_normalization::is_nfkc_quick(text[start..end].chars())
+            != unicode_normalization::IsNormalized::Yes
+        {
+            return false;
+        }
+        i = end;
+    }
+    true
+}
+
+/// What an ASCII byte does in a token: `0` ends it, `1` is dropped (the
+/// apostrophe), anything else is the byte to append (lowercased).
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else if c == b'\'' {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// `normalize_joined_into` for text that is already NFKC: a byte loop for
+/// ASCII, the per-character rules for the rest, and each token's spelling
+/// folded in place at the end of the output.
+fn joined_nfkc_into(text: &str, out: &mut String) {
+    // SAFETY: only whole UTF-8 characters are appended (ASCII bytes or
+    // `push_char`), and the in-place fold keeps a prefix of a token (a
+    // character boundary: tokens are ASCII when they fold) plus an ASCII
+    // ending, so `out` stays valid UTF-8.
+    let v = unsafe { out.as_mut_vec() };
+    let bytes = text.as_bytes();
+    let mut start = v.len();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let c = ASCII_CLASS[b as usize];
+            if c > 1 {
+                v.push(c);
+            } else if c == 0 && v.len() > start {
+                fold_tail(v, start);
+                start = v.len();
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        i += c.len_utf8();
+        match classify(c) {
+            CharClass::Word => {
+                for l in c.to_lowercase() {
+                    let mut buf = [0u8; 4];
+                    v.extend_from_slice(fold_letter(l).encode_utf8(&mut buf).as_bytes());
+                }
+            }
+            CharClass::Ignore => {}
+            CharClass::Break => {
+                if v.len() > start {
+                    fold_tail(v, start);
+                    start = v.len();
+                }
+            }
+        }
+    }
+    if v.len() > start {
+        fold_tail(v, start);
+    }
+}
+
+/// Fold the spelling of the token `v[start..]` in place.
+#[inline]
+fn fold_tail(v: &mut Vec<u8>, start: usize) {
+    let token = &v[start..];
+    let n = token.len();
+    if n < 4 || !may_fold(token[n - 3], token[n - 2], token[n - 1]) {
+        return;
+    }
+    // SAFETY: `v[start..]` is whole characters (see `joined_nfkc_into`).
+    let token = unsafe { std::str::from_utf8_unchecked(token) };
+    let (stem, suffix) = fold_parts(token);
+    if suffix.is_empty() {
+        return;
+    }
+    let keep = start + stem.len();
+    v.truncate(keep);
+    v.extend_from_slice(suffix.as_bytes());
 }
 
 /// Call `f` with each lowercase, NFKC, letter-folded token of `text` (before
@@ -261,12 +375,45 @@ const RULES_BY_END: [[u8; 8]; 1024] = {
     t
 };
 
+/// Slot of a token ending in bytes `a`, `b`, `c` in `RULES_BY_END3` (low
+/// five bits of each, as `end_key`).
+const fn end3_key(a: u8, b: u8, c: u8) -> usize {
+    ((a & 31) as usize) << 10 | ((b & 31) as usize) << 5 | (c & 31) as usize
+}
+
+/// One bit per three-byte token ending that some spelling word or suffix
+/// rule ends with (every rule is at least three bytes long): most tokens
+/// fail this 4 KB filter and skip the rule tables.
+const RULES_BY_END3: [u64; 512] = {
+    let mut t = [0u64; 512];
+    let mut i = 0;
+    while i < SPELLING_WORDS.len() + SPELLING_SUFFIXES.len() {
+        let w = if i < SPELLING_WORDS.len() {
+            SPELLING_WORDS[i].0.as_bytes()
+        } else {
+            SPELLING_SUFFIXES[i - SPELLING_WORDS.len()].0.as_bytes()
+        };
+        let n = w.len();
+        let k = end3_key(w[n - 3], w[n - 2], w[n - 1]);
+        t[k >> 6] |= 1 << (k & 63);
+        i += 1;
+    }
+    t
+};
+
+/// Whether a token ending in bytes `a`, `b`, `c` may have a spelling rule.
+#[inline(always)]
+fn may_fold(a: u8, b: u8, c: u8) -> bool {
+    let k = end3_key(a, b, c);
+    RULES_BY_END3[k >> 6] & (1 << (k & 63)) != 0
+}
+
 /// A token's folded form as (kept prefix of the token, new ending): the
 /// token itself is `(token, "")`.
 fn fold_parts(token: &str) -> (&str, &'static str) {
     let bytes = token.as_bytes();
     let n = bytes.len();
-    if n < 4 {
+    if n < 4 || !may_fold(bytes[n - 3], bytes[n - 2], bytes[n - 1]) {
         return (token, "");
     }
     let rules = &RULES_BY_END[end_key(bytes[n - 2], bytes[n - 1])];
@@ -431,6 +578,13 @@ mod tests {
     #[test]
     fn fast_joined_stream_equals_tokens_joined() {
         let texts = [
+            "Colour–coded ‘organisation’ — “centres” isn't it? travelled, analysed; 1990s",
+            "e\u{301}te\u{301} cafe\u{301} résumé naïve Zoë Ærø Straße İstanbul ΣΊΣΥΦΟΣ",
+            "mixed ﬁ ligature – dash ＡＢＣ fullwidth ① circled",
+            "zero\u{200B}width soft\u{AD}hyphen tatweel\u{640}ed and\u{FEFF}bom",
+            "a\u{301}\u{316} combining order \u{316}\u{301}",
+            "defence defences programme programmes cosying mum kerb grey tyres",
+            "'quoted' don't Russia's O'Neill x'' '' - -- --- ...",
             "RUSSIA is expanding defence production – “latest technologies”, mobilised centres!",
             "Moscow is cosying up to Beijingwith Alexander Lukashenko; ammunitionand 10-fold ﬁnance ①",
             "Москва и Пекин 北京 上海 پاكستان كتاب می\u{200C}خواهم Ελληνικός",
