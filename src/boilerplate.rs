@@ -127,8 +127,12 @@ impl DocSlots {
 pub struct Mask {
     bits: Vec<u64>,
     /// One bit per word of `bits`, set when the word has any bit set: 32 KB
-    /// that stay in cache, so most lookups never touch the 2 MB `bits`.
+    /// that stay in cache; most lookups stop here.
     words: Vec<u64>,
+    /// The masked slots in an open-addressing table (at most half full,
+    /// `u32::MAX` empty): the second level, a few tens of KB instead of the
+    /// 2 MB `bits`, so it stays in cache too.
+    table: Vec<u32>,
     masked: usize,
     sampled: usize,
     min_df: usize,
@@ -154,14 +158,31 @@ impl Mask {
     }
 
     /// Whether shingle hash `h` is boilerplate.
-    #[inline]
+    #[inline(always)]
     pub fn contains(&self, h: u64) -> bool {
         if self.masked == 0 {
             return false;
         }
         let s = Self::slot(h);
         let w = s >> 6;
-        self.words[w >> 6] & (1 << (w & 63)) != 0 && self.bits[w] & (1 << (s & 63)) != 0
+        self.words[w >> 6] & (1 << (w & 63)) != 0 && self.in_table(s as u32)
+    }
+
+    #[inline]
+    fn in_table(&self, s: u32) -> bool {
+        let m = self.table.len() - 1;
+        // Slots are hash bits: their low bits spread well.
+        let mut i = s as usize & m;
+        loop {
+            let v = self.table[i];
+            if v == s {
+                return true;
+            }
+            if v == u32::MAX {
+                return false;
+            }
+            i = (i + 1) & m;
+        }
     }
 
     /// A mask over `bits` (one bit per slot) with its word summary.
@@ -174,9 +195,24 @@ impl Mask {
                 masked += word.count_ones() as usize;
             }
         }
+        let mut table = vec![u32::MAX; (2 * masked).next_power_of_two().max(16)];
+        let m = table.len() - 1;
+        for (w, &word) in bits.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                let s = (w * 64 + word.trailing_zeros() as usize) as u32;
+                let mut i = s as usize & m;
+                while table[i] != u32::MAX {
+                    i = (i + 1) & m;
+                }
+                table[i] = s;
+                word &= word - 1;
+            }
+        }
         Mask {
             bits,
             words,
+            table,
             masked,
             sampled,
             min_df,

@@ -3,9 +3,9 @@
 //! `scan`, `query`, `index` and `dedup` all go through here.
 
 use crate::boilerplate::Mask;
-use crate::minhash::{MinHasher, Signature};
+use crate::minhash::{MinHasher, Signature, Sketch};
 use crate::normalize::{normalize_joined_into, NORMALIZATION_VERSION};
-use crate::shingle::Shingler;
+use crate::shingle::{HashSink, Shingler};
 use crate::verify::ShingleSet;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_128;
@@ -13,6 +13,38 @@ use xxhash_rust::xxh3::xxh3_128;
 thread_local! {
     /// Per-thread buffer for the normalized stream, reused across documents.
     static JOINED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Signs the unmasked shingle hashes it is given, counting them.
+struct Signer<'m> {
+    sketch: Sketch,
+    mask: &'m Mask,
+    shingles: usize,
+}
+
+impl HashSink for Signer<'_> {
+    #[inline(always)]
+    fn add(&mut self, h: u64) {
+        if !self.mask.contains(h) {
+            self.sketch.add(h);
+            self.shingles += 1;
+        }
+    }
+}
+
+/// Collects the unmasked shingle hashes it is given.
+struct Unmasked<'m> {
+    hashes: Vec<u64>,
+    mask: &'m Mask,
+}
+
+impl HashSink for Unmasked<'_> {
+    #[inline(always)]
+    fn add(&mut self, h: u64) {
+        if !self.mask.contains(h) {
+            self.hashes.push(h);
+        }
+    }
 }
 
 /// Everything that changes fingerprints; stored with reports and indexes.
@@ -100,18 +132,16 @@ impl Fingerprinter {
     pub fn fingerprint_streamed(&self, text: &str, mask: &Mask) -> Fingerprint {
         JOINED.with_borrow_mut(|joined| {
             normalize_joined_into(text, joined);
-            let mut sketch = self.minhasher.sketch();
-            let mut shingles = 0;
-            self.shingler.for_each_hash(joined, |h| {
-                if !mask.contains(h) {
-                    sketch.add(h);
-                    shingles += 1;
-                }
-            });
+            let mut sink = Signer {
+                sketch: self.minhasher.sketch(),
+                mask,
+                shingles: 0,
+            };
+            self.shingler.for_each_hash(joined, &mut sink);
             Fingerprint {
-                signature: sketch.finish(),
+                signature: sink.sketch.finish(),
                 text_hash: xxh3_128(joined.as_bytes()),
-                shingles,
+                shingles: sink.shingles,
             }
         })
     }
@@ -125,13 +155,12 @@ impl Fingerprinter {
     pub fn shingle_set_masked(&self, text: &str, mask: &Mask) -> ShingleSet {
         let hashes = JOINED.with_borrow_mut(|joined| {
             normalize_joined_into(text, joined);
-            let mut hashes = Vec::with_capacity(joined.len());
-            self.shingler.for_each_hash(joined, |h| {
-                if !mask.contains(h) {
-                    hashes.push(h);
-                }
-            });
-            hashes
+            let mut sink = Unmasked {
+                hashes: Vec::with_capacity(joined.len()),
+                mask,
+            };
+            self.shingler.for_each_hash(joined, &mut sink);
+            sink.hashes
         });
         ShingleSet::from_hashes(hashes)
     }

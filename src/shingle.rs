@@ -75,6 +75,22 @@ fn le64(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b)
 }
 
+/// Where `Shingler::for_each_hash` sends hashes. Implementations mark `add`
+/// `#[inline(always)]` so the per-shingle work is inlined into the loop.
+pub trait HashSink {
+    fn add(&mut self, h: u64);
+}
+
+/// A `HashSink` that pushes every hash onto a vector.
+struct Push<'a>(&'a mut Vec<u64>);
+
+impl HashSink for Push<'_> {
+    #[inline(always)]
+    fn add(&mut self, h: u64) {
+        self.0.push(h);
+    }
+}
+
 impl Shingler {
     /// Append the hash of every shingle of `joined` (a normalized, space-free
     /// stream) to `out`, in text order, repeats included. A stream shorter than
@@ -83,20 +99,20 @@ impl Shingler {
         if joined.is_ascii() && joined.len() > self.k {
             out.reserve(joined.len() - self.k + 1);
         }
-        self.for_each_hash(joined, |h| out.push(h));
+        self.for_each_hash(joined, &mut Push(out));
     }
 
     /// Call `f` with the hash of every shingle of `joined`, in text order,
     /// repeats included (what `hashes_into` appends).
     #[inline]
-    pub fn for_each_hash(&self, joined: &str, mut f: impl FnMut(u64)) {
+    pub fn for_each_hash(&self, joined: &str, sink: &mut impl HashSink) {
         if joined.is_empty() {
             return;
         }
         let bytes = joined.as_bytes();
         if joined.is_ascii() {
             if bytes.len() <= self.k {
-                f(xxh3_64_with_seed(bytes, self.seed));
+                sink.add(xxh3_64_with_seed(bytes, self.seed));
                 return;
             }
             if (9..=16).contains(&self.k) {
@@ -104,12 +120,12 @@ impl Shingler {
                 let x = Xxh3Short::new(self.k, self.seed);
                 let tail = self.k - 8;
                 for i in 0..=bytes.len() - self.k {
-                    f(x.hash(le64(bytes, i), le64(bytes, i + tail)));
+                    sink.add(x.hash(le64(bytes, i), le64(bytes, i + tail)));
                 }
                 return;
             }
             for w in bytes.windows(self.k) {
-                f(xxh3_64_with_seed(w, self.seed));
+                sink.add(xxh3_64_with_seed(w, self.seed));
             }
             return;
         }
@@ -117,11 +133,11 @@ impl Shingler {
         let chars = starts.len();
         starts.push(bytes.len());
         if chars <= self.k {
-            f(xxh3_64_with_seed(bytes, self.seed));
+            sink.add(xxh3_64_with_seed(bytes, self.seed));
             return;
         }
         for i in 0..=chars - self.k {
-            f(xxh3_64_with_seed(
+            sink.add(xxh3_64_with_seed(
                 &bytes[starts[i]..starts[i + self.k]],
                 self.seed,
             ));
