@@ -96,9 +96,10 @@ impl Sketch {
         let x = mix(h ^ self.seed);
         let bin = (((x >> 32) * self.k) >> 32) as usize;
         let v = x & 0xFFFF_FFFF;
-        if v < self.bins[bin] {
-            self.bins[bin] = v;
-        }
+        // Branch-free: whether a bin's minimum drops is a coin flip early
+        // in a document, a branch on it mispredicts often.
+        let slot = &mut self.bins[bin];
+        *slot = (*slot).min(v);
     }
 
     /// The signature of the hashes added.
