@@ -101,12 +101,18 @@ impl Fingerprinter {
 
     /// The exact shingle set of one text without the shingles `mask` holds.
     pub fn shingle_set_masked(&self, text: &str, mask: &Mask) -> ShingleSet {
-        let mut hashes = JOINED.with_borrow_mut(|joined| {
+        self.shingle_set_and_hash(text, mask).0
+    }
+
+    /// The masked shingle set of one text and the hash of its whole
+    /// normalized text (`Fingerprint::text_hash`), from one normalization.
+    pub fn shingle_set_and_hash(&self, text: &str, mask: &Mask) -> (ShingleSet, u128) {
+        let (mut hashes, text_hash) = JOINED.with_borrow_mut(|joined| {
             normalize_joined_into(text, joined);
-            self.shingler.hashes(joined)
+            (self.shingler.hashes(joined), xxh3_128(joined.as_bytes()))
         });
         mask.retain_unmasked(&mut hashes);
-        ShingleSet::from_hashes(hashes)
+        (ShingleSet::from_hashes(hashes), text_hash)
     }
 }
 
