@@ -21,7 +21,8 @@ the same corpus and parameters). Prints counts on stdout.
 import json
 import sys
 
-from pyspark.sql import SparkSession
+from pyspark import StorageLevel
+from pyspark.sql import SparkSession, Window
 from pyspark.sql import functions as F
 
 
@@ -37,21 +38,30 @@ def main(sigs, out):
     # 1. Exact copies (scan skips documents without shingles altogether).
     signed = docs.filter(F.col("shingles") > 0)
     first = signed.groupBy("text_hash").agg(F.min("doc").alias("first"))
-    grouped = signed.join(first, "text_hash")
-    exact = grouped.filter(F.col("doc") != F.col("first")).select(
-        F.col("first").alias("a"), F.col("doc").alias("b"), F.lit(True).alias("exact")
+    exact = (
+        signed.join(first, "text_hash")
+        .filter(F.col("doc") != F.col("first"))
+        .select(F.col("first").alias("a"), F.col("doc").alias("b"), F.lit(True).alias("exact"))
     )
-    firsts = first.select(F.col("first").alias("doc"))
 
-    # 2. Band join over first copies, oversized buckets skipped.
-    rows = bands.join(firsts, "doc", "left_semi")
-    sizes = rows.groupBy("band", "key").agg(F.count("*").alias("n"))
-    kept = sizes.filter((F.col("n") >= 2) & (F.col("n") <= max_bucket)).select("band", "key")
-    skipped = sizes.filter(F.col("n") > max_bucket).agg(
-        F.count("*").alias("buckets"), F.max("n").alias("largest")
+    # 2. Band join over first copies (later copies anti-joined away: they are
+    # few), bucket sizes by a window over (band, key) so the self-join below
+    # reuses that partitioning; singleton buckets dropped at once.
+    rows = bands.join(exact.select(F.col("b").alias("doc")), "doc", "left_anti")
+    bucket = Window.partitionBy("band", "key")
+    shared = (
+        rows.withColumn("n", F.count("*").over(bucket))
+        .filter(F.col("n") >= 2)
+        .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    members = rows.join(kept, ["band", "key"])
-    x, y = members.alias("x"), members.alias("y")
+    skipped = (
+        shared.filter(F.col("n") > max_bucket)
+        .groupBy("band", "key")
+        .agg(F.max("n").alias("n"))
+        .agg(F.count("*").alias("buckets"), F.max("n").alias("largest"))
+    )
+    kept = shared.filter(F.col("n") <= max_bucket).select("band", "key", "doc")
+    x, y = kept.alias("x"), kept.alias("y")
     candidates = (
         x.join(
             y,

@@ -53,7 +53,15 @@ fn run(cmd: &mut Command, what: &str) -> Vec<u8> {
 }
 
 fn submit(spark: &Path, script: &str, args: &[&Path], extra: &[&str]) -> Value {
+    // spark-submit finds Spark and runs the job with the venv's python.
+    let bin = spark.parent().expect("spark-submit is in a folder");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![bin.to_path_buf()];
+    paths.extend(std::env::split_paths(&path));
     let mut cmd = Command::new(spark);
+    cmd.env("PATH", std::env::join_paths(paths).unwrap())
+        .env("PYSPARK_PYTHON", bin.join("python"))
+        .env("PYSPARK_DRIVER_PYTHON", bin.join("python"));
     cmd.args([
         "--master",
         "local[2]",
@@ -231,11 +239,12 @@ fn chain_equals_scan(spark: &Path, inputs: &[PathBuf], options: &[&str], shards:
         "clusters (members in input order, representative)"
     );
     println!(
-        "chain == scan: {} documents, {} pairs, {} clusters, {} masked slots, {} shard(s)",
+        "chain == scan: {} documents, {} pairs, {} clusters, {} masked slots, {} skipped buckets, {} shard(s)",
         scan["documents"],
-        want.len(),
+        records.len(),
         got.len(),
         scan["stats"]["mask"]["masked_slots"],
+        scan["stats"]["skipped_buckets"],
         shards
     );
 }
@@ -273,4 +282,121 @@ fn spark_chain_gives_scans_pairs_and_clusters() {
     );
     // Tight bucket cap: buckets are skipped and exact-copy groups capped.
     chain_equals_scan(&spark, &[corpus], &["--max-bucket", "3"], 2);
+}
+
+/// sign and verify without Spark: bad shards, pairs from another corpus or
+/// other parameters, missing folders exit 2 with a message naming the file.
+#[test]
+fn sign_and_verify_refuse_bad_input() {
+    let work = tempfile::tempdir().unwrap();
+    let sigs = work.path().join("sigs");
+    let samples = root().join("samples");
+    let code = |cmd: &mut Command| {
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (c, err) = code(
+        reprint()
+            .arg("sign")
+            .arg(&samples)
+            .arg("--out")
+            .arg(&sigs)
+            .args(["--shard", "2/2"]),
+    );
+    assert_eq!(c, Some(2), "{err}");
+    assert!(err.contains("0 <= I < N"), "{err}");
+    run(
+        reprint()
+            .arg("sign")
+            .arg(&samples)
+            .arg("--out")
+            .arg(&sigs)
+            .arg("--quiet"),
+        "sign",
+    );
+    for table in ["bands", "docs"] {
+        assert!(sigs
+            .join(table)
+            .join("part-00000-of-00001.parquet")
+            .is_file());
+    }
+    // Signing other parameters into the same folder is refused.
+    let (c, err) = code(
+        reprint()
+            .arg("sign")
+            .arg(&samples)
+            .arg("--out")
+            .arg(&sigs)
+            .args(["--seed", "9", "--quiet"]),
+    );
+    assert_eq!(c, Some(2), "{err}");
+    assert!(
+        err.contains("manifest.json") && err.contains("seed"),
+        "{err}"
+    );
+
+    // A pairs folder as candidates.py leaves it, with no candidates.
+    let pairs = work.path().join("pairs");
+    std::fs::create_dir_all(pairs.join("candidates")).unwrap();
+    std::fs::create_dir_all(pairs.join("manifest")).unwrap();
+    std::fs::copy(
+        sigs.join("manifest.json"),
+        pairs.join("manifest/part-00000"),
+    )
+    .unwrap();
+    let out = run(
+        reprint()
+            .arg("verify")
+            .arg(&pairs)
+            .arg("--corpus")
+            .arg(&samples)
+            .arg("--quiet"),
+        "verify",
+    );
+    assert!(out.is_empty());
+    let (c, err) = code(
+        reprint()
+            .arg("verify")
+            .arg(&pairs)
+            .arg("--corpus")
+            .arg(&samples)
+            .args(["--seed", "9"]),
+    );
+    assert_eq!(c, Some(2), "{err}");
+    assert!(err.contains("seed"), "{err}");
+    let (c, err) = code(
+        reprint()
+            .arg("verify")
+            .arg(&pairs)
+            .arg("--corpus")
+            .arg(samples.join("feed.jsonl")),
+    );
+    assert_eq!(c, Some(2), "{err}");
+    assert!(
+        err.contains("documents") || err.contains("corpus_digest"),
+        "{err}"
+    );
+    // Not Parquet where Parquet should be.
+    std::fs::write(pairs.join("candidates/part-0.parquet"), b"not parquet").unwrap();
+    let (c, err) = code(
+        reprint()
+            .arg("verify")
+            .arg(&pairs)
+            .arg("--corpus")
+            .arg(&samples),
+    );
+    assert_eq!(c, Some(2), "{err}");
+    assert!(err.contains("part-0.parquet"), "{err}");
+    let (c, err) = code(
+        reprint()
+            .arg("verify")
+            .arg(work.path().join("nope"))
+            .arg("--corpus")
+            .arg(&samples),
+    );
+    assert_eq!(c, Some(2), "{err}");
+    assert!(err.contains("nope"), "{err}");
 }
