@@ -2,6 +2,7 @@
 //! each subcommand on the library and maps errors to exit codes.
 
 use crate::boilerplate::MaskConfig;
+use crate::chain::{self, Shard};
 use crate::corpus::{read_inputs, Corpus, ReadOptions};
 use crate::dedup::{self, Keep};
 use crate::error::{Error, Result};
@@ -10,8 +11,8 @@ use crate::fingerprint::Fingerprinter;
 use crate::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use crate::minhash::DEFAULT_NUM_PERM;
 use crate::progress::Progress;
-use crate::report::{write_scan, Format};
-use crate::scan::{scan, ScanConfig};
+use crate::report::{write_pairs, write_scan, Format};
+use crate::scan::{build_mask, exact_matches, report_matches, scan, verify_pairs, ScanConfig};
 use crate::shingle::DEFAULT_K;
 use crate::verify::Relation;
 use crate::verify::Thresholds;
@@ -43,6 +44,12 @@ pub enum Command {
     Index(crate::index::cli::IndexArgs),
     /// Find the archived documents each story copies, best first.
     Query(crate::index::cli::QueryArgs),
+    /// Fingerprint a corpus (or one shard of it) into Parquet band and
+    /// document tables for the Spark chain (spark/candidates.py).
+    Sign(SignArgs),
+    /// Verify the candidate pairs of spark/candidates.py against the corpus;
+    /// prints scan's pair records.
+    Verify(VerifyArgs),
 }
 
 /// Options shared by every command that reads a corpus.
@@ -260,7 +267,101 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dedup(args) => run_dedup(args),
         Command::Index(args) => crate::index::cli::run_index(args),
         Command::Query(args) => crate::index::cli::run_query(args),
+        Command::Sign(args) => run_sign(args),
+        Command::Verify(args) => run_verify(args),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The whole corpus, exactly as scan would be given it (every shard
+    /// reads it all: input positions and the boilerplate mask are corpus-wide).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Folder for bands/, docs/ and manifest.json.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Sign only documents at input positions p with p % N == I (I from 0).
+    #[arg(long, value_name = "I/N", default_value = "0/1", value_parser = Shard::parse)]
+    pub shard: Shard,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+}
+
+/// Output formats of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PairFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Output folder of spark/candidates.py (candidates/ and manifest/).
+    pub pairs: PathBuf,
+    /// The corpus given to sign, in the same order.
+    #[arg(long, required = true, num_args = 1..)]
+    pub corpus: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = PairFormat::Jsonl)]
+    pub format: PairFormat,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+}
+
+fn run_sign(args: SignArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let config = args.matching.config()?;
+    let corpus = args.input.read(&args.inputs)?;
+    let progress = Progress::new(args.input.quiet);
+    let mask = build_mask(&corpus, &config);
+    let stats = chain::sign(&corpus, &config, &mask, args.shard, &args.out, progress)?;
+    if !args.input.quiet {
+        eprintln!(
+            "reprint: sign: shard {}/{}: {} of {} documents, {} band rows into {} in {:.2}s",
+            args.shard.index,
+            args.shard.count,
+            stats.documents,
+            corpus.len(),
+            stats.band_rows,
+            args.out.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn run_verify(args: VerifyArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let config = args.matching.config()?;
+    let corpus = args.input.read(&args.corpus)?;
+    let pairs = chain::read_pairs(&args.pairs, corpus.len())?;
+    let mask = build_mask(&corpus, &config);
+    let shards = pairs.manifest["shards"].as_u64().unwrap_or(1) as usize;
+    let expected = chain::manifest(&corpus, &config, &mask, shards);
+    chain::check_manifest(&args.pairs, &pairs.manifest, &expected)?;
+    let progress = Progress::new(args.input.quiet);
+    let matches = verify_pairs(&corpus, &config, &mask, &pairs.candidates, progress);
+    let exact = exact_matches(&corpus, &config, &mask, &pairs.exact);
+    let matches = report_matches(matches, &exact, &config);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    write_pairs(&mut out, args.format == PairFormat::Csv, &corpus, &matches)
+        .map_err(Error::Output)?;
+    out.flush().map_err(Error::Output)?;
+    if !args.input.quiet {
+        eprintln!(
+            "reprint: verify: {} candidate pairs and {} exact-copy pairs -> {} pairs reported in {:.2}s",
+            pairs.candidates.len(),
+            pairs.exact.len(),
+            matches.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 fn run_scan(args: ScanArgs) -> Result<()> {

@@ -153,16 +153,22 @@ impl Fingerprinter {
 
     /// The exact shingle set of one text without the shingles `mask` holds.
     pub fn shingle_set_masked(&self, text: &str, mask: &Mask) -> ShingleSet {
-        let hashes = JOINED.with_borrow_mut(|joined| {
+        self.shingle_set_and_hash(text, mask).0
+    }
+
+    /// The masked shingle set of one text and the hash of its whole
+    /// normalized text (`Fingerprint::text_hash`), from one normalization.
+    pub fn shingle_set_and_hash(&self, text: &str, mask: &Mask) -> (ShingleSet, u128) {
+        let (hashes, text_hash) = JOINED.with_borrow_mut(|joined| {
             normalize_joined_into(text, joined);
             let mut sink = Unmasked {
                 hashes: Vec::with_capacity(joined.len()),
                 mask,
             };
             self.shingler.for_each_hash(joined, &mut sink);
-            sink.hashes
+            (sink.hashes, xxh3_128(joined.as_bytes()))
         });
-        ShingleSet::from_hashes(hashes)
+        (ShingleSet::from_hashes(hashes), text_hash)
     }
 }
 

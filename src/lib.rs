@@ -2,6 +2,7 @@
 //! changed between versions. The binary is a thin layer over this library.
 
 pub mod boilerplate;
+pub mod chain;
 pub mod cli;
 pub mod cluster;
 pub mod corpus;

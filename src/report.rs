@@ -2,7 +2,7 @@
 //! for machines (the shapes documented in README.md are a contract).
 
 use crate::corpus::{Corpus, Diagnostic};
-use crate::scan::{Parameters, ScanResult, ScanStats};
+use crate::scan::{Match, Parameters, ScanResult, ScanStats};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -39,7 +39,34 @@ pub struct PairRecord<'a> {
     pub shingles_a: usize,
     pub shingles_b: usize,
     pub shared: usize,
-    pub cluster: usize,
+    /// The pair's cluster (scan); `verify` leaves clusters to Spark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<usize>,
+    /// Input positions of a and b (`verify` only: what clusters.py joins on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a_index: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub b_index: Option<u32>,
+}
+
+impl<'a> PairRecord<'a> {
+    /// The record of one match; `cluster` as scan numbered it, if known.
+    pub fn of(corpus: &'a Corpus, m: &Match, cluster: Option<usize>) -> PairRecord<'a> {
+        PairRecord {
+            a: &corpus.get(m.pair.a).id,
+            b: &corpus.get(m.pair.b).id,
+            jaccard: m.scores.jaccard,
+            containment_a_in_b: m.scores.containment_a_in_b,
+            containment_b_in_a: m.scores.containment_b_in_a,
+            relation: m.relation.as_str(),
+            shingles_a: m.scores.shingles_a,
+            shingles_b: m.scores.shingles_b,
+            shared: m.scores.shared,
+            cluster,
+            a_index: None,
+            b_index: None,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -76,17 +103,12 @@ fn pair_records<'a>(corpus: &'a Corpus, result: &'a ScanResult) -> Vec<PairRecor
     result
         .matches
         .iter()
-        .map(|m| PairRecord {
-            a: &corpus.get(m.pair.a).id,
-            b: &corpus.get(m.pair.b).id,
-            jaccard: m.scores.jaccard,
-            containment_a_in_b: m.scores.containment_a_in_b,
-            containment_b_in_a: m.scores.containment_b_in_a,
-            relation: m.relation.as_str(),
-            shingles_a: m.scores.shingles_a,
-            shingles_b: m.scores.shingles_b,
-            shared: m.scores.shared,
-            cluster: cluster_of.get(&m.pair.a).copied().unwrap_or(0),
+        .map(|m| {
+            PairRecord::of(
+                corpus,
+                m,
+                Some(cluster_of.get(&m.pair.a).copied().unwrap_or(0)),
+            )
         })
         .collect()
 }
@@ -133,9 +155,43 @@ pub fn write_scan(
             }
             Ok(())
         }
-        Format::Csv => {
+        Format::Csv => write_csv(out, &pairs),
+        Format::Table => write_table(out, corpus, result, &pairs),
+    }
+}
+
+/// Write `verify`'s pair records: scan's fields (no cluster) plus the input
+/// positions `a_index` and `b_index`, as JSONL or CSV.
+pub fn write_pairs(
+    out: &mut dyn Write,
+    csv: bool,
+    corpus: &Corpus,
+    matches: &[Match],
+) -> io::Result<()> {
+    let pairs: Vec<PairRecord> = matches
+        .iter()
+        .map(|m| PairRecord {
+            a_index: Some(m.pair.a.0),
+            b_index: Some(m.pair.b.0),
+            ..PairRecord::of(corpus, m, None)
+        })
+        .collect();
+    if csv {
+        return write_csv(out, &pairs);
+    }
+    for p in &pairs {
+        serde_json::to_writer(&mut *out, p)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// CSV with a header line; the cluster column is empty when unknown.
+fn write_csv(out: &mut dyn Write, pairs: &[PairRecord]) -> io::Result<()> {
+    {
+        {
             writeln!(out, "a,b,relation,jaccard,containment_a_in_b,containment_b_in_a,shingles_a,shingles_b,shared,cluster")?;
-            for p in &pairs {
+            for p in pairs {
                 writeln!(
                     out,
                     "{},{},{},{},{},{},{},{},{},{}",
@@ -148,12 +204,11 @@ pub fn write_scan(
                     p.shingles_a,
                     p.shingles_b,
                     p.shared,
-                    p.cluster
+                    p.cluster.map(|c| c.to_string()).unwrap_or_default()
                 )?;
             }
             Ok(())
         }
-        Format::Table => write_table(out, corpus, result, &pairs),
     }
 }
 

@@ -167,26 +167,124 @@ fn expand_exact_copies(matches: Vec<Match>, exact: &[Match], cap: usize) -> Vec<
     out
 }
 
-/// Scan a corpus for copies.
-pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanResult {
-    let fp = &config.fingerprinter;
+/// The boilerplate mask of a corpus: `scan`, `sign` and `verify` all build
+/// it here, from the same evenly spaced sample of the whole corpus, so a
+/// sharded chain masks exactly what a scan masks.
+pub fn build_mask(corpus: &Corpus, config: &ScanConfig) -> Mask {
     let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
-    let mask = Mask::build(&texts, &fp.shingler, &config.mask);
-    let bar = progress.bar(corpus.len() as u64, "fingerprinting");
-    let prints: Vec<Fingerprint> = corpus
-        .docs
+    Mask::build(&texts, &config.fingerprinter.shingler, &config.mask)
+}
+
+/// Fingerprints of `docs` (in that order), in parallel.
+pub fn fingerprint_docs(
+    corpus: &Corpus,
+    config: &ScanConfig,
+    mask: &Mask,
+    docs: &[DocId],
+    progress: Progress,
+) -> Vec<Fingerprint> {
+    let fp = &config.fingerprinter;
+    let bar = progress.bar(docs.len() as u64, "fingerprinting");
+    let prints: Vec<Fingerprint> = docs
         .par_iter()
         .with_min_len(64)
-        .map(|d| {
-            let f = fp.fingerprint_streamed(&d.text, &mask);
+        .map(|&id| {
+            let f = fp.fingerprint_streamed(&corpus.get(id).text, mask);
             bar.inc(1);
             f
         })
         .collect();
     bar.finish_and_clear();
+    prints
+}
+
+/// Verify candidate pairs exactly and keep those that earn a relation, a
+/// batch of pairs at a time so that at most VERIFY_BATCH_DOCS shingle sets
+/// are held at once (a document in pairs of several batches is shingled
+/// again for each). `scan` and `verify` both verify here.
+pub fn verify_pairs(
+    corpus: &Corpus,
+    config: &ScanConfig,
+    mask: &Mask,
+    pairs: &[Pair],
+    progress: Progress,
+) -> Vec<Match> {
+    let fp = &config.fingerprinter;
+    let bar = progress.bar(pairs.len() as u64, "verifying");
+    let mut matches: Vec<Match> = Vec::new();
+    let mut rest = pairs;
+    while !rest.is_empty() {
+        let mut docs: HashSet<DocId> = HashSet::with_capacity(VERIFY_BATCH_DOCS + 1);
+        let mut take = 0;
+        while take < rest.len() && docs.len() < VERIFY_BATCH_DOCS {
+            docs.insert(rest[take].a);
+            docs.insert(rest[take].b);
+            take += 1;
+        }
+        let (batch, tail) = rest.split_at(take);
+        rest = tail;
+        let docs: Vec<DocId> = docs.into_iter().collect();
+        let sets: HashMap<DocId, (ShingleSet, u128)> = docs
+            .par_iter()
+            .map(|&id| (id, fp.shingle_set_and_hash(&corpus.get(id).text, mask)))
+            .collect();
+        matches.par_extend(batch.par_iter().filter_map(|&pair| {
+            let ((set_a, hash_a), (set_b, hash_b)) = (&sets[&pair.a], &sets[&pair.b]);
+            let scores = Scores::of(set_a, set_b);
+            config
+                .thresholds
+                .classify(&scores, hash_a == hash_b)
+                .map(|relation| Match {
+                    pair,
+                    scores,
+                    relation,
+                })
+        }));
+        bar.inc(batch.len() as u64);
+    }
+    bar.finish_and_clear();
+    matches
+}
+
+/// Matches for exact-copy pairs (first copy, later copy): their scores need
+/// only the first copy's distinct shingles.
+pub fn exact_matches(
+    corpus: &Corpus,
+    config: &ScanConfig,
+    mask: &Mask,
+    exact: &[Pair],
+) -> Vec<Match> {
+    let fp = &config.fingerprinter;
+    exact
+        .par_iter()
+        .map(|&pair| {
+            let n = fp.shingle_set_masked(&corpus.get(pair.a).text, mask).len();
+            Match {
+                pair,
+                scores: Scores::from_counts(n, n, n),
+                relation: Relation::Exact,
+            }
+        })
+        .collect()
+}
+
+/// The reported pairs of verified candidates and exact copies, sorted: each
+/// exact copy gets the pairs its first copy has.
+pub fn report_matches(matches: Vec<Match>, exact: &[Match], config: &ScanConfig) -> Vec<Match> {
+    let mut matches = expand_exact_copies(matches, exact, config.max_bucket);
+    matches.sort_by_key(|m| m.pair);
+    matches
+}
+
+/// Scan a corpus for copies.
+pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanResult {
+    let mask = build_mask(corpus, config);
+    let all: Vec<DocId> = (0..corpus.len() as u32).map(DocId).collect();
+    let prints = fingerprint_docs(corpus, config, &mask, &all, progress);
 
     // Exact copies: each later copy pairs with the first; only first copies
-    // (with any shingles at all) go on to LSH.
+    // (with any shingles at all) go on to LSH. (`candidates.py` does the
+    // same on Spark: see spark/README in README.md's Scaling out.)
     let mut first_of: HashMap<u128, DocId> = HashMap::with_capacity(prints.len());
     let mut exact: Vec<Pair> = Vec::new();
     let mut lsh_docs = Vec::with_capacity(prints.len());
@@ -204,69 +302,13 @@ pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanRes
         }
     }
     let cands = candidates(&lsh_docs, config.banding, config.max_bucket);
+    let matches = verify_pairs(corpus, config, &mask, &cands.pairs, progress);
+    let exact_matches = exact_matches(corpus, config, &mask, &exact);
+    let matches = report_matches(matches, &exact_matches, config);
 
-    // Exact shingle sets for the documents in pairs, a batch of pairs at a
-    // time so that at most VERIFY_BATCH_DOCS sets are held at once (a
-    // document in pairs of several batches is shingled again for each).
-    let bar = progress.bar(cands.pairs.len() as u64, "verifying");
-    let mut matches: Vec<Match> = Vec::new();
-    let mut rest = &cands.pairs[..];
-    while !rest.is_empty() {
-        let mut docs: HashSet<DocId> = HashSet::with_capacity(VERIFY_BATCH_DOCS + 1);
-        let mut take = 0;
-        while take < rest.len() && docs.len() < VERIFY_BATCH_DOCS {
-            docs.insert(rest[take].a);
-            docs.insert(rest[take].b);
-            take += 1;
-        }
-        let (batch, tail) = rest.split_at(take);
-        rest = tail;
-        let docs: Vec<DocId> = docs.into_iter().collect();
-        let sets: HashMap<DocId, ShingleSet> = docs
-            .par_iter()
-            .map(|&id| (id, fp.shingle_set_masked(&corpus.get(id).text, &mask)))
-            .collect();
-        matches.par_extend(batch.par_iter().filter_map(|&pair| {
-            let scores = Scores::of(&sets[&pair.a], &sets[&pair.b]);
-            let same = prints[pair.a.index()].text_hash == prints[pair.b.index()].text_hash;
-            config
-                .thresholds
-                .classify(&scores, same)
-                .map(|relation| Match {
-                    pair,
-                    scores,
-                    relation,
-                })
-        }));
-        bar.inc(batch.len() as u64);
-    }
-    bar.finish_and_clear();
-    // An exact copy's scores need only its first copy's distinct shingles.
-    let exact_matches: Vec<Match> = exact
-        .par_iter()
-        .map(|&pair| {
-            let n = fp.shingle_set_masked(&corpus.get(pair.a).text, &mask).len();
-            Match {
-                pair,
-                scores: Scores::from_counts(n, n, n),
-                relation: Relation::Exact,
-            }
-        })
-        .collect();
-    let mut matches = expand_exact_copies(matches, &exact_matches, config.max_bucket);
-    matches.sort_by_key(|m| m.pair);
-
-    let edges: Vec<Edge> = matches
-        .iter()
-        .map(|m| Edge {
-            a: m.pair.a,
-            b: m.pair.b,
-            scores: m.scores,
-        })
-        .collect();
     ScanResult {
         parameters: config.parameters(),
-        clusters: clusters(corpus, &edges),
+        clusters: clusters(corpus, &edges_of(&matches)),
         stats: ScanStats {
             bytes: corpus.bytes,
             exact_copies: exact.len(),
@@ -278,4 +320,16 @@ pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanRes
         matches,
         mask,
     }
+}
+
+/// Clustering edges of reported pairs.
+pub fn edges_of(matches: &[Match]) -> Vec<Edge> {
+    matches
+        .iter()
+        .map(|m| Edge {
+            a: m.pair.a,
+            b: m.pair.b,
+            scores: m.scores,
+        })
+        .collect()
 }

@@ -1,0 +1,490 @@
+//! The files of the scaled-out chain (`sign` -> Spark -> `verify` -> Spark):
+//! sharded Parquet band and document tables, the manifest that ties a run to
+//! its parameters and corpus, and candidate pairs read back for `verify`.
+
+use crate::boilerplate::Mask;
+use crate::corpus::{Corpus, DocId};
+use crate::error::{Error, Result};
+use crate::lsh::Pair;
+use crate::progress::Progress;
+use crate::scan::{fingerprint_docs, ScanConfig};
+use arrow_array::builder::{BinaryBuilder, Int32Builder, Int64Builder, StringBuilder};
+use arrow_array::{Array, ArrayRef, BooleanArray, Int64Array, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Version of the sign/pairs layout; bumped when a column changes meaning.
+pub const LAYOUT_VERSION: u64 = 1;
+/// The manifest `sign` writes beside its tables.
+pub const MANIFEST: &str = "manifest.json";
+/// Documents fingerprinted and written per Parquet row group.
+const CHUNK_DOCS: usize = 32_768;
+
+/// One slice of a sharded run: documents whose input position `p` has
+/// `p % count == index`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    pub const ALL: Shard = Shard { index: 0, count: 1 };
+
+    /// Parse `I/N` (0 <= I < N).
+    pub fn parse(s: &str) -> std::result::Result<Shard, String> {
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("{s:?} is not I/N (e.g. 3/16)"))?;
+        let index: usize = i.trim().parse().map_err(|e| format!("{i:?}: {e}"))?;
+        let count: usize = n.trim().parse().map_err(|e| format!("{n:?}: {e}"))?;
+        if count == 0 || index >= count {
+            return Err(format!(
+                "shard {index}/{count}: need 0 <= I < N (shards are numbered from 0)"
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// File name of this shard's part of a table.
+    pub fn part_name(&self) -> String {
+        format!("part-{:05}-of-{:05}.parquet", self.index, self.count)
+    }
+
+    /// The documents of `corpus` in this shard, in input order.
+    pub fn docs(&self, corpus: &Corpus) -> Vec<DocId> {
+        (self.index..corpus.len())
+            .step_by(self.count)
+            .map(|i| DocId(i as u32))
+            .collect()
+    }
+}
+
+/// A digest of the corpus as the chain sees it: document count and ids in
+/// input order. `verify` refuses pairs made from another corpus.
+pub fn corpus_digest(corpus: &Corpus) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for d in &corpus.docs {
+        h.update(d.id.as_bytes());
+        h.update(b"\n");
+    }
+    format!("{:032x}", h.digest128())
+}
+
+/// The manifest of a sign run: layout, parameters, corpus and mask digests.
+/// Every shard writes the same one; `candidates.py` copies it to pairs/.
+pub fn manifest(corpus: &Corpus, config: &ScanConfig, mask: &Mask, shards: usize) -> Value {
+    json!({
+        "layout": LAYOUT_VERSION,
+        "documents": corpus.len(),
+        "shards": shards,
+        "corpus_digest": corpus_digest(corpus),
+        "mask_digest": format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&mask.to_bytes())),
+        "mask": mask.stats(),
+        "parameters": config.parameters(),
+    })
+}
+
+/// What `sign` wrote.
+#[derive(Debug, Clone, Default)]
+pub struct SignStats {
+    pub documents: usize,
+    pub band_rows: usize,
+    pub files: Vec<PathBuf>,
+}
+
+fn bands_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("doc", DataType::Int64, false),
+        Field::new("band", DataType::Int32, false),
+        Field::new("key", DataType::Int64, false),
+    ]))
+}
+
+fn docs_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("doc", DataType::Int64, false),
+        Field::new("id", DataType::Utf8, false),
+        Field::new("shingles", DataType::Int64, false),
+        Field::new("text_hash", DataType::Binary, false),
+        Field::new("signature", DataType::Binary, false),
+        Field::new("bytes", DataType::Int64, false),
+        Field::new("title", DataType::Utf8, true),
+        Field::new("source", DataType::Utf8, true),
+        Field::new("date", DataType::Utf8, true),
+        Field::new("file", DataType::Utf8, false),
+        Field::new("line", DataType::Int64, false),
+    ]))
+}
+
+fn parquet_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::io(path, std::io::Error::other(e.to_string()))
+}
+
+/// A Parquet file written under a hidden temporary name and renamed into
+/// place on `finish`, so readers never see half a file.
+struct PartWriter {
+    tmp: PathBuf,
+    path: PathBuf,
+    writer: ArrowWriter<std::fs::File>,
+}
+
+impl PartWriter {
+    fn create(dir: &Path, name: &str, schema: SchemaRef) -> Result<PartWriter> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.tmp"));
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(1 << 20))
+            .build();
+        let writer =
+            ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| parquet_error(&tmp, e))?;
+        Ok(PartWriter { tmp, path, writer })
+    }
+
+    fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        self.writer
+            .write(batch)
+            .map_err(|e| parquet_error(&self.tmp, e))
+    }
+
+    fn finish(self) -> Result<PathBuf> {
+        self.writer
+            .close()
+            .map_err(|e| parquet_error(&self.tmp, e))?;
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.path)
+    }
+}
+
+/// Write `value` as JSON to `path` atomically (temporary file, rename).
+fn write_json(path: &Path, value: &Value) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| parquet_error(path, e))?;
+    text.push('\n');
+    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// Fingerprint this shard's documents and write `out/bands/PART` (one row
+/// per document and band) and `out/docs/PART` (one row per document), plus
+/// `out/manifest.json`. Refuses a folder holding another run's manifest.
+pub fn sign(
+    corpus: &Corpus,
+    config: &ScanConfig,
+    mask: &Mask,
+    shard: Shard,
+    out: &Path,
+    progress: Progress,
+) -> Result<SignStats> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let manifest = manifest(corpus, config, mask, shard.count);
+    let manifest_path = out.join(MANIFEST);
+    if let Ok(text) = std::fs::read_to_string(&manifest_path) {
+        let old: Value = serde_json::from_str(&text)
+            .map_err(|e| Error::bad_input(manifest_path.display().to_string(), e.to_string()))?;
+        if old != manifest {
+            return Err(Error::Usage(format!(
+                "{} is from another sign run ({}); sign into an empty folder",
+                manifest_path.display(),
+                manifest_difference(&old, &manifest).unwrap_or_default()
+            )));
+        }
+    }
+    let banding = config.banding;
+    let mut bands = PartWriter::create(&out.join("bands"), &shard.part_name(), bands_schema())?;
+    let mut docs = PartWriter::create(&out.join("docs"), &shard.part_name(), docs_schema())?;
+    let mine = shard.docs(corpus);
+    let bar = progress.bar(mine.len() as u64, "signing");
+    let mut stats = SignStats::default();
+    for chunk in mine.chunks(CHUNK_DOCS) {
+        let prints = fingerprint_docs(corpus, config, mask, chunk, Progress::hidden());
+        let with_shingles = prints.iter().filter(|p| p.shingles > 0).count();
+        let rows = with_shingles * banding.bands;
+        let (mut b_doc, mut b_band, mut b_key) = (
+            Int64Builder::with_capacity(rows),
+            Int32Builder::with_capacity(rows),
+            Int64Builder::with_capacity(rows),
+        );
+        for (&id, p) in chunk.iter().zip(&prints) {
+            if p.shingles == 0 {
+                continue;
+            }
+            for band in 0..banding.bands {
+                b_doc.append_value(id.0 as i64);
+                b_band.append_value(band as i32);
+                // Spark has no unsigned longs: the key's bits as an i64.
+                b_key.append_value(banding.band_key(&p.signature, band) as i64);
+            }
+        }
+        let cols: Vec<ArrayRef> = vec![
+            Arc::new(b_doc.finish()),
+            Arc::new(b_band.finish()),
+            Arc::new(b_key.finish()),
+        ];
+        let batch =
+            RecordBatch::try_new(bands_schema(), cols).map_err(|e| parquet_error(&bands.tmp, e))?;
+        bands.write(&batch)?;
+        stats.band_rows += rows;
+
+        let n = chunk.len();
+        let mut d_doc = Int64Builder::with_capacity(n);
+        let mut d_id = StringBuilder::new();
+        let mut d_shingles = Int64Builder::with_capacity(n);
+        let mut d_hash = BinaryBuilder::new();
+        let mut d_sig = BinaryBuilder::new();
+        let mut d_bytes = Int64Builder::with_capacity(n);
+        let (mut d_title, mut d_source, mut d_date) = (
+            StringBuilder::new(),
+            StringBuilder::new(),
+            StringBuilder::new(),
+        );
+        let (mut d_file, mut d_line) = (StringBuilder::new(), Int64Builder::with_capacity(n));
+        let mut sig_bytes = Vec::new();
+        for (&id, p) in chunk.iter().zip(&prints) {
+            let d = corpus.get(id);
+            d_doc.append_value(id.0 as i64);
+            d_id.append_value(&d.id);
+            d_shingles.append_value(p.shingles as i64);
+            d_hash.append_value(p.text_hash.to_be_bytes());
+            sig_bytes.clear();
+            for v in p.signature.0.iter() {
+                sig_bytes.extend_from_slice(&v.to_le_bytes());
+            }
+            d_sig.append_value(&sig_bytes);
+            d_bytes.append_value(d.text.len() as i64);
+            d_title.append_option(d.title.as_deref());
+            d_source.append_option(d.source.as_deref());
+            d_date.append_option(d.date.as_deref());
+            let file = corpus
+                .files
+                .get(d.origin.file as usize)
+                .map(|f| f.name())
+                .unwrap_or_default();
+            d_file.append_value(file);
+            d_line.append_value(d.origin.line as i64);
+        }
+        let cols: Vec<ArrayRef> = vec![
+            Arc::new(d_doc.finish()),
+            Arc::new(d_id.finish()),
+            Arc::new(d_shingles.finish()),
+            Arc::new(d_hash.finish()),
+            Arc::new(d_sig.finish()),
+            Arc::new(d_bytes.finish()),
+            Arc::new(d_title.finish()),
+            Arc::new(d_source.finish()),
+            Arc::new(d_date.finish()),
+            Arc::new(d_file.finish()),
+            Arc::new(d_line.finish()),
+        ];
+        let batch =
+            RecordBatch::try_new(docs_schema(), cols).map_err(|e| parquet_error(&docs.tmp, e))?;
+        docs.write(&batch)?;
+        stats.documents += n;
+        bar.inc(n as u64);
+    }
+    bar.finish_and_clear();
+    stats.files.push(bands.finish()?);
+    stats.files.push(docs.finish()?);
+    write_json(&manifest_path, &manifest)?;
+    stats.files.push(manifest_path);
+    Ok(stats)
+}
+
+/// The first top-level or parameter field where two manifests differ.
+fn manifest_difference(old: &Value, new: &Value) -> Option<String> {
+    for key in [
+        "layout",
+        "documents",
+        "shards",
+        "corpus_digest",
+        "mask_digest",
+    ] {
+        if old.get(key) != new.get(key) {
+            return Some(format!(
+                "{key}: {} there, {} here",
+                old.get(key).unwrap_or(&Value::Null),
+                new.get(key).unwrap_or(&Value::Null)
+            ));
+        }
+    }
+    let (po, pn) = (&old["parameters"], &new["parameters"]);
+    if let (Some(o), Some(n)) = (po.as_object(), pn.as_object()) {
+        for (k, v) in n {
+            if o.get(k) != Some(v) {
+                return Some(format!(
+                    "{k}: {} there, {v} here",
+                    o.get(k).unwrap_or(&Value::Null)
+                ));
+            }
+        }
+    }
+    (old != new).then(|| "contents differ".to_string())
+}
+
+/// Candidate pairs read back from `candidates.py`'s output.
+#[derive(Debug, Clone, Default)]
+pub struct CandidatePairs {
+    /// LSH candidates (first copies only), to verify.
+    pub candidates: Vec<Pair>,
+    /// (first copy, later copy) pairs of exact copies.
+    pub exact: Vec<Pair>,
+    /// The manifest candidates.py copied from sign's output.
+    pub manifest: Value,
+}
+
+/// Non-hidden files of a folder written by Spark, sorted (`_SUCCESS`,
+/// `.crc` files and the like are skipped).
+fn data_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| !n.starts_with('_') && !n.starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn int64_column<'a>(batch: &'a RecordBatch, name: &str, path: &Path) -> Result<&'a Int64Array> {
+    batch
+        .column_by_name(name)
+        .and_then(|c| c.as_any().downcast_ref::<Int64Array>())
+        .ok_or_else(|| {
+            Error::bad_input(
+                path.display().to_string(),
+                format!("no int64 column {name:?}: not a pairs file of candidates.py"),
+            )
+        })
+}
+
+/// Read `dir/candidates/*.parquet` (columns a, b: int64 input positions,
+/// a < b; exact: boolean) and `dir/manifest/*` (the sign manifest).
+/// Every pair is checked against `documents`.
+pub fn read_pairs(dir: &Path, documents: usize) -> Result<CandidatePairs> {
+    let mut out = CandidatePairs::default();
+    let manifest_dir = dir.join("manifest");
+    let texts = data_files(&manifest_dir)?;
+    let text: String = texts
+        .iter()
+        .map(|p| std::fs::read_to_string(p).map_err(|e| Error::io(p, e)))
+        .collect::<Result<Vec<String>>>()?
+        .concat();
+    out.manifest = serde_json::from_str(&text).map_err(|e| {
+        Error::bad_input(
+            manifest_dir.display().to_string(),
+            format!("not a sign manifest: {e}"),
+        )
+    })?;
+    for path in data_files(&dir.join("candidates"))? {
+        let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .and_then(|b| b.with_batch_size(65_536).build())
+            .map_err(|e| Error::bad_input(path.display().to_string(), e.to_string()))?;
+        for batch in reader {
+            let batch =
+                batch.map_err(|e| Error::bad_input(path.display().to_string(), e.to_string()))?;
+            let a = int64_column(&batch, "a", &path)?;
+            let b = int64_column(&batch, "b", &path)?;
+            let exact = batch
+                .column_by_name("exact")
+                .and_then(|c| c.as_any().downcast_ref::<BooleanArray>())
+                .ok_or_else(|| {
+                    Error::bad_input(path.display().to_string(), "no boolean column \"exact\"")
+                })?;
+            for i in 0..batch.num_rows() {
+                let (x, y) = (a.value(i), b.value(i));
+                if a.is_null(i) || b.is_null(i) || !(0 <= x && x < y && (y as usize) < documents) {
+                    return Err(Error::bad_input(
+                        path.display().to_string(),
+                        format!(
+                            "pair ({x}, {y}) is not two input positions a < b below {documents}"
+                        ),
+                    ));
+                }
+                let pair = Pair::new(DocId(x as u32), DocId(y as u32));
+                if exact.value(i) {
+                    out.exact.push(pair);
+                } else {
+                    out.candidates.push(pair);
+                }
+            }
+        }
+    }
+    out.candidates.sort_unstable();
+    out.candidates.dedup();
+    out.exact.sort_unstable();
+    out.exact.dedup();
+    Ok(out)
+}
+
+/// Check that pairs were made from this corpus with these parameters and
+/// this mask: `Error::Usage` naming the first difference otherwise.
+pub fn check_manifest(pairs_dir: &Path, found: &Value, expected: &Value) -> Result<()> {
+    match manifest_difference(found, expected) {
+        None => Ok(()),
+        Some(diff) => {
+            let diff = diff.replace(" there,", " in the pairs,");
+            Err(Error::Usage(format!(
+                "{} were not made from this corpus with these parameters ({diff}); pass verify the same inputs and options as sign",
+                pairs_dir.display()
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_parse_and_partition() {
+        assert_eq!(
+            Shard::parse("3/16"),
+            Ok(Shard {
+                index: 3,
+                count: 16
+            })
+        );
+        assert!(Shard::parse("16/16").is_err());
+        assert!(Shard::parse("0/0").is_err());
+        assert!(Shard::parse("3").is_err());
+        assert!(Shard::parse("a/2").is_err());
+        let corpus = Corpus {
+            docs: (0..7)
+                .map(|i| crate::Document {
+                    id: i.to_string(),
+                    title: None,
+                    source: None,
+                    date: None,
+                    text: "x".into(),
+                    origin: Default::default(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let mut all: Vec<DocId> = (0..3)
+            .flat_map(|i| Shard { index: i, count: 3 }.docs(&corpus))
+            .collect();
+        all.sort();
+        assert_eq!(all, (0..7).map(DocId).collect::<Vec<_>>());
+        assert_eq!(
+            Shard::parse("1/3").unwrap().part_name(),
+            "part-00001-of-00003.parquet"
+        );
+    }
+}
