@@ -239,4 +239,39 @@ mod tests {
         assert!(s.containment_a_in_b > 0.99);
         assert!(s.jaccard > 0.7 && s.jaccard < 1.0);
     }
+
+    /// Fingerprints are stored in archives (`reprint index`) and Parquet
+    /// tables (`reprint sign`): a change to normalization, shingling or
+    /// MinHash that moves them must come with a bump of
+    /// `NORMALIZATION_VERSION`, so old archives are refused instead of
+    /// answering wrongly. This pins a digest of the sample articles'
+    /// default fingerprints; when it fails, bump the version, then the value.
+    #[test]
+    fn default_fingerprints_of_the_samples_are_pinned_to_the_version() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), 5);
+        let f = Fingerprinter::default();
+        let mut bytes = Vec::new();
+        for name in &names {
+            let text = std::fs::read_to_string(name).unwrap();
+            let print = f.fingerprint(&text, &mut Vec::new());
+            for v in print.signature.0.iter() {
+                bytes.extend_from_slice(&v.to_le_bytes());
+            }
+            bytes.extend_from_slice(&print.text_hash.to_le_bytes());
+            bytes.extend_from_slice(&(print.shingles as u64).to_le_bytes());
+        }
+        let digest = xxhash_rust::xxh3::xxh3_64(&bytes);
+        assert_eq!(
+            (NORMALIZATION_VERSION, digest),
+            (1, 7917055544421373682),
+            "fingerprints changed: bump NORMALIZATION_VERSION"
+        );
+    }
 }
