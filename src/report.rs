@@ -3,6 +3,7 @@
 
 use crate::corpus::{Corpus, Diagnostic};
 use crate::scan::{Match, Parameters, ScanResult, ScanStats};
+use crate::verify::{Relation, Scores};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -53,21 +54,55 @@ impl<'a> PairRecord<'a> {
     /// The record of one match; `cluster` as scan numbered it, if known.
     pub fn of(corpus: &'a Corpus, m: &Match, cluster: Option<usize>) -> PairRecord<'a> {
         PairRecord {
-            a: &corpus.get(m.pair.a).id,
-            b: &corpus.get(m.pair.b).id,
-            jaccard: m.scores.jaccard,
-            containment_a_in_b: m.scores.containment_a_in_b,
-            containment_b_in_a: m.scores.containment_b_in_a,
-            relation: m.relation.as_str(),
-            shingles_a: m.scores.shingles_a,
-            shingles_b: m.scores.shingles_b,
-            shared: m.scores.shared,
             cluster,
+            ..PairRecord::scored(
+                &corpus.get(m.pair.a).id,
+                &corpus.get(m.pair.b).id,
+                &m.scores,
+                m.relation,
+            )
+        }
+    }
+
+    /// The record of two documents' scores and relation (no cluster or
+    /// positions): what scan, verify and query all report about a pair.
+    pub fn scored(a: &'a str, b: &'a str, scores: &Scores, relation: Relation) -> PairRecord<'a> {
+        PairRecord {
+            a,
+            b,
+            jaccard: scores.jaccard,
+            containment_a_in_b: scores.containment_a_in_b,
+            containment_b_in_a: scores.containment_b_in_a,
+            relation: relation.as_str(),
+            shingles_a: scores.shingles_a,
+            shingles_b: scores.shingles_b,
+            shared: scores.shared,
+            cluster: None,
             a_index: None,
             b_index: None,
         }
     }
+
+    /// The CSV columns every pair record has, in [`PAIR_CSV_HEADER`] order.
+    pub fn csv_fields(&self) -> String {
+        format!(
+            "{},{},{},{},{},{},{},{},{}",
+            csv_field(self.a),
+            csv_field(self.b),
+            self.relation,
+            round4(self.jaccard),
+            round4(self.containment_a_in_b),
+            round4(self.containment_b_in_a),
+            self.shingles_a,
+            self.shingles_b,
+            self.shared
+        )
+    }
 }
+
+/// The header of [`PairRecord::csv_fields`].
+pub const PAIR_CSV_HEADER: &str =
+    "a,b,relation,jaccard,containment_a_in_b,containment_b_in_a,shingles_a,shingles_b,shared";
 
 #[derive(Debug, Serialize)]
 struct ClusterRecord<'a> {
@@ -190,20 +225,12 @@ pub fn write_pairs(
 fn write_csv(out: &mut dyn Write, pairs: &[PairRecord]) -> io::Result<()> {
     {
         {
-            writeln!(out, "a,b,relation,jaccard,containment_a_in_b,containment_b_in_a,shingles_a,shingles_b,shared,cluster")?;
+            writeln!(out, "{PAIR_CSV_HEADER},cluster")?;
             for p in pairs {
                 writeln!(
                     out,
-                    "{},{},{},{},{},{},{},{},{},{}",
-                    csv_field(p.a),
-                    csv_field(p.b),
-                    p.relation,
-                    round4(p.jaccard),
-                    round4(p.containment_a_in_b),
-                    round4(p.containment_b_in_a),
-                    p.shingles_a,
-                    p.shingles_b,
-                    p.shared,
+                    "{},{}",
+                    p.csv_fields(),
                     p.cluster.map(|c| c.to_string()).unwrap_or_default()
                 )?;
             }

@@ -7,7 +7,7 @@ use crate::corpus::{Corpus, DocId};
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;
 use crate::progress::Progress;
-use crate::report::{csv_field, round4, Format};
+use crate::report::{Format, PairRecord, PAIR_CSV_HEADER};
 use crate::scan::{Parameters, ScanConfig};
 use crate::verify::{Relation, Scores, ShingleSet, Thresholds};
 use rayon::prelude::*;
@@ -234,27 +234,13 @@ impl Index {
     }
 }
 
-fn ser_round4<S: serde::Serializer>(x: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_f64(round4(*x))
-}
-
 /// One match as it appears in every machine format: scan's pair record
 /// (`a` the query document, `b` the archived one) plus `estimated` and the
 /// archived document's metadata.
 #[derive(Debug, Serialize)]
 pub struct QueryRecord<'a> {
-    pub a: &'a str,
-    pub b: &'a str,
-    #[serde(serialize_with = "ser_round4")]
-    pub jaccard: f64,
-    #[serde(serialize_with = "ser_round4")]
-    pub containment_a_in_b: f64,
-    #[serde(serialize_with = "ser_round4")]
-    pub containment_b_in_a: f64,
-    pub relation: &'static str,
-    pub shingles_a: usize,
-    pub shingles_b: usize,
-    pub shared: usize,
+    #[serde(flatten)]
+    pub pair: PairRecord<'a>,
     pub estimated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title_b: Option<&'a str>,
@@ -288,15 +274,7 @@ fn records<'a>(corpus: &'a Corpus, result: &'a QueryResult) -> Vec<QueryRecord<'
         .matches
         .iter()
         .map(|m| QueryRecord {
-            a: &corpus.get(m.query).id,
-            b: &m.id,
-            jaccard: m.scores.jaccard,
-            containment_a_in_b: m.scores.containment_a_in_b,
-            containment_b_in_a: m.scores.containment_b_in_a,
-            relation: m.relation.as_str(),
-            shingles_a: m.scores.shingles_a,
-            shingles_b: m.scores.shingles_b,
-            shared: m.scores.shared,
+            pair: PairRecord::scored(&corpus.get(m.query).id, &m.id, &m.scores, m.relation),
             estimated: m.estimated,
             title_b: m.title.as_deref(),
             source_b: m.source.as_deref(),
@@ -344,22 +322,9 @@ pub fn write_query(
             Ok(())
         }
         Format::Csv => {
-            writeln!(out, "a,b,relation,jaccard,containment_a_in_b,containment_b_in_a,shingles_a,shingles_b,shared,estimated")?;
+            writeln!(out, "{PAIR_CSV_HEADER},estimated")?;
             for r in &recs {
-                writeln!(
-                    out,
-                    "{},{},{},{},{},{},{},{},{},{}",
-                    csv_field(r.a),
-                    csv_field(r.b),
-                    r.relation,
-                    round4(r.jaccard),
-                    round4(r.containment_a_in_b),
-                    round4(r.containment_b_in_a),
-                    r.shingles_a,
-                    r.shingles_b,
-                    r.shared,
-                    r.estimated
-                )?;
+                writeln!(out, "{},{}", r.pair.csv_fields(), r.estimated)?;
             }
             Ok(())
         }
@@ -409,12 +374,12 @@ fn write_table(
             writeln!(
                 out,
                 "  {:<15} {:>6.3}{} {:>7.3} {:>7.3}  {}{}",
-                r.relation,
-                r.jaccard,
+                r.pair.relation,
+                r.pair.jaccard,
                 if r.estimated { "~" } else { " " },
-                r.containment_a_in_b,
-                r.containment_b_in_a,
-                r.b,
+                r.pair.containment_a_in_b,
+                r.pair.containment_b_in_a,
+                r.pair.b,
                 if meta.is_empty() {
                     String::new()
                 } else {
