@@ -13,6 +13,8 @@ use xxhash_rust::xxh3::xxh3_128;
 thread_local! {
     /// Per-thread buffer for the normalized stream, reused across documents.
     static JOINED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    /// Per-thread buffer for a document's unmasked shingle hashes.
+    static HASHES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Signs the unmasked shingle hashes it is given, counting them.
@@ -33,12 +35,12 @@ impl HashSink for Signer<'_> {
 }
 
 /// Collects the unmasked shingle hashes it is given.
-struct Unmasked<'m> {
-    hashes: Vec<u64>,
+struct Unmasked<'m, 'v> {
+    hashes: &'v mut Vec<u64>,
     mask: &'m Mask,
 }
 
-impl HashSink for Unmasked<'_> {
+impl HashSink for Unmasked<'_, '_> {
     #[inline(always)]
     fn add(&mut self, h: u64) {
         if !self.mask.contains(h) {
@@ -159,16 +161,15 @@ impl Fingerprinter {
     /// The masked shingle set of one text and the hash of its whole
     /// normalized text (`Fingerprint::text_hash`), from one normalization.
     pub fn shingle_set_and_hash(&self, text: &str, mask: &Mask) -> (ShingleSet, u128) {
-        let (hashes, text_hash) = JOINED.with_borrow_mut(|joined| {
-            normalize_joined_into(text, joined);
-            let mut sink = Unmasked {
-                hashes: Vec::with_capacity(joined.len()),
-                mask,
-            };
-            self.shingler.for_each_hash(joined, &mut sink);
-            (sink.hashes, xxh3_128(joined.as_bytes()))
-        });
-        (ShingleSet::from_hashes(hashes), text_hash)
+        JOINED.with_borrow_mut(|joined| {
+            HASHES.with_borrow_mut(|hashes| {
+                normalize_joined_into(text, joined);
+                hashes.clear();
+                let mut sink = Unmasked { hashes, mask };
+                self.shingler.for_each_hash(joined, &mut sink);
+                (ShingleSet::from_slice(hashes), xxh3_128(joined.as_bytes()))
+            })
+        })
     }
 }
 
