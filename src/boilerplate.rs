@@ -4,6 +4,7 @@
 
 use crate::normalize::{normalize, normalize_joined_into};
 use crate::shingle::Shingler;
+use crate::verify::sort_hashes_into;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -65,6 +66,7 @@ impl MaskConfig {
 struct Scratch {
     joined: String,
     hashes: Vec<u64>,
+    sorted: Vec<u64>,
 }
 
 /// One text's distinct mask slots, grouped by the slot's top byte: the low
@@ -76,46 +78,31 @@ struct DocSlots {
 
 impl DocSlots {
     fn of(text: &str, shingler: &Shingler, scratch: &mut Scratch) -> DocSlots {
-        let Scratch { joined, hashes } = scratch;
+        let Scratch {
+            joined,
+            hashes,
+            sorted,
+        } = scratch;
         normalize_joined_into(text, joined);
         hashes.clear();
         shingler.hashes_into(joined, hashes);
+        // Sorted hashes are sorted slots (a slot is a hash's top bits):
+        // one pass de-duplicates them and counts each top byte's group.
+        sort_hashes_into(hashes, sorted);
         let mut starts = Box::new([0u32; 257]);
-        for &h in hashes.iter() {
-            starts[(Mask::slot(h) >> 16) + 1] += 1;
+        let mut low = Vec::with_capacity(sorted.len());
+        let mut last = usize::MAX;
+        for &h in sorted.iter() {
+            let s = Mask::slot(h);
+            if s != last {
+                low.push(s as u16);
+                starts[(s >> 16) + 1] += 1;
+                last = s;
+            }
         }
         for t in 1..257 {
             starts[t] += starts[t - 1];
         }
-        let mut low = vec![0u16; hashes.len()];
-        let mut next = *starts;
-        for &h in hashes.iter() {
-            let s = Mask::slot(h);
-            let t = s >> 16;
-            low[next[t] as usize] = s as u16;
-            next[t] += 1;
-        }
-        // Sort and de-duplicate each small group in place, compacting.
-        let mut w = 0;
-        let mut from = 0;
-        for t in 0..256 {
-            let to = starts[t + 1] as usize;
-            let group = &mut low[from..to];
-            group.sort_unstable();
-            starts[t] = w as u32;
-            let mut last = None;
-            for i in from..to {
-                let v = low[i];
-                if last != Some(v) {
-                    low[w] = v;
-                    w += 1;
-                    last = Some(v);
-                }
-            }
-            from = to;
-        }
-        starts[256] = w as u32;
-        low.truncate(w);
         DocSlots { starts, low }
     }
 }

@@ -15,7 +15,8 @@ impl ShingleSet {
     /// The set of `hashes` (repeats allowed, any order), sorted into a new
     /// vector of exactly their length: the one allocation per document.
     pub fn from_slice(hashes: &[u64]) -> ShingleSet {
-        let mut set = sorted(hashes);
+        let mut set = Vec::new();
+        sort_hashes_into(hashes, &mut set);
         set.dedup();
         ShingleSet(set)
     }
@@ -56,25 +57,26 @@ thread_local! {
     static STARTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Sort uniformly distributed hashes into a new vector: one counting pass
+/// Sort uniformly distributed hashes into `out` (cleared first): one counting pass
 /// and one scatter by their top bits into more buckets than hashes, then one
 /// insertion pass over the whole vector to order the few buckets that got
 /// more than one hash. With buckets mostly empty or single, that pass's
 /// branch is almost never taken (so it is predicted), unlike per-bucket
 /// sorts. Several times faster than a comparison sort for a news-length
-/// document's few thousand shingles, and no allocation but the result (the
+/// document's few thousand shingles, and no allocation but `out`'s (the
 /// bucket offsets are per-thread scratch).
-fn sorted(hashes: &[u64]) -> Vec<u64> {
+pub(crate) fn sort_hashes_into(hashes: &[u64], out: &mut Vec<u64>) {
     let n = hashes.len();
+    out.clear();
     if n < 256 {
-        let mut out = hashes.to_vec();
+        out.extend_from_slice(hashes);
         out.sort_unstable();
-        return out;
+        return;
     }
     let bits = (usize::BITS - n.leading_zeros() + SORT_EXTRA_BITS).clamp(8, 22);
     let shift = 64 - bits;
     let buckets = 1usize << bits;
-    let mut out = vec![0u64; n];
+    out.resize(n, 0);
     STARTS.with_borrow_mut(|next| {
         next.clear();
         next.resize(buckets, 0);
@@ -112,7 +114,6 @@ fn sorted(hashes: &[u64]) -> Vec<u64> {
             }
         }
     }
-    out
 }
 
 const SORT_EXTRA_BITS: u32 = 1;
@@ -245,6 +246,12 @@ mod tests {
         ShingleSet::from_hashes(v.to_vec())
     }
 
+    fn sorted(v: &[u64]) -> Vec<u64> {
+        let mut out = Vec::new();
+        sort_hashes_into(v, &mut out);
+        out
+    }
+
     #[test]
     fn bucket_sort_equals_comparison_sort() {
         for n in [0usize, 1, 511, 512, 513, 3000, 20_000, 300_000] {
@@ -262,6 +269,9 @@ mod tests {
                 })
                 .collect();
             let got = sorted(&v);
+            let mut reused = vec![7u64; 3];
+            sort_hashes_into(&v, &mut reused);
+            assert_eq!(got, reused);
             v.sort_unstable();
             assert_eq!(got, v, "{n}");
             // Hashes crowded into one bucket (low bits only) still sort.
