@@ -63,6 +63,9 @@ pub fn normalize_joined_into(text: &str, out: &mut String) {
 /// check's state and is always allowed, so only the runs of non-ASCII
 /// characters are checked (the same answer, without decoding the ASCII).
 fn is_nfkc_quick(text: &str) -> bool {
+    if text.is_ascii() {
+        return true;
+    }
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(p) = bytes[i..].iter().position(|&b| b >= 0x80) {
@@ -85,8 +88,10 @@ fn is_nfkc_quick(text: &str) -> bool {
 
 /// What an ASCII byte does in a token: `0` ends it, `1` is dropped (the
 /// apostrophe), anything else is the byte to append (lowercased).
-const ASCII_CLASS: [u8; 128] = {
-    let mut t = [0u8; 128];
+const ASCII_CLASS: [u8; 256] = {
+    // 256 entries (non-ASCII bytes never looked up) so indexing by any byte
+    // needs no bounds check in the hot loop.
+    let mut t = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
@@ -115,16 +120,17 @@ fn joined_nfkc_into(text: &str, out: &mut String) {
     let mut start = v.len();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            let c = ASCII_CLASS[b as usize];
-            if c > 1 {
-                v.push(c);
-            } else if c == 0 && v.len() > start {
-                fold_tail(v, start);
-                start = v.len();
-            }
-            i += 1;
+        if bytes[i] < 0x80 {
+            let end = if i == 0 && text.is_ascii() {
+                bytes.len()
+            } else {
+                bytes[i..]
+                    .iter()
+                    .position(|&b| b >= 0x80)
+                    .map_or(bytes.len(), |p| i + p)
+            };
+            ascii_run(&bytes[i..end], v, &mut start);
+            i = end;
             continue;
         }
         let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
@@ -148,6 +154,38 @@ fn joined_nfkc_into(text: &str, out: &mut String) {
     if v.len() > start {
         fold_tail(v, start);
     }
+}
+
+/// The ASCII bytes `run` appended to the normalized stream `v`, whose
+/// current token starts at `start`: each byte's class is written without a
+/// branch (a dropped byte is written past the end and overwritten), and
+/// only token ends branch, to fold the token's spelling.
+#[inline]
+fn ascii_run(run: &[u8], v: &mut Vec<u8>, start: &mut usize) {
+    // Room for every byte plus the one written past the end; a fold can
+    // lengthen a token by one byte, after which room is made again.
+    v.reserve(run.len() + 1);
+    let mut len = v.len();
+    let mut at = v.as_mut_ptr();
+    for (k, &b) in run.iter().enumerate() {
+        let c = ASCII_CLASS[b as usize];
+        debug_assert!(len < v.capacity());
+        // SAFETY: `len < capacity` (reserved above, each byte adds at most
+        // one), and the byte is only kept (`len` advanced) when it is ASCII.
+        unsafe { *at.add(len) = c };
+        len += (c > 1) as usize;
+        if c == 0 && len > *start {
+            // SAFETY: bytes up to `len` were written above.
+            unsafe { v.set_len(len) };
+            fold_tail(v, *start);
+            len = v.len();
+            *start = len;
+            v.reserve(run.len() - k + 1);
+            at = v.as_mut_ptr();
+        }
+    }
+    // SAFETY: as above.
+    unsafe { v.set_len(len) };
 }
 
 /// Fold the spelling of the token `v[start..]` in place.
