@@ -68,11 +68,10 @@ impl Xxh3Short {
     }
 }
 
+/// An 8-byte window as a little-endian word.
 #[inline(always)]
-fn le64(bytes: &[u8], at: usize) -> u64 {
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&bytes[at..at + 8]);
-    u64::from_le_bytes(b)
+fn word(w: &[u8]) -> u64 {
+    u64::from_le_bytes(w.try_into().unwrap_or([0; 8]))
 }
 
 /// Where `Shingler::for_each_hash` sends hashes. Implementations mark `add`
@@ -119,8 +118,8 @@ impl Shingler {
                 // Every window is k bytes: its first and last 8 bytes.
                 let x = Xxh3Short::new(self.k, self.seed);
                 let tail = self.k - 8;
-                for i in 0..=bytes.len() - self.k {
-                    sink.add(x.hash(le64(bytes, i), le64(bytes, i + tail)));
+                for (head, rest) in bytes.windows(8).zip(bytes[tail..].windows(8)) {
+                    sink.add(x.hash(word(head), word(rest)));
                 }
                 return;
             }
