@@ -230,7 +230,9 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
         }
         let (batch, tail) = rest.split_at(take);
         rest = tail;
-        let docs: Vec<DocId> = docs.into_iter().collect();
+        // In input order, so texts read again from a file are read forwards.
+        let mut docs: Vec<DocId> = docs.into_iter().collect();
+        docs.sort_unstable();
         let sets: HashMap<DocId, (ShingleSet, u128)> = docs
             .par_iter()
             .map(|&id| (id, fp.shingle_set_and_hash(&corpus.text(id), mask)))
