@@ -3,11 +3,12 @@
 
 use crate::boilerplate::MaskConfig;
 use crate::chain::{self, Shard};
-use crate::corpus::{read_inputs, Corpus, ReadOptions};
+use crate::corpus::{read_inputs, Corpus, Diagnostic, ReadOptions};
 use crate::dedup::{self, Keep};
 use crate::error::{Error, Result};
 use crate::extract::HtmlMode;
 use crate::fingerprint::Fingerprinter;
+use crate::lean::LeanCorpus;
 use crate::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use crate::minhash::DEFAULT_NUM_PERM;
 use crate::progress::Progress;
@@ -92,16 +93,33 @@ impl InputArgs {
         let spinner = progress.spinner("reading");
         let corpus = read_inputs(inputs, &self.read_options())?;
         spinner.finish_and_clear();
-        if self.strict && !corpus.diagnostics.is_empty() {
+        self.report(&corpus.diagnostics)?;
+        Ok(corpus)
+    }
+
+    /// Read the inputs keeping no texts (`dedup`), then report or refuse
+    /// input problems as `read` does.
+    pub fn read_lean(&self, inputs: &[PathBuf]) -> Result<LeanCorpus> {
+        let progress = Progress::new(self.quiet);
+        let spinner = progress.spinner("reading");
+        let corpus = LeanCorpus::read(inputs, &self.read_options())?;
+        spinner.finish_and_clear();
+        self.report(&corpus.diagnostics)?;
+        Ok(corpus)
+    }
+
+    /// Refuse input problems under `--strict`, else warn about them.
+    fn report(&self, diagnostics: &[Diagnostic]) -> Result<()> {
+        if self.strict && !diagnostics.is_empty() {
             return Err(Error::Strict {
-                count: corpus.diagnostics.len(),
-                first: corpus.diagnostics[0].to_string(),
+                count: diagnostics.len(),
+                first: diagnostics[0].to_string(),
             });
         }
         if !self.quiet {
-            warn_all(corpus.diagnostics.iter().map(|d| d.to_string()));
+            warn_all(diagnostics.iter().map(|d| d.to_string()));
         }
-        Ok(corpus)
+        Ok(())
     }
 }
 
@@ -484,8 +502,10 @@ fn create(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>> {
 fn run_dedup(args: DedupArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let config = args.matching.config()?;
-    let corpus = args.input.read(&args.inputs)?;
+    // Texts are read again from the input when needed, not held.
+    let corpus = args.input.read_lean(&args.inputs)?;
     let result = scan(&corpus, &config, Progress::new(args.input.quiet));
+    corpus.check()?;
     let decisions = dedup::decide(&corpus, &result, &args.drop, args.keep);
     let mut removed_file = args.removed.as_deref().map(create).transpose()?;
     let mut out: Box<dyn Write> = match &args.output {
@@ -495,6 +515,7 @@ fn run_dedup(args: DedupArgs) -> Result<()> {
     let removed: Option<&mut dyn Write> = removed_file.as_mut().map(|w| w as &mut dyn Write);
     let stats = dedup::write(&corpus, &decisions, args.annotate, &mut out, removed)
         .map_err(Error::Output)?;
+    corpus.check()?;
     out.flush().map_err(Error::Output)?;
     if let Some(w) = removed_file.as_mut() {
         w.flush().map_err(Error::Output)?;

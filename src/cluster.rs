@@ -2,7 +2,7 @@
 //! with a representative: the earliest dated member, or else the member
 //! that best contains the others.
 
-use crate::corpus::{Corpus, DocId};
+use crate::corpus::{DocId, TextSource};
 use crate::verify::Scores;
 
 /// Disjoint sets over document ids.
@@ -69,8 +69,8 @@ pub struct Edge {
 
 /// Connected components of `edges` with two or more members, ordered by
 /// their first member.
-pub fn clusters(corpus: &Corpus, edges: &[Edge]) -> Vec<Cluster> {
-    let n = corpus.len();
+pub fn clusters<S: TextSource + ?Sized>(corpus: &S, edges: &[Edge]) -> Vec<Cluster> {
+    let n = corpus.doc_count();
     let mut uf = UnionFind::new(n);
     for e in edges {
         uf.union(e.a.0, e.b.0);
@@ -102,10 +102,10 @@ pub fn clusters(corpus: &Corpus, edges: &[Edge]) -> Vec<Cluster> {
     out
 }
 
-fn representative(corpus: &Corpus, members: &[DocId], holds: &[f64]) -> DocId {
+fn representative<S: TextSource + ?Sized>(corpus: &S, members: &[DocId], holds: &[f64]) -> DocId {
     let dated: Vec<(&str, DocId)> = members
         .iter()
-        .filter_map(|&m| corpus.get(m).date.as_deref().map(|d| (d, m)))
+        .filter_map(|&m| corpus.date(m).map(|d| (d, m)))
         .collect();
     if let Some(&(_, first)) = dated.iter().min() {
         return first;
@@ -115,7 +115,7 @@ fn representative(corpus: &Corpus, members: &[DocId], holds: &[f64]) -> DocId {
         .max_by(|&&x, &&y| {
             holds[x.index()]
                 .total_cmp(&holds[y.index()])
-                .then(corpus.get(x).text.len().cmp(&corpus.get(y).text.len()))
+                .then(corpus.text_len(x).cmp(&corpus.text_len(y)))
                 .then(y.cmp(&x))
         })
         .expect("a cluster has members")
@@ -124,7 +124,7 @@ fn representative(corpus: &Corpus, members: &[DocId], holds: &[f64]) -> DocId {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Document;
+    use crate::corpus::{Corpus, Document};
 
     fn doc(id: &str, date: Option<&str>, text: &str) -> Document {
         Document {

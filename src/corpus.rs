@@ -1,13 +1,16 @@
 //! Reading a corpus: text files, folders, JSONL feeds (optionally gzipped) and
 //! stdin, into documents with ids and metadata. Bad input becomes a
 //! diagnostic naming the file and line; the rest of the run goes on.
+//! `TextSource` is what the scan pipeline asks of a corpus; `Corpus` holds
+//! every text in memory, `lean::LeanCorpus` re-reads them from the input.
 
 use crate::error::{Error, Result};
 use crate::extract::{article_text, looks_like_html, HtmlMode};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 /// A document's position in the corpus (input order).
@@ -135,34 +138,111 @@ impl Corpus {
     }
 
     fn push(&mut self, mut doc: Document, seen: &mut HashSet<String>, location: String) {
-        if doc.text.trim().is_empty() {
-            self.diagnostics.push(Diagnostic {
-                location,
-                message: format!("document {:?} is empty; skipped", doc.id),
-            });
-            return;
+        let blank = doc.text.trim().is_empty();
+        if admit(&mut doc.id, blank, seen, location, &mut self.diagnostics) {
+            self.bytes += doc.text.len() as u64;
+            self.docs.push(doc);
         }
-        if !seen.insert(doc.id.clone()) {
-            self.diagnostics.push(Diagnostic {
-                location: location.clone(),
-                message: format!(
-                    "duplicate id {:?}; this record is renamed {:?}",
-                    doc.id, location
-                ),
-            });
-            doc.id = location;
-            if !seen.insert(doc.id.clone()) {
-                return;
-            }
-        }
-        self.bytes += doc.text.len() as u64;
-        self.docs.push(doc);
     }
+}
+
+/// What the scan pipeline (`scan`, and `dedup` on top of it) needs of a
+/// corpus: documents by `DocId`, their texts on demand and the small fields
+/// clusters and keepers are chosen by. `Corpus` lends its texts from memory;
+/// `lean::LeanCorpus` reads them again from the input.
+pub trait TextSource: Sync {
+    /// Number of documents.
+    fn doc_count(&self) -> usize;
+    /// The text of a document.
+    fn text(&self, id: DocId) -> Cow<'_, str>;
+    /// Length in bytes of the text of a document.
+    fn text_len(&self, id: DocId) -> usize;
+    /// The `date` field of a document.
+    fn date(&self, id: DocId) -> Option<&str>;
+    /// The id of a document as the user knows it.
+    fn user_id(&self, id: DocId) -> &str;
+    fn origin(&self, id: DocId) -> Origin;
+    /// Bytes of document text read.
+    fn text_bytes(&self) -> u64;
+    /// The files read, in order; `Origin::file` indexes this.
+    fn files(&self) -> &[SourceFile];
+    /// The bytes of file `file` again, decompressed, from the start.
+    fn reopen(&self, file: usize) -> std::io::Result<Box<dyn BufRead + '_>>;
+}
+
+impl TextSource for Corpus {
+    fn doc_count(&self) -> usize {
+        self.docs.len()
+    }
+
+    fn text(&self, id: DocId) -> Cow<'_, str> {
+        Cow::Borrowed(&self.get(id).text)
+    }
+
+    fn text_len(&self, id: DocId) -> usize {
+        self.get(id).text.len()
+    }
+
+    fn date(&self, id: DocId) -> Option<&str> {
+        self.get(id).date.as_deref()
+    }
+
+    fn user_id(&self, id: DocId) -> &str {
+        &self.get(id).id
+    }
+
+    fn origin(&self, id: DocId) -> Origin {
+        self.get(id).origin
+    }
+
+    fn text_bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    fn reopen(&self, file: usize) -> std::io::Result<Box<dyn BufRead + '_>> {
+        Ok(Box::new(std::io::Cursor::new(self.files[file].bytes()?)))
+    }
+}
+
+/// Whether a parsed document joins the corpus: not when its text is empty;
+/// a repeated id is renamed to the record's location (and the record is
+/// dropped if even that is taken). `blank`: the text is all whitespace.
+/// Diagnostics go to `diags`. `Corpus` and
+/// `lean::LeanCorpus` both admit documents here.
+pub(crate) fn admit(
+    id: &mut String,
+    blank: bool,
+    seen: &mut HashSet<String>,
+    location: String,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    if blank {
+        diags.push(Diagnostic {
+            location,
+            message: format!("document {id:?} is empty; skipped"),
+        });
+        return false;
+    }
+    if !seen.insert(id.clone()) {
+        diags.push(Diagnostic {
+            location: location.clone(),
+            message: format!("duplicate id {id:?}; this record is renamed {location:?}"),
+        });
+        *id = location;
+        if !seen.insert(id.clone()) {
+            return false;
+        }
+    }
+    true
 }
 
 /// What kind of input a path is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Text,
     Jsonl,
 }
@@ -182,16 +262,18 @@ fn kind_of(path: &Path) -> Option<(Kind, bool)> {
     }
 }
 
-/// Read every input (`-` is JSONL on stdin) into one corpus.
-pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
-    let mut corpus = Corpus::default();
-    let mut seen = HashSet::new();
+/// Every file the inputs name, in order, with its kind and whether it is
+/// gzipped (`-` is JSONL on stdin); unreadable folders become diagnostics.
+pub(crate) fn list_inputs(
+    inputs: &[PathBuf],
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<(PathBuf, Kind, bool)>> {
     let mut files = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
             files.push((input.clone(), Kind::Jsonl, false));
         } else if input.is_dir() {
-            walk(input, &mut files, &mut corpus.diagnostics);
+            walk(input, &mut files, diags);
         } else if input.exists() {
             let (kind, gz) = kind_of(input).unwrap_or((Kind::Text, false));
             files.push((input.clone(), kind, gz));
@@ -202,6 +284,14 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
             ));
         }
     }
+    Ok(files)
+}
+
+/// Read every input (`-` is JSONL on stdin) into one corpus.
+pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
+    let mut corpus = Corpus::default();
+    let mut seen = HashSet::new();
+    let files = list_inputs(inputs, &mut corpus.diagnostics)?;
     // Read and parse files in parallel; append in input order.
     let parsed: Vec<(Vec<Parsed>, Option<Vec<u8>>)> = files
         .par_iter()
@@ -248,7 +338,8 @@ fn walk(dir: &Path, files: &mut Vec<(PathBuf, Kind, bool)>, diags: &mut Vec<Diag
     }
 }
 
-enum Parsed {
+/// A parsed record: a document and its location, or a problem.
+pub(crate) enum Parsed {
     Doc(Document, String),
     Problem(Diagnostic),
 }
@@ -260,7 +351,7 @@ fn problem(location: impl Into<String>, message: impl Into<String>) -> Parsed {
     })
 }
 
-fn read_bytes(path: &Path, gz: bool) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_bytes(path: &Path, gz: bool) -> std::io::Result<Vec<u8>> {
     let mut raw = Vec::new();
     if path.as_os_str() == "-" {
         std::io::stdin().lock().read_to_end(&mut raw)?;
@@ -275,7 +366,7 @@ fn read_bytes(path: &Path, gz: bool) -> std::io::Result<Vec<u8>> {
     Ok(raw)
 }
 
-fn display_name(path: &Path) -> String {
+pub(crate) fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "<stdin>".to_string()
     } else {
@@ -284,7 +375,7 @@ fn display_name(path: &Path) -> String {
 }
 
 /// Parse one file; stdin's raw bytes are handed back to be kept.
-fn read_file(
+pub(crate) fn read_file(
     file: u32,
     path: &Path,
     kind: Kind,
@@ -307,7 +398,12 @@ fn read_file(
 }
 
 /// Decode a whole text file as one document.
-fn read_text_file(file: u32, name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Vec<Parsed> {
+pub(crate) fn read_text_file(
+    file: u32,
+    name: &str,
+    bytes: Vec<u8>,
+    opts: &ReadOptions,
+) -> Vec<Parsed> {
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return vec![problem(
             name,
@@ -377,7 +473,7 @@ pub fn jsonl_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
         })
 }
 
-fn parse_record(
+pub(crate) fn parse_record(
     file: u32,
     name: &str,
     line_no: usize,

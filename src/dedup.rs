@@ -1,15 +1,17 @@
 //! Batch dedup of feeds: from a scan's verified pairs, keep one document per
 //! cluster of duplicates and stream the input back out in order, kept
-//! records byte for byte, with a record of what was removed and why.
+//! records byte for byte, with a record of what was removed and why. Works
+//! on any `TextSource`; the CLI gives it a `lean::LeanCorpus`, so texts are
+//! read again from the input rather than held.
 
 use crate::cluster::UnionFind;
-use crate::corpus::{jsonl_lines, Corpus, DocId, Origin};
+use crate::corpus::{DocId, Origin, TextSource};
 use crate::report::round4;
 use crate::scan::{Match, ScanResult};
 use crate::verify::Relation;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, BufRead, Write};
 
 /// Which document of a cluster is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,13 +44,13 @@ impl Decision {
 
 /// Decide, for every document, whether it is kept. Only pairs whose relation
 /// is in `drop` join documents into dedup clusters.
-pub fn decide(
-    corpus: &Corpus,
+pub fn decide<S: TextSource + ?Sized>(
+    corpus: &S,
     result: &ScanResult,
     drop: &[Relation],
     keep: Keep,
 ) -> Vec<Decision> {
-    let n = corpus.len();
+    let n = corpus.doc_count();
     let dropping: Vec<&Match> = result
         .matches
         .iter()
@@ -107,8 +109,8 @@ pub fn decide(
     decisions
 }
 
-fn keeper(corpus: &Corpus, group: &[DocId], keep: Keep) -> DocId {
-    let len = |d: DocId| corpus.get(d).text.len();
+fn keeper<S: TextSource + ?Sized>(corpus: &S, group: &[DocId], keep: Keep) -> DocId {
+    let len = |d: DocId| corpus.text_len(d);
     let pick = match keep {
         Keep::First => group.iter().min().copied(),
         Keep::Longest => group
@@ -116,7 +118,7 @@ fn keeper(corpus: &Corpus, group: &[DocId], keep: Keep) -> DocId {
             .copied()
             .min_by(|&x, &y| len(y).cmp(&len(x)).then(x.cmp(&y))),
         Keep::Earliest => group.iter().copied().min_by(|&x, &y| {
-            let (dx, dy) = (corpus.get(x).date.as_deref(), corpus.get(y).date.as_deref());
+            let (dx, dy) = (corpus.date(x), corpus.date(y));
             // Dated documents before undated ones, earlier dates first.
             let by_date = match (dx, dy) {
                 (Some(a), Some(b)) => a.cmp(b),
@@ -161,26 +163,19 @@ pub struct DedupStats {
 /// Stream every input back out in order: kept records as they were (or
 /// every record, annotated), bad records untouched; removed documents to
 /// `removed`.
-pub fn write(
-    corpus: &Corpus,
+pub fn write<S: TextSource + ?Sized>(
+    corpus: &S,
     decisions: &[Decision],
     annotate: bool,
     out: &mut dyn Write,
     mut removed: Option<&mut dyn Write>,
 ) -> io::Result<DedupStats> {
-    let at: HashMap<Origin, DocId> = corpus
-        .docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.origin, DocId(i as u32)))
+    let at: HashMap<Origin, DocId> = (0..corpus.doc_count() as u32)
+        .map(|i| (corpus.origin(DocId(i)), DocId(i)))
         .collect();
     let mut stats = DedupStats::default();
     let mut by_rel: HashMap<Relation, usize> = HashMap::new();
-    for (fi, file) in corpus.files.iter().enumerate() {
-        let bytes = match file.bytes() {
-            Ok(b) => b,
-            Err(_) => continue, // already reported when the corpus was read
-        };
+    for (fi, file) in corpus.files().iter().enumerate() {
         let mut emit = |origin: Origin,
                         raw: Option<&[u8]>,
                         out: &mut dyn Write,
@@ -213,9 +208,9 @@ pub fn write(
                         ev.scores.containment_b_in_a
                     };
                     let rec = RemovedRecord {
-                        id: &corpus.get(doc).id,
-                        duplicate_of: &corpus.get(kept).id,
-                        matched: &corpus.get(other).id,
+                        id: corpus.user_id(doc),
+                        duplicate_of: corpus.user_id(kept),
+                        matched: corpus.user_id(other),
                         relation: ev.relation.as_str(),
                         jaccard: round4(ev.scores.jaccard),
                         containment: round4(containment),
@@ -240,13 +235,30 @@ pub fn write(
             out.write_all(b"\n")
         };
         if file.jsonl {
-            for (n, raw) in jsonl_lines(&bytes) {
+            let mut reader = match corpus.reopen(fi) {
+                Ok(r) => r,
+                Err(_) => continue, // already reported when the corpus was read
+            };
+            // The non-blank lines, numbered and trimmed as `jsonl_lines` does.
+            let mut buf = Vec::new();
+            let mut n = 0u32;
+            loop {
+                buf.clear();
+                if reader.read_until(b'\n', &mut buf)? == 0 {
+                    break;
+                }
+                n += 1;
+                let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
                 emit(
                     Origin {
                         file: fi as u32,
-                        line: n as u32,
+                        line: n,
                     },
-                    Some(raw),
+                    Some(line),
                     out,
                     &mut removed,
                 )?;
@@ -271,12 +283,12 @@ pub fn write(
 
 /// The record as a line: the raw JSONL line, or a new JSON object for a
 /// whole-file document.
-fn owned_line(corpus: &Corpus, doc: DocId, raw: Option<&[u8]>) -> Vec<u8> {
+fn owned_line<S: TextSource + ?Sized>(corpus: &S, doc: DocId, raw: Option<&[u8]>) -> Vec<u8> {
     match raw {
         Some(r) => r.to_vec(),
         None => {
-            let d = corpus.get(doc);
-            serde_json::json!({"id": d.id, "text": d.text})
+            let text = corpus.text(doc);
+            serde_json::json!({"id": corpus.user_id(doc), "text": text.as_ref()})
                 .to_string()
                 .into_bytes()
         }
@@ -285,10 +297,10 @@ fn owned_line(corpus: &Corpus, doc: DocId, raw: Option<&[u8]>) -> Vec<u8> {
 
 /// The record with `cluster`, `duplicate_of` and `relation` appended, every
 /// byte before them unchanged.
-fn annotated(line: &[u8], corpus: &Corpus, d: &Decision) -> Vec<u8> {
+fn annotated<S: TextSource + ?Sized>(line: &[u8], corpus: &S, d: &Decision) -> Vec<u8> {
     let cluster = d.cluster.map_or("null".to_string(), |c| c.to_string());
     let dup = d.duplicate_of.map_or("null".to_string(), |k| {
-        serde_json::Value::String(corpus.get(k).id.clone()).to_string()
+        serde_json::Value::String(corpus.user_id(k).to_string()).to_string()
     });
     let rel = match (d.duplicate_of, d.evidence) {
         (Some(_), Some(ev)) => format!("\"{}\"", ev.relation),
@@ -310,6 +322,7 @@ fn annotated(line: &[u8], corpus: &Corpus, d: &Decision) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::Corpus;
 
     #[test]
     fn annotation_appends_fields_and_keeps_every_earlier_byte() {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod fingerprint;
 pub mod index;
+pub mod lean;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;

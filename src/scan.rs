@@ -3,7 +3,7 @@
 
 use crate::boilerplate::{Mask, MaskConfig, MaskStats};
 use crate::cluster::{clusters, Cluster, Edge};
-use crate::corpus::{Corpus, DocId};
+use crate::corpus::{DocId, TextSource};
 use crate::fingerprint::{Fingerprint, FingerprintParams, Fingerprinter};
 use crate::lsh::{candidates, Banding, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use crate::progress::Progress;
@@ -167,17 +167,24 @@ fn expand_exact_copies(matches: Vec<Match>, exact: &[Match], cap: usize) -> Vec<
     out
 }
 
-/// The boilerplate mask of a corpus: `scan`, `sign` and `verify` all build
-/// it here, from the same evenly spaced sample of the whole corpus, so a
-/// sharded chain masks exactly what a scan masks.
-pub fn build_mask(corpus: &Corpus, config: &ScanConfig) -> Mask {
-    let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
-    Mask::build(&texts, &config.fingerprinter.shingler, &config.mask)
+/// The boilerplate mask of a corpus: `scan`, `dedup`, `sign` and `verify`
+/// all build it here, from the same evenly spaced sample of the whole
+/// corpus (`MaskConfig::sample_indices`, as `Mask::build` samples), so a
+/// sharded chain masks exactly what a scan masks. Only the sampled texts
+/// are asked of `corpus`.
+pub fn build_mask<S: TextSource + ?Sized>(corpus: &S, config: &ScanConfig) -> Mask {
+    let picked = config.mask.sample_indices(corpus.doc_count());
+    Mask::build_from(
+        picked.len(),
+        &|i| Some(corpus.text(DocId(picked[i] as u32))),
+        &config.fingerprinter.shingler,
+        &config.mask,
+    )
 }
 
 /// Fingerprints of `docs` (in that order), in parallel.
-pub fn fingerprint_docs(
-    corpus: &Corpus,
+pub fn fingerprint_docs<S: TextSource + ?Sized>(
+    corpus: &S,
     config: &ScanConfig,
     mask: &Mask,
     docs: &[DocId],
@@ -189,7 +196,7 @@ pub fn fingerprint_docs(
         .par_iter()
         .with_min_len(64)
         .map(|&id| {
-            let f = fp.fingerprint_streamed(&corpus.get(id).text, mask);
+            let f = fp.fingerprint_streamed(&corpus.text(id), mask);
             bar.inc(1);
             f
         })
@@ -202,8 +209,8 @@ pub fn fingerprint_docs(
 /// batch of pairs at a time so that at most VERIFY_BATCH_DOCS shingle sets
 /// are held at once (a document in pairs of several batches is shingled
 /// again for each). `scan` and `verify` both verify here.
-pub fn verify_pairs(
-    corpus: &Corpus,
+pub fn verify_pairs<S: TextSource + ?Sized>(
+    corpus: &S,
     config: &ScanConfig,
     mask: &Mask,
     pairs: &[Pair],
@@ -223,10 +230,12 @@ pub fn verify_pairs(
         }
         let (batch, tail) = rest.split_at(take);
         rest = tail;
-        let docs: Vec<DocId> = docs.into_iter().collect();
+        // In input order, so texts read again from a file are read forwards.
+        let mut docs: Vec<DocId> = docs.into_iter().collect();
+        docs.sort_unstable();
         let sets: HashMap<DocId, (ShingleSet, u128)> = docs
             .par_iter()
-            .map(|&id| (id, fp.shingle_set_and_hash(&corpus.get(id).text, mask)))
+            .map(|&id| (id, fp.shingle_set_and_hash(&corpus.text(id), mask)))
             .collect();
         matches.par_extend(batch.par_iter().filter_map(|&pair| {
             let ((set_a, hash_a), (set_b, hash_b)) = (&sets[&pair.a], &sets[&pair.b]);
@@ -248,8 +257,8 @@ pub fn verify_pairs(
 
 /// Matches for exact-copy pairs (first copy, later copy): their scores need
 /// only the first copy's distinct shingles.
-pub fn exact_matches(
-    corpus: &Corpus,
+pub fn exact_matches<S: TextSource + ?Sized>(
+    corpus: &S,
     config: &ScanConfig,
     mask: &Mask,
     exact: &[Pair],
@@ -258,7 +267,7 @@ pub fn exact_matches(
     exact
         .par_iter()
         .map(|&pair| {
-            let n = fp.shingle_set_masked(&corpus.get(pair.a).text, mask).len();
+            let n = fp.shingle_set_masked(&corpus.text(pair.a), mask).len();
             Match {
                 pair,
                 scores: Scores::from_counts(n, n, n),
@@ -276,10 +285,14 @@ pub fn report_matches(matches: Vec<Match>, exact: &[Match], config: &ScanConfig)
     matches
 }
 
-/// Scan a corpus for copies.
-pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanResult {
+/// Scan a corpus for copies (texts held in memory or re-read on demand).
+pub fn scan<S: TextSource + ?Sized>(
+    corpus: &S,
+    config: &ScanConfig,
+    progress: Progress,
+) -> ScanResult {
     let mask = build_mask(corpus, config);
-    let all: Vec<DocId> = (0..corpus.len() as u32).map(DocId).collect();
+    let all: Vec<DocId> = (0..corpus.doc_count() as u32).map(DocId).collect();
     let prints = fingerprint_docs(corpus, config, &mask, &all, progress);
 
     // Exact copies: each later copy pairs with the first; only first copies
@@ -310,7 +323,7 @@ pub fn scan(corpus: &Corpus, config: &ScanConfig, progress: Progress) -> ScanRes
         parameters: config.parameters(),
         clusters: clusters(corpus, &edges_of(&matches)),
         stats: ScanStats {
-            bytes: corpus.bytes,
+            bytes: corpus.text_bytes(),
             exact_copies: exact.len(),
             candidates: cands.pairs.len(),
             skipped_buckets: cands.skipped_buckets,

@@ -365,3 +365,97 @@ fn keep_first_and_drop_option() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `dedup` reads texts again from its input by offset (stdin and gzip via
+/// a spool): a gzipped feed and the feed on stdin (plain or gzipped) give
+/// the plain file's output byte for byte, and with malformed, blank and
+/// CRLF lines in between, each removed record's `line` is where its id is.
+#[test]
+fn gzip_and_stdin_dedup_like_the_plain_file_and_lines_map_right() {
+    let p = planted();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = p.lines.clone();
+    lines.insert(5, String::new());
+    lines.insert(15, "   ".to_string());
+    lines.insert(25, "{\"id\": \"half".to_string());
+    for l in lines.iter_mut().skip(30).step_by(3) {
+        l.push('\r');
+    }
+    let body = lines.join("\n");
+    let feed = dir.path().join("feed.jsonl");
+    std::fs::write(&feed, &body).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(body.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let zipped = dir.path().join("feed.jsonl.gz");
+    std::fs::write(&zipped, &gz).unwrap();
+
+    let run = |input: &Path, stdin: Option<&[u8]>, annotate: bool| -> (Vec<u8>, Vec<Value>) {
+        let removed = dir.path().join("removed.jsonl");
+        let mut cmd = reprint();
+        cmd.arg("dedup")
+            .arg(input)
+            .arg("--removed")
+            .arg(&removed)
+            .arg("--quiet")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if annotate {
+            cmd.arg("--annotate");
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut pipe = child.stdin.take().unwrap();
+        pipe.write_all(stdin.unwrap_or_default()).unwrap();
+        drop(pipe);
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows = std::fs::read_to_string(&removed)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("file");
+                v
+            })
+            .collect();
+        (out.stdout, rows)
+    };
+    let dash = Path::new("-");
+    for annotate in [false, true] {
+        let plain = run(&feed, None, annotate);
+        assert!(!plain.1.is_empty());
+        assert_eq!(run(&zipped, None, annotate), plain, "gzipped file");
+        assert_eq!(run(dash, Some(body.as_bytes()), annotate), plain, "stdin");
+        assert_eq!(run(dash, Some(&gz), annotate), plain, "gzipped stdin");
+        if annotate {
+            continue;
+        }
+        // Each removed record's line number points at its own line.
+        let input: Vec<&str> = body.split('\n').collect();
+        for r in &plain.1 {
+            let line = input[r["line"].as_u64().unwrap() as usize - 1];
+            let id = r["id"].as_str().unwrap();
+            assert!(line.contains(&format!("\"id\":\"{id}\"")), "{r} {line}");
+        }
+        // The clean feed is the input minus the removed lines, in order,
+        // CRLF line ends written as LF, blank lines dropped.
+        let removed: Vec<usize> = plain
+            .1
+            .iter()
+            .map(|r| r["line"].as_u64().unwrap() as usize)
+            .collect();
+        let expected: Vec<&str> = input
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| !removed.contains(&(i + 1)) && !l.trim().is_empty())
+            .map(|(_, l)| l.trim_end_matches('\r'))
+            .collect();
+        let clean = String::from_utf8(plain.0).unwrap();
+        assert_eq!(clean.lines().collect::<Vec<_>>(), expected);
+    }
+}
