@@ -5,7 +5,7 @@
 //! read again from the input rather than held.
 
 use crate::cluster::UnionFind;
-use crate::corpus::{DocId, Origin, TextSource};
+use crate::corpus::{record_line, DocId, Origin, TextSource};
 use crate::report::round4;
 use crate::scan::{Match, ScanResult};
 use crate::verify::Relation;
@@ -248,11 +248,9 @@ pub fn write<S: TextSource + ?Sized>(
                     break;
                 }
                 n += 1;
-                let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                if line.iter().all(u8::is_ascii_whitespace) {
+                let Some(line) = record_line(buf.strip_suffix(b"\n").unwrap_or(&buf)) else {
                     continue;
-                }
+                };
                 emit(
                     Origin {
                         file: fi as u32,

@@ -7,8 +7,8 @@
 //! to an anonymous temporary file first. Text files are read again whole.
 
 use crate::corpus::{
-    admit, display_name, list_inputs, parse_record, read_file, Diagnostic, DocId, Kind, Origin,
-    Parsed, ReadOptions, SourceFile, TextSource,
+    admit, display_name, jsonl_lines_at, list_inputs, parse_record, read_file, Diagnostic, DocId,
+    Kind, Origin, Parsed, ReadOptions, SourceFile, TextSource,
 };
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -175,16 +175,9 @@ fn read_full_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
 /// and whose first line is number `first`), numbered and trimmed as
 /// `corpus::jsonl_lines` does: (line number, offset, line).
 fn lines_of(chunk: &[u8], base: u64, first: usize) -> Vec<(usize, u64, &[u8])> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (i, piece) in chunk.split(|&b| b == b'\n').enumerate() {
-        let line = piece.strip_suffix(b"\r").unwrap_or(piece);
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            out.push((first + i, base + start as u64, line));
-        }
-        start += piece.len() + 1;
-    }
-    out
+    jsonl_lines_at(chunk)
+        .map(|(n, at, line)| (first + n - 1, base + at as u64, line))
+        .collect()
 }
 
 impl LeanCorpus {
