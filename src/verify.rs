@@ -73,7 +73,9 @@ pub(crate) fn sort_hashes_into(hashes: &[u64], out: &mut Vec<u64>) {
         out.sort_unstable();
         return;
     }
-    let bits = (usize::BITS - n.leading_zeros() + SORT_EXTRA_BITS).clamp(8, 22);
+    // Between 2n and 4n buckets: most hold no hash or one (2n measured
+    // faster than n or 4n on news-length documents).
+    let bits = (usize::BITS - n.leading_zeros() + 1).clamp(8, 22);
     let shift = 64 - bits;
     let buckets = 1usize << bits;
     out.resize(n, 0);
@@ -115,8 +117,6 @@ pub(crate) fn sort_hashes_into(hashes: &[u64], out: &mut Vec<u64>) {
         }
     }
 }
-
-const SORT_EXTRA_BITS: u32 = 1;
 
 /// Exact overlap scores of a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
