@@ -264,10 +264,18 @@ pub fn exact_matches<S: TextSource + ?Sized>(
     exact: &[Pair],
 ) -> Vec<Match> {
     let fp = &config.fingerprinter;
-    exact
+    // One set per first copy, however many copies it has.
+    let mut firsts: Vec<DocId> = exact.iter().map(|p| p.a).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    let sizes: HashMap<DocId, usize> = firsts
         .par_iter()
+        .map(|&id| (id, fp.shingle_set_masked(&corpus.text(id), mask).len()))
+        .collect();
+    exact
+        .iter()
         .map(|&pair| {
-            let n = fp.shingle_set_masked(&corpus.text(pair.a), mask).len();
+            let n = sizes[&pair.a];
             Match {
                 pair,
                 scores: Scores::from_counts(n, n, n),
