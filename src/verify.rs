@@ -8,10 +8,6 @@ use serde::Serialize;
 pub struct ShingleSet(Vec<u64>);
 
 impl ShingleSet {
-    pub fn from_hashes(hashes: Vec<u64>) -> ShingleSet {
-        ShingleSet::from_slice(&hashes)
-    }
-
     /// The set of `hashes` (repeats allowed, any order), sorted into a new
     /// vector of exactly their length: the one allocation per document.
     pub fn from_slice(hashes: &[u64]) -> ShingleSet {
@@ -243,7 +239,7 @@ mod tests {
     use super::*;
 
     fn set(v: &[u64]) -> ShingleSet {
-        ShingleSet::from_hashes(v.to_vec())
+        ShingleSet::from_slice(v)
     }
 
     fn sorted(v: &[u64]) -> Vec<u64> {
