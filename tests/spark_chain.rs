@@ -298,25 +298,20 @@ fn sign_and_verify_refuse_bad_input() {
             String::from_utf8_lossy(&out.stderr).to_string(),
         )
     };
-    let (c, err) = code(
-        reprint()
-            .arg("sign")
+    // `reprint sign SAMPLES --out SIGS ARGS`.
+    let sign = |args: &[&str]| {
+        let mut cmd = reprint();
+        cmd.arg("sign")
             .arg(&samples)
             .arg("--out")
             .arg(&sigs)
-            .args(["--shard", "2/2"]),
-    );
+            .args(args);
+        cmd
+    };
+    let (c, err) = code(&mut sign(&["--shard", "2/2"]));
     assert_eq!(c, Some(2), "{err}");
     assert!(err.contains("0 <= I < N"), "{err}");
-    run(
-        reprint()
-            .arg("sign")
-            .arg(&samples)
-            .arg("--out")
-            .arg(&sigs)
-            .arg("--quiet"),
-        "sign",
-    );
+    run(&mut sign(&["--quiet"]), "sign");
     for table in ["bands", "docs"] {
         assert!(sigs
             .join(table)
@@ -324,14 +319,7 @@ fn sign_and_verify_refuse_bad_input() {
             .is_file());
     }
     // Signing other parameters into the same folder is refused.
-    let (c, err) = code(
-        reprint()
-            .arg("sign")
-            .arg(&samples)
-            .arg("--out")
-            .arg(&sigs)
-            .args(["--seed", "9", "--quiet"]),
-    );
+    let (c, err) = code(&mut sign(&["--seed", "9", "--quiet"]));
     assert_eq!(c, Some(2), "{err}");
     assert!(
         err.contains("manifest.json") && err.contains("seed"),
@@ -347,33 +335,22 @@ fn sign_and_verify_refuse_bad_input() {
         pairs.join("manifest/part-00000"),
     )
     .unwrap();
-    let out = run(
-        reprint()
-            .arg("verify")
-            .arg(&pairs)
+    // `reprint verify PAIRS --corpus CORPUS ARGS`.
+    let verify = |pairs: &Path, corpus: &Path, args: &[&str]| {
+        let mut cmd = reprint();
+        cmd.arg("verify")
+            .arg(pairs)
             .arg("--corpus")
-            .arg(&samples)
-            .arg("--quiet"),
-        "verify",
-    );
+            .arg(corpus)
+            .args(args);
+        cmd
+    };
+    let out = run(&mut verify(&pairs, &samples, &["--quiet"]), "verify");
     assert!(out.is_empty());
-    let (c, err) = code(
-        reprint()
-            .arg("verify")
-            .arg(&pairs)
-            .arg("--corpus")
-            .arg(&samples)
-            .args(["--seed", "9"]),
-    );
+    let (c, err) = code(&mut verify(&pairs, &samples, &["--seed", "9"]));
     assert_eq!(c, Some(2), "{err}");
     assert!(err.contains("seed"), "{err}");
-    let (c, err) = code(
-        reprint()
-            .arg("verify")
-            .arg(&pairs)
-            .arg("--corpus")
-            .arg(samples.join("feed.jsonl")),
-    );
+    let (c, err) = code(&mut verify(&pairs, &samples.join("feed.jsonl"), &[]));
     assert_eq!(c, Some(2), "{err}");
     assert!(
         err.contains("documents") || err.contains("corpus_digest"),
@@ -381,22 +358,10 @@ fn sign_and_verify_refuse_bad_input() {
     );
     // Not Parquet where Parquet should be.
     std::fs::write(pairs.join("candidates/part-0.parquet"), b"not parquet").unwrap();
-    let (c, err) = code(
-        reprint()
-            .arg("verify")
-            .arg(&pairs)
-            .arg("--corpus")
-            .arg(&samples),
-    );
+    let (c, err) = code(&mut verify(&pairs, &samples, &[]));
     assert_eq!(c, Some(2), "{err}");
     assert!(err.contains("part-0.parquet"), "{err}");
-    let (c, err) = code(
-        reprint()
-            .arg("verify")
-            .arg(work.path().join("nope"))
-            .arg("--corpus")
-            .arg(&samples),
-    );
+    let (c, err) = code(&mut verify(&work.path().join("nope"), &samples, &[]));
     assert_eq!(c, Some(2), "{err}");
     assert!(err.contains("nope"), "{err}");
 }
