@@ -2,9 +2,9 @@
 //! furniture, wire templates, share-button text) are left out of fingerprints
 //! and verification, so shared boilerplate never makes two stories look alike.
 
+use crate::hashsort::sort_hashes_into;
 use crate::normalize::{normalize, normalize_joined_into};
 use crate::shingle::Shingler;
-use crate::verify::sort_hashes_into;
 use rayon::prelude::*;
 use serde::Serialize;
 

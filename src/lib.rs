@@ -11,6 +11,7 @@ pub mod diff;
 pub mod error;
 pub mod extract;
 pub mod fingerprint;
+pub mod hashsort;
 pub mod index;
 pub mod lean;
 pub mod lsh;

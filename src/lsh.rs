@@ -3,6 +3,7 @@
 //! band keys (no hash maps of vectors), with over-full buckets skipped.
 
 use crate::corpus::DocId;
+use crate::hashsort::sort_by_hash_into;
 use crate::minhash::Signature;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -54,18 +55,28 @@ impl Banding {
         collision_probability(s, self.bands, self.rows)
     }
 
-    /// The key of band `band` of `sig`.
+    /// The key of band `band` of `sig`: xxh3 of the rows' little-endian
+    /// bytes, 64 rows at a time (the chunks' hashes xored).
     #[inline]
     pub fn band_key(&self, sig: &Signature, band: usize) -> u64 {
         let rows = &sig.0[band * self.rows..(band + 1) * self.rows];
-        let mut buf = [0u8; 4 * 64];
         let mut key = 0u64;
-        // Hash rows in chunks of up to 64 values without allocating.
         for (n, chunk) in rows.chunks(64).enumerate() {
-            for (i, v) in chunk.iter().enumerate() {
-                buf[i * 4..i * 4 + 4].copy_from_slice(&v.to_le_bytes());
-            }
-            key ^= xxh3_64_with_seed(&buf[..chunk.len() * 4], band as u64 ^ ((n as u64) << 32));
+            let seed = band as u64 ^ ((n as u64) << 32);
+            key ^= if cfg!(target_endian = "little") {
+                // SAFETY: any u32 is four initialized bytes, and on a
+                // little-endian target they are its little-endian bytes.
+                let bytes = unsafe {
+                    std::slice::from_raw_parts(chunk.as_ptr().cast::<u8>(), chunk.len() * 4)
+                };
+                xxh3_64_with_seed(bytes, seed)
+            } else {
+                let mut buf = [0u8; 4 * 64];
+                for (i, v) in chunk.iter().enumerate() {
+                    buf[i * 4..i * 4 + 4].copy_from_slice(&v.to_le_bytes());
+                }
+                xxh3_64_with_seed(&buf[..chunk.len() * 4], seed)
+            };
         }
         key
     }
@@ -121,11 +132,14 @@ pub fn candidates(docs: &[(DocId, &Signature)], banding: Banding, max_bucket: us
     let per_band: Vec<(Vec<Pair>, usize, usize)> = (0..banding.bands)
         .into_par_iter()
         .map(|band| {
-            let mut keys: Vec<(u64, DocId)> = docs
+            let unsorted: Vec<(u64, DocId)> = docs
                 .iter()
                 .map(|(id, sig)| (banding.band_key(sig, band), *id))
                 .collect();
-            keys.sort_unstable();
+            // Only runs of equal keys matter, not the order inside one.
+            let mut keys = Vec::new();
+            sort_by_hash_into(&unsorted, &mut keys, |k| k.0);
+            drop(unsorted);
             let mut pairs = Vec::new();
             let (mut skipped, mut largest) = (0, 0);
             for run in keys.chunk_by(|x, y| x.0 == y.0) {
@@ -191,6 +205,35 @@ mod tests {
             }
         );
         assert_eq!(Banding::optimal(0.15, 256), Banding { bands: 51, rows: 2 });
+    }
+
+    #[test]
+    fn band_keys_hash_the_rows_little_endian_bytes() {
+        // Keys are stored in archives and Parquet files: they must not
+        // change. Reference: copy the rows' bytes, hash 64 rows at a time.
+        let reference = |rows: &[u32], band: usize| -> u64 {
+            let mut key = 0;
+            for (n, chunk) in rows.chunks(64).enumerate() {
+                let bytes: Vec<u8> = chunk.iter().flat_map(|v| v.to_le_bytes()).collect();
+                key ^= xxh3_64_with_seed(&bytes, band as u64 ^ ((n as u64) << 32));
+            }
+            key
+        };
+        let sig = Signature((0..520u32).map(|i| i.wrapping_mul(0x9E37_79B9)).collect());
+        for rows in [1usize, 3, 64, 65, 130] {
+            let b = Banding {
+                bands: 520 / rows,
+                rows,
+            };
+            for band in 0..b.bands {
+                let want = reference(&sig.0[band * rows..(band + 1) * rows], band);
+                assert_eq!(b.band_key(&sig, band), want, "rows {rows} band {band}");
+            }
+        }
+        assert_eq!(
+            Banding { bands: 1, rows: 3 }.band_key(&Signature(vec![1, 2, 3].into()), 0),
+            xxh3_64_with_seed(&[1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0], 0)
+        );
     }
 
     #[test]

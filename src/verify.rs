@@ -1,6 +1,7 @@
 //! Exact verification of candidate pairs on their shingle sets: Jaccard and
 //! containment both ways, and the relation label a pair earns from them.
 
+use crate::hashsort::sort_hashes_into;
 use serde::Serialize;
 
 /// A document's distinct shingle hashes, sorted.
@@ -45,72 +46,6 @@ impl ShingleSet {
 
     pub fn contains(&self, h: u64) -> bool {
         self.0.binary_search(&h).is_ok()
-    }
-}
-
-thread_local! {
-    /// Per-thread bucket offsets for `sorted`, reused across documents.
-    static STARTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Sort uniformly distributed hashes into `out` (cleared first): one counting pass
-/// and one scatter by their top bits into more buckets than hashes, then one
-/// insertion pass over the whole vector to order the few buckets that got
-/// more than one hash. With buckets mostly empty or single, that pass's
-/// branch is almost never taken (so it is predicted), unlike per-bucket
-/// sorts. Several times faster than a comparison sort for a news-length
-/// document's few thousand shingles, and no allocation but `out`'s (the
-/// bucket offsets are per-thread scratch).
-pub(crate) fn sort_hashes_into(hashes: &[u64], out: &mut Vec<u64>) {
-    let n = hashes.len();
-    out.clear();
-    if n < 256 {
-        out.extend_from_slice(hashes);
-        out.sort_unstable();
-        return;
-    }
-    // Between 2n and 4n buckets: most hold no hash or one (2n measured
-    // faster than n or 4n on news-length documents).
-    let bits = (usize::BITS - n.leading_zeros() + 1).clamp(8, 22);
-    let shift = 64 - bits;
-    let buckets = 1usize << bits;
-    out.resize(n, 0);
-    STARTS.with_borrow_mut(|next| {
-        next.clear();
-        next.resize(buckets, 0);
-        for &h in hashes {
-            next[(h >> shift) as usize] += 1;
-        }
-        let mut sum = 0;
-        for c in next.iter_mut() {
-            let count = *c;
-            *c = sum;
-            sum += count;
-        }
-        for &h in hashes {
-            let b = (h >> shift) as usize;
-            out[next[b] as usize] = h;
-            next[b] += 1;
-        }
-    });
-    // Hashes crowded into few buckets (not what xxh3 gives) would make
-    // the insertion pass quadratic: past a budget of moves, sort instead.
-    let mut budget = 8 * n;
-    for i in 1..n {
-        let x = out[i];
-        if x < out[i - 1] {
-            let mut j = i;
-            while j > 0 && out[j - 1] > x {
-                out[j] = out[j - 1];
-                j -= 1;
-            }
-            out[j] = x;
-            budget = budget.saturating_sub(i - j);
-            if budget == 0 {
-                out.sort_unstable();
-                break;
-            }
-        }
     }
 }
 
@@ -240,42 +175,6 @@ mod tests {
 
     fn set(v: &[u64]) -> ShingleSet {
         ShingleSet::from_slice(v)
-    }
-
-    fn sorted(v: &[u64]) -> Vec<u64> {
-        let mut out = Vec::new();
-        sort_hashes_into(v, &mut out);
-        out
-    }
-
-    #[test]
-    fn bucket_sort_equals_comparison_sort() {
-        for n in [0usize, 1, 511, 512, 513, 3000, 20_000, 300_000] {
-            let mut x = 0x9E37_79B9_7F4A_7C15u64;
-            let mut v: Vec<u64> = (0..n)
-                .map(|i| {
-                    x = x
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    if i % 7 == 0 {
-                        42
-                    } else {
-                        x
-                    }
-                })
-                .collect();
-            let got = sorted(&v);
-            let mut reused = vec![7u64; 3];
-            sort_hashes_into(&v, &mut reused);
-            assert_eq!(got, reused);
-            v.sort_unstable();
-            assert_eq!(got, v, "{n}");
-            // Hashes crowded into one bucket (low bits only) still sort.
-            let crowded: Vec<u64> = v.iter().map(|h| h >> 40).collect();
-            let mut want = crowded.clone();
-            want.sort_unstable();
-            assert_eq!(sorted(&crowded), want, "{n} crowded");
-        }
     }
 
     #[test]
