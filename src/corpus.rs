@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// A document's position in the corpus (input order).
@@ -98,19 +98,9 @@ pub struct SourceFile {
     /// One record per line (JSONL) rather than one document per file.
     pub jsonl: bool,
     pub gz: bool,
-    /// The raw bytes of stdin, kept so it can be streamed again (`dedup`).
-    pub stdin: Option<Vec<u8>>,
 }
 
 impl SourceFile {
-    /// The file's bytes, decompressed (stdin from memory).
-    pub fn bytes(&self) -> std::io::Result<Vec<u8>> {
-        match &self.stdin {
-            Some(b) => Ok(b.clone()),
-            None => read_bytes(&self.path, self.gz),
-        }
-    }
-
     pub fn name(&self) -> String {
         display_name(&self.path)
     }
@@ -164,10 +154,6 @@ pub trait TextSource: Sync {
     fn origin(&self, id: DocId) -> Origin;
     /// Bytes of document text read.
     fn text_bytes(&self) -> u64;
-    /// The files read, in order; `Origin::file` indexes this.
-    fn files(&self) -> &[SourceFile];
-    /// The bytes of file `file` again, decompressed, from the start.
-    fn reopen(&self, file: usize) -> std::io::Result<Box<dyn BufRead + '_>>;
 }
 
 impl TextSource for Corpus {
@@ -197,14 +183,6 @@ impl TextSource for Corpus {
 
     fn text_bytes(&self) -> u64 {
         self.bytes
-    }
-
-    fn files(&self) -> &[SourceFile] {
-        &self.files
-    }
-
-    fn reopen(&self, file: usize) -> std::io::Result<Box<dyn BufRead + '_>> {
-        Ok(Box::new(std::io::Cursor::new(self.files[file].bytes()?)))
     }
 }
 
@@ -293,18 +271,17 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
     let mut seen = HashSet::new();
     let files = list_inputs(inputs, &mut corpus.diagnostics)?;
     // Read and parse files in parallel; append in input order.
-    let parsed: Vec<(Vec<Parsed>, Option<Vec<u8>>)> = files
+    let parsed: Vec<Vec<Parsed>> = files
         .par_iter()
         .enumerate()
         .map(|(i, (path, kind, gz))| read_file(i as u32, path, *kind, *gz, opts))
         .collect();
-    for (records, stdin) in parsed {
+    for records in parsed {
         let (path, kind, gz) = &files[corpus.files.len()];
         corpus.files.push(SourceFile {
             path: path.clone(),
             jsonl: *kind == Kind::Jsonl,
             gz: *gz,
-            stdin,
         });
         for r in records {
             match r {
@@ -374,26 +351,22 @@ pub(crate) fn display_name(path: &Path) -> String {
     }
 }
 
-/// Parse one file; stdin's raw bytes are handed back to be kept.
+/// Parse one file.
 pub(crate) fn read_file(
     file: u32,
     path: &Path,
     kind: Kind,
     gz: bool,
     opts: &ReadOptions,
-) -> (Vec<Parsed>, Option<Vec<u8>>) {
+) -> Vec<Parsed> {
     let name = display_name(path);
     let bytes = match read_bytes(path, gz) {
         Ok(b) => b,
-        Err(e) => return (vec![problem(&name, format!("cannot read: {e}"))], None),
+        Err(e) => return vec![problem(&name, format!("cannot read: {e}"))],
     };
     match kind {
-        Kind::Text => (read_text_file(file, &name, bytes, opts), None),
-        Kind::Jsonl => {
-            let parsed = read_jsonl(file, &name, &bytes, opts);
-            let keep = (path.as_os_str() == "-").then_some(bytes);
-            (parsed, keep)
-        }
+        Kind::Text => read_text_file(file, &name, bytes, opts),
+        Kind::Jsonl => read_jsonl(file, &name, &bytes, opts),
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::cluster::UnionFind;
 use crate::corpus::{record_line, DocId, Origin, TextSource};
+use crate::lean::LeanCorpus;
 use crate::report::round4;
 use crate::scan::{Match, ScanResult};
 use crate::verify::Relation;
@@ -163,8 +164,8 @@ pub struct DedupStats {
 /// Stream every input back out in order: kept records as they were (or
 /// every record, annotated), bad records untouched; removed documents to
 /// `removed`.
-pub fn write<S: TextSource + ?Sized>(
-    corpus: &S,
+pub fn write(
+    corpus: &LeanCorpus,
     decisions: &[Decision],
     annotate: bool,
     out: &mut dyn Write,
