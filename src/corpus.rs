@@ -265,32 +265,140 @@ pub(crate) fn list_inputs(
     Ok(files)
 }
 
-/// Read every input (`-` is JSONL on stdin) into one corpus.
+/// Read every input (`-` is JSONL on stdin) into one corpus. Text files
+/// are read in parallel; JSONL a chunk at a time, each chunk's lines parsed
+/// in parallel, so only the texts are held, never a whole input file.
 pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
     let mut corpus = Corpus::default();
     let mut seen = HashSet::new();
     let files = list_inputs(inputs, &mut corpus.diagnostics)?;
-    // Read and parse files in parallel; append in input order.
-    let parsed: Vec<Vec<Parsed>> = files
+    let mut texts: Vec<Option<Vec<Parsed>>> = files
         .par_iter()
         .enumerate()
-        .map(|(i, (path, kind, gz))| read_file(i as u32, path, *kind, *gz, opts))
+        .map(|(i, (path, kind, gz))| {
+            (*kind == Kind::Text).then(|| read_text(i as u32, path, *gz, opts))
+        })
         .collect();
-    for records in parsed {
-        let (path, kind, gz) = &files[corpus.files.len()];
+    for (i, (path, kind, gz)) in files.iter().enumerate() {
         corpus.files.push(SourceFile {
             path: path.clone(),
             jsonl: *kind == Kind::Jsonl,
             gz: *gz,
         });
-        for r in records {
-            match r {
-                Parsed::Doc(doc, loc) => corpus.push(doc, &mut seen, loc),
-                Parsed::Problem(d) => corpus.diagnostics.push(d),
+        let mut admit = |records: Vec<Parsed>| {
+            for r in records {
+                match r {
+                    Parsed::Doc(doc, loc) => corpus.push(doc, &mut seen, loc),
+                    Parsed::Problem(d) => corpus.diagnostics.push(d),
+                }
+            }
+        };
+        match texts[i].take() {
+            Some(records) => admit(records),
+            None => {
+                let failed = read_jsonl(path, *gz, |lines, name| {
+                    admit(
+                        lines
+                            .par_iter()
+                            .with_min_len(16)
+                            .flat_map_iter(|&(n, _, line)| {
+                                parse_record(i as u32, name, n, line, opts)
+                            })
+                            .collect(),
+                    )
+                });
+                corpus.diagnostics.extend(failed);
             }
         }
     }
     Ok(corpus)
+}
+
+/// Bytes of JSONL read (and then parsed in parallel) at a time.
+pub(crate) const JSONL_CHUNK: usize = 16 << 20;
+
+/// Read JSONL from `input` whole lines at a time, about `JSONL_CHUNK` bytes
+/// (or one longer line) per call of `each`, which gets the chunk's non-blank
+/// lines as (line number, byte offset in the input, line), numbered and
+/// trimmed as `jsonl_lines` does. Memory is one chunk, not the input. On a
+/// read error the chunks already handed over stay handed over.
+pub(crate) fn read_jsonl_chunks(
+    input: impl Read,
+    each: impl FnMut(&[(usize, u64, &[u8])]),
+) -> std::io::Result<()> {
+    read_jsonl_chunks_of(input, JSONL_CHUNK, each)
+}
+
+/// `read_jsonl_chunks` with chunks of about `chunk` bytes.
+fn read_jsonl_chunks_of(
+    mut input: impl Read,
+    chunk: usize,
+    mut each: impl FnMut(&[(usize, u64, &[u8])]),
+) -> std::io::Result<()> {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut base = 0u64; // offset of buf[0] in the input
+    let mut next_line = 1usize; // number of buf's first line
+    loop {
+        let old = buf.len();
+        buf.resize(old + chunk, 0);
+        let mut got = 0;
+        while old + got < buf.len() {
+            match input.read(&mut buf[old + got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        buf.truncate(old + got);
+        let eof = got == 0;
+        // Whole lines only, unless the input has ended.
+        let end = if eof {
+            buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &buf) {
+                Some(i) => i,
+                None => continue,
+            }
+        };
+        let lines: Vec<(usize, u64, &[u8])> = jsonl_lines_at(&buf[..end])
+            .map(|(n, at, line)| (next_line + n - 1, base + at as u64, line))
+            .collect();
+        each(&lines);
+        if eof {
+            return Ok(());
+        }
+        next_line += memchr::memchr_iter(b'\n', &buf[..end]).count() + 1;
+        buf.drain(..=end);
+        base += end as u64 + 1;
+    }
+}
+
+/// Read one JSONL input (a file, gzipped or not, or `-` for stdin) with
+/// `read_jsonl_chunks`, calling `each` with each chunk's lines and the
+/// input's display name. An input that cannot be read, or stops being
+/// readable midway, gives a diagnostic; what was read before it stays.
+fn read_jsonl(
+    path: &Path,
+    gz: bool,
+    mut each: impl FnMut(&[(usize, u64, &[u8])], &str),
+) -> Option<Diagnostic> {
+    let name = display_name(path);
+    let mut last_line = 0;
+    let read = open_decompressed(path, gz).and_then(|input| {
+        read_jsonl_chunks(input, |lines| {
+            last_line = lines.last().map_or(last_line, |l| l.0);
+            each(lines, &name)
+        })
+    });
+    read.err().map(|e| Diagnostic {
+        message: if last_line == 0 {
+            format!("cannot read: {e}")
+        } else {
+            format!("cannot read past line {last_line}: {e}")
+        },
+        location: name,
+    })
 }
 
 fn walk(dir: &Path, files: &mut Vec<(PathBuf, Kind, bool)>, diags: &mut Vec<Diagnostic>) {
@@ -329,18 +437,35 @@ fn problem(location: impl Into<String>, message: impl Into<String>) -> Parsed {
 }
 
 pub(crate) fn read_bytes(path: &Path, gz: bool) -> std::io::Result<Vec<u8>> {
-    let mut raw = Vec::new();
+    let mut out = Vec::new();
+    open_decompressed(path, gz)?.read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// An input's bytes as a stream (`-` is stdin), decompressed when `gz` or
+/// when they start with the gzip magic bytes.
+pub(crate) fn open_decompressed(path: &Path, gz: bool) -> std::io::Result<Box<dyn Read>> {
     if path.as_os_str() == "-" {
-        std::io::stdin().lock().read_to_end(&mut raw)?;
+        decompressed(std::io::stdin().lock(), gz)
     } else {
-        raw = std::fs::read(path)?;
+        decompressed(std::fs::File::open(path)?, gz)
     }
-    if gz || raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out)?;
-        return Ok(out);
-    }
-    Ok(raw)
+}
+
+/// `input`, gunzipped when `gz` or when it starts with the gzip magic bytes.
+pub(crate) fn decompressed<'a>(
+    mut input: impl Read + 'a,
+    gz: bool,
+) -> std::io::Result<Box<dyn Read + 'a>> {
+    let mut head = Vec::with_capacity(2);
+    (&mut input).take(2).read_to_end(&mut head)?;
+    let gz = gz || head.starts_with(&[0x1f, 0x8b]);
+    let whole = std::io::Cursor::new(head).chain(input);
+    Ok(if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(whole))
+    } else {
+        Box::new(whole)
+    })
 }
 
 pub(crate) fn display_name(path: &Path) -> String {
@@ -351,22 +476,12 @@ pub(crate) fn display_name(path: &Path) -> String {
     }
 }
 
-/// Parse one file.
-pub(crate) fn read_file(
-    file: u32,
-    path: &Path,
-    kind: Kind,
-    gz: bool,
-    opts: &ReadOptions,
-) -> Vec<Parsed> {
+/// Read and decode one text file (one document).
+pub(crate) fn read_text(file: u32, path: &Path, gz: bool, opts: &ReadOptions) -> Vec<Parsed> {
     let name = display_name(path);
-    let bytes = match read_bytes(path, gz) {
-        Ok(b) => b,
-        Err(e) => return vec![problem(&name, format!("cannot read: {e}"))],
-    };
-    match kind {
-        Kind::Text => read_text_file(file, &name, bytes, opts),
-        Kind::Jsonl => read_jsonl(file, &name, &bytes, opts),
+    match read_bytes(path, gz) {
+        Ok(bytes) => read_text_file(file, &name, bytes, opts),
+        Err(e) => vec![problem(&name, format!("cannot read: {e}"))],
     }
 }
 
@@ -426,14 +541,6 @@ fn from_html(text: String, opts: &ReadOptions, location: &str, out: &mut Vec<Par
 }
 
 /// Parse JSONL, one record per non-blank line, lines in parallel.
-fn read_jsonl(file: u32, name: &str, bytes: &[u8], opts: &ReadOptions) -> Vec<Parsed> {
-    let lines: Vec<(usize, &[u8])> = jsonl_lines(bytes).collect();
-    lines
-        .par_iter()
-        .flat_map_iter(|(n, line)| parse_record(file, name, *n, line, opts))
-        .collect()
-}
-
 /// The non-blank lines of a JSONL buffer with their 1-based numbers, line
 /// ends (`\n` or `\r\n`) removed.
 pub fn jsonl_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
@@ -549,6 +656,57 @@ mod tests {
             .write_all(content)
             .unwrap();
         p
+    }
+
+    /// A reader that hands out `data` a few bytes at a time, then fails.
+    struct Flaky<'a> {
+        data: &'a [u8],
+        fail_at_end: bool,
+    }
+
+    impl Read for Flaky<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.data.is_empty() && self.fail_at_end {
+                return Err(std::io::Error::other("disk on fire"));
+            }
+            let n = buf.len().min(self.data.len()).min(5);
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn chunked_jsonl_lines_equal_the_whole_buffer_split() {
+        let data = b"{\"a\":1}\r\n\n  \n{\"b\":\"a line longer than any chunk here\"}\n\n{\"c\":3}\n{\"d\":4}";
+        let want: Vec<(usize, u64, Vec<u8>)> = jsonl_lines_at(data)
+            .map(|(n, at, l)| (n, at as u64, l.to_vec()))
+            .collect();
+        assert_eq!(want.len(), 4);
+        for chunk in [1usize, 3, 7, 16, 64, 1000] {
+            let mut got = Vec::new();
+            let mut calls = 0;
+            let input = Flaky {
+                data,
+                fail_at_end: false,
+            };
+            read_jsonl_chunks_of(input, chunk, |lines| {
+                calls += 1;
+                got.extend(lines.iter().map(|&(n, at, l)| (n, at, l.to_vec())));
+            })
+            .expect("read");
+            assert_eq!(got, want, "chunk {chunk}");
+            assert!(chunk >= data.len() || calls > 1, "chunk {chunk}");
+        }
+        // A read error midway: the lines handed over before it stay.
+        let mut got = Vec::new();
+        let failing = Flaky {
+            data: &data[..40],
+            fail_at_end: true,
+        };
+        let err = read_jsonl_chunks_of(failing, 8, |lines| got.extend(lines.iter().map(|l| l.0)));
+        assert!(err.is_err());
+        assert_eq!(got, vec![1]);
     }
 
     #[test]

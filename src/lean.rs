@@ -7,8 +7,8 @@
 //! to an anonymous temporary file first. Text files are read again whole.
 
 use crate::corpus::{
-    admit, display_name, jsonl_lines_at, list_inputs, parse_record, read_file, Diagnostic, DocId,
-    Kind, Origin, Parsed, ReadOptions, SourceFile, TextSource,
+    admit, decompressed, display_name, list_inputs, parse_record, read_jsonl_chunks, read_text,
+    Diagnostic, DocId, Kind, Origin, Parsed, ReadOptions, SourceFile, TextSource,
 };
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -20,9 +20,6 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use xxhash_rust::xxh3::xxh3_64;
-
-/// Bytes of JSONL read (and parsed in parallel) at a time on the first pass.
-const CHUNK: usize = 16 << 20;
 
 /// JSONL files kept open for re-reading; further ones are opened per read,
 /// so a folder of many feeds does not run out of file descriptors.
@@ -125,17 +122,9 @@ impl Read for AtReader<'_> {
 /// Copy `input` into an anonymous temporary file, gunzipped when `gz` or
 /// when it starts with the gzip magic bytes (as `corpus::read_bytes` does).
 fn spool(input: impl Read, gz: bool) -> io::Result<File> {
-    let mut input = BufReader::with_capacity(1 << 20, input);
-    let mut head = Vec::with_capacity(2);
-    (&mut input).take(2).read_to_end(&mut head)?;
-    let gz = gz || head.starts_with(&[0x1f, 0x8b]);
-    let mut whole = io::Cursor::new(head).chain(input);
+    let input = BufReader::with_capacity(1 << 20, input);
     let mut out = io::BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
-    if gz {
-        io::copy(&mut flate2::read::MultiGzDecoder::new(whole), &mut out)?;
-    } else {
-        io::copy(&mut whole, &mut out)?;
-    }
+    io::copy(&mut decompressed(input, gz)?, &mut out)?;
     out.into_inner().map_err(|e| e.into_error())
 }
 
@@ -171,15 +160,6 @@ fn read_full_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
     Ok(got)
 }
 
-/// The non-blank lines of `chunk` (which starts at byte `base` of its file
-/// and whose first line is number `first`), numbered and trimmed as
-/// `corpus::jsonl_lines` does: (line number, offset, line).
-fn lines_of(chunk: &[u8], base: u64, first: usize) -> Vec<(usize, u64, &[u8])> {
-    jsonl_lines_at(chunk)
-        .map(|(n, at, line)| (first + n - 1, base + at as u64, line))
-        .collect()
-}
-
 impl LeanCorpus {
     /// Read every input (`-` is JSONL on stdin) as `corpus::read_inputs`
     /// does (the same documents, ids and diagnostics, in the same order),
@@ -201,8 +181,7 @@ impl LeanCorpus {
             .par_iter()
             .enumerate()
             .map(|(i, (path, kind, gz))| {
-                (*kind == Kind::Text)
-                    .then(|| slim(read_file(i as u32, path, *kind, *gz, opts), 0, 0))
+                (*kind == Kind::Text).then(|| slim(read_text(i as u32, path, *gz, opts), 0, 0))
             })
             .collect();
         let mut seen = HashSet::new();
@@ -255,32 +234,14 @@ impl LeanCorpus {
         f: &File,
         seen: &mut HashSet<String>,
     ) -> io::Result<()> {
-        let mut buf: Vec<u8> = Vec::new();
-        let mut base = 0u64; // offset of buf[0] in the file
-        let mut next_line = 1usize; // number of buf's first line
-        loop {
-            let old = buf.len();
-            buf.resize(old + CHUNK, 0);
-            let n = read_full_at(f, &mut buf[old..], base + old as u64)?;
-            buf.truncate(old + n);
-            let eof = n == 0;
-            // Whole lines only, unless the file has ended.
-            let end = if eof {
-                buf.len()
-            } else {
-                match buf.iter().rposition(|&b| b == b'\n') {
-                    Some(i) => i,
-                    None => continue,
-                }
-            };
-            let lines = lines_of(&buf[..end], base, next_line);
-            let opts = &self.opts;
+        let opts = self.opts.clone();
+        read_jsonl_chunks(AtReader { file: f, pos: 0 }, |lines| {
             let records: Vec<Vec<Slim>> = lines
                 .par_iter()
                 .with_min_len(16)
                 .map(|&(n, offset, line)| {
                     slim(
-                        parse_record(file, name, n, line, opts),
+                        parse_record(file, name, n, line, &opts),
                         offset,
                         line.len() as u64,
                     )
@@ -289,13 +250,7 @@ impl LeanCorpus {
             for r in records {
                 self.admit_all(r, seen);
             }
-            if eof {
-                return Ok(());
-            }
-            next_line += buf[..end].iter().filter(|&&b| b == b'\n').count() + 1;
-            buf.drain(..=end);
-            base += end as u64 + 1;
-        }
+        })
     }
 
     fn admit_all(&mut self, records: Vec<Slim>, seen: &mut HashSet<String>) {
@@ -376,13 +331,7 @@ impl LeanCorpus {
                 &self.opts,
             )
         } else {
-            read_file(
-                d.origin.file,
-                &source.path,
-                Kind::Text,
-                source.gz,
-                &self.opts,
-            )
+            read_text(d.origin.file, &source.path, source.gz, &self.opts)
         };
         let text = parsed.into_iter().find_map(|p| match p {
             Parsed::Doc(doc, _) => Some(doc.text),
@@ -478,7 +427,7 @@ mod tests {
     #[test]
     fn same_documents_and_texts_as_the_in_memory_corpus() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let long = "word ".repeat(CHUNK / 4);
+        let long = "word ".repeat(crate::corpus::JSONL_CHUNK / 4);
         let mut feed = Vec::new();
         feed.extend_from_slice(b"{\"id\":\"a\",\"text\":\"one\",\"date\":\"2024-01-02\"}\r\n");
         feed.extend_from_slice(b"not json\n\n   \n");
