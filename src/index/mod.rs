@@ -22,8 +22,11 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Version of the file layout; a file with another one is refused (format 1
-/// kept one B-tree row per document and band; format 2 keeps sorted runs).
-pub const FORMAT_VERSION: i32 = 2;
+/// kept one B-tree row per document and band; format 2 kept sorted runs in
+/// blobs of a table reached through a separate (run, band, first key)
+/// index; format 3 numbers each blob by its run, band and first key, so a
+/// lookup is one descent of one B-tree).
+pub const FORMAT_VERSION: i32 = 3;
 /// `PRAGMA application_id` of a reprint index ("RPRI").
 pub const APPLICATION_ID: i32 = 0x5250_5249;
 /// Documents per committed transaction of `index add`.
@@ -51,13 +54,7 @@ CREATE TABLE runs(
     docs INTEGER NOT NULL,
     entries INTEGER NOT NULL
 );
-CREATE TABLE chunks(
-    run INTEGER NOT NULL,
-    band INTEGER NOT NULL,
-    first_key INTEGER NOT NULL,
-    data BLOB NOT NULL
-);
-CREATE UNIQUE INDEX chunks_key ON chunks(run, band, first_key);
+CREATE TABLE chunks(id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE dead(doc INTEGER PRIMARY KEY);
 ";
 
@@ -1001,6 +998,7 @@ fn read_meta(conn: &Connection, path: &Path) -> Result<(IndexParams, Mask)> {
         ));
     }
     if params.bands == 0
+        || params.bands >= runs::MAX_BANDS
         || params.rows == 0
         || params.bands * params.rows > params.num_perm
         || params.k == 0
