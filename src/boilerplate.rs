@@ -107,18 +107,21 @@ impl DocSlots {
     }
 }
 
-/// The set of masked shingle hashes, as a bitset over the hash's top bits.
+/// The set of masked shingle hashes, as a set of slots (a hash's top bits).
 /// A rare shingle sharing its slot with a masked one is masked too; with a few
 /// thousand masked slots out of 16.7 million that touches about 1 in 10,000.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Mask {
-    bits: Vec<u64>,
-    /// One bit per word of `bits`, set when the word has any bit set: 32 KB
-    /// that stay in cache; most lookups stop here.
+    /// The masked slots, sorted (what `to_bytes` stores). The 2 MB bitset
+    /// over all slots is never built: opening an index for one query would
+    /// spend more time zeroing and scanning it than querying.
+    slots: Vec<u32>,
+    /// One bit per 64 slots, set when any of them is masked: 32 KB that stay
+    /// in cache; most lookups stop here.
     words: Vec<u64>,
     /// The masked slots in an open-addressing table (at most half full,
-    /// `u32::MAX` empty): the second level, a few tens of KB instead of the
-    /// 2 MB `bits`, so it stays in cache too.
+    /// `u32::MAX` empty): the second level, a few tens of KB, so it stays in
+    /// cache too.
     table: Vec<u32>,
     masked: usize,
     sampled: usize,
@@ -172,32 +175,26 @@ impl Mask {
         }
     }
 
-    /// A mask over `bits` (one bit per slot) with its word summary.
-    fn from_bits(bits: Vec<u64>, sampled: usize, min_df: usize) -> Mask {
-        let mut words = vec![0u64; bits.len().div_ceil(64)];
-        let mut masked = 0;
-        for (w, &word) in bits.iter().enumerate() {
-            if word != 0 {
-                words[w >> 6] |= 1 << (w & 63);
-                masked += word.count_ones() as usize;
-            }
+    /// A mask over `slots` (sorted, distinct) with its word summary.
+    fn from_slots(slots: Vec<u32>, sampled: usize, min_df: usize) -> Mask {
+        debug_assert!(slots.windows(2).all(|w| w[0] < w[1]));
+        let mut words = vec![0u64; (1usize << BITS) / 64 / 64];
+        for &s in &slots {
+            let w = s as usize >> 6;
+            words[w >> 6] |= 1 << (w & 63);
         }
+        let masked = slots.len();
         let mut table = vec![u32::MAX; (2 * masked).next_power_of_two().max(16)];
         let m = table.len() - 1;
-        for (w, &word) in bits.iter().enumerate() {
-            let mut word = word;
-            while word != 0 {
-                let s = (w * 64 + word.trailing_zeros() as usize) as u32;
-                let mut i = s as usize & m;
-                while table[i] != u32::MAX {
-                    i = (i + 1) & m;
-                }
-                table[i] = s;
-                word &= word - 1;
+        for &s in &slots {
+            let mut i = s as usize & m;
+            while table[i] != u32::MAX {
+                i = (i + 1) & m;
             }
+            table[i] = s;
         }
         Mask {
-            bits,
+            slots,
             words,
             table,
             masked,
@@ -231,13 +228,8 @@ impl Mask {
         let mut out = Vec::with_capacity(8 + 4 * self.masked);
         out.extend_from_slice(&(self.sampled as u32).to_le_bytes());
         out.extend_from_slice(&(self.min_df as u32).to_le_bytes());
-        for (w, &word) in self.bits.iter().enumerate() {
-            let mut word = word;
-            while word != 0 {
-                let slot = w * 64 + word.trailing_zeros() as usize;
-                out.extend_from_slice(&(slot as u32).to_le_bytes());
-                word &= word - 1;
-            }
+        for &slot in &self.slots {
+            out.extend_from_slice(&slot.to_le_bytes());
         }
         out
     }
@@ -260,15 +252,13 @@ impl Mask {
                 ..Mask::none()
             });
         }
-        let mut bits = vec![0u64; (1usize << BITS) / 64];
-        for &s in slots {
-            let s = s as usize;
-            if s >= 1 << BITS {
-                return None;
-            }
-            bits[s >> 6] |= 1 << (s & 63);
+        if slots.iter().any(|&s| s as usize >= 1 << BITS) {
+            return None;
         }
-        Some(Mask::from_bits(bits, sampled, min_df))
+        let mut slots = slots.to_vec();
+        slots.sort_unstable();
+        slots.dedup();
+        Some(Mask::from_slots(slots, sampled, min_df))
     }
 
     /// Count document frequencies over an even sample of `texts` and mask
@@ -335,13 +325,10 @@ impl Mask {
                 });
         }
         let min_df = config.min_df(unique).min(u16::MAX as usize) as u16;
-        let mut bits = vec![0u64; (1usize << BITS) / 64];
-        for (s, &c) in counters.iter().enumerate() {
-            if c >= min_df {
-                bits[s >> 6] |= 1 << (s & 63);
-            }
-        }
-        Mask::from_bits(bits, unique, min_df as usize)
+        let slots: Vec<u32> = (0..counters.len() as u32)
+            .filter(|&s| counters[s as usize] >= min_df)
+            .collect();
+        Mask::from_slots(slots, unique, min_df as usize)
     }
 
     /// The masked passages of `text`, as normalized words, for `--explain`:

@@ -292,9 +292,12 @@ fn bad_files_exit_2_and_are_left_untouched() {
 
     let mut newer = bytes.clone();
     newer[60..64].copy_from_slice(&99u32.to_be_bytes());
-    // Format 1 kept one row per band and document.
+    // Format 1 kept one row per band and document, format 2 a chunk table
+    // with a rowid and a separate index.
     let mut older = bytes.clone();
     older[60..64].copy_from_slice(&1u32.to_be_bytes());
+    let mut format2 = bytes.clone();
+    format2[60..64].copy_from_slice(&2u32.to_be_bytes());
     let mut damaged = bytes.clone();
     for b in &mut damaged[4096..] {
         *b = 0xA5;
@@ -313,6 +316,7 @@ fn bad_files_exit_2_and_are_left_untouched() {
         ("empty.db", Vec::new(), "not a reprint index"),
         ("newer.db", newer, "newer reprint"),
         ("older.db", older, "older reprint"),
+        ("format2.db", format2, "older reprint"),
         (
             "truncated.db",
             bytes[..bytes.len() / 2].to_vec(),

@@ -3,10 +3,17 @@
 //!
 //! Each committed batch of documents writes one run: its (band, key, doc)
 //! entries sorted and packed into blobs ("chunks") of about
-//! `CHUNK_ENTRIES` entries, one row per chunk keyed by (run, band, first
-//! key). Writing a batch is thus a few hundred sequential blob inserts
-//! instead of 85 B-tree inserts per document scattered over the whole
-//! archive. Runs of similar size that follow each other are merged, FANOUT
+//! `CHUNK_ENTRIES` entries, one row per chunk. A chunk's rowid is its run's
+//! slot, its band and the top 40 bits of its last key, packed in that order
+//! (`chunk_id`), so the rowid order is (run, band, key) order and the chunk
+//! that may hold a key is the first one whose rowid is at least the key's:
+//! one descent of the table's B-tree, whose interior pages hold only rowids
+//! (a few MB, the part every lookup shares), ending in the one leaf page that
+//! holds the chunk (a search for the last rowid at most some value would
+//! land on the next leaf and step back: two leaves). A chunk never splits
+//! entries whose keys share those 40 bits. Writing a batch is thus a few
+//! hundred sequential blob inserts instead of 85 B-tree inserts per document
+//! scattered over the whole archive. Runs of similar size that follow each other are merged, FANOUT
 //! at a time, so an archive of N documents holds O(log N) runs and a lookup
 //! reads one chunk per run and band. Runs always cover consecutive ranges of
 //! document numbers; removed documents are listed in `dead` until the run
@@ -15,8 +22,40 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Entries per chunk (a chunk never splits the entries of one key, so a
-/// bucket is always read from one chunk per run).
+/// bucket is always read from one chunk per run). 256 entries (3 KB) fit in
+/// one 4 KB table leaf page without an overflow page.
 pub(super) const CHUNK_ENTRIES: usize = 256;
+/// Bands (the exact-text hash included) a chunk rowid can number.
+pub(super) const MAX_BANDS: usize = 1 << BAND_BITS;
+const BAND_BITS: u32 = 13;
+const KEY_BITS: u32 = 40;
+/// Run slots a chunk rowid can number (rowids are positive i64s); slots of
+/// rewritten runs are reused, and an archive holds O(log N) runs.
+const MAX_SLOTS: i64 = 1 << (63 - BAND_BITS - KEY_BITS);
+
+/// A key's top `KEY_BITS` bits, in the keys' (signed) order.
+fn prefix(key: i64) -> i64 {
+    (((key as u64) ^ (1 << 63)) >> (64 - KEY_BITS)) as i64
+}
+
+/// The rowid of the chunk of run slot `run` and `band` whose last key is
+/// `key` (also: the least rowid a chunk that may hold `key` can have).
+fn chunk_id(run: i64, band: u32, key: i64) -> i64 {
+    (run << (BAND_BITS + KEY_BITS)) | ((band as i64) << KEY_BITS) | prefix(key)
+}
+
+/// The rowids of the chunks of `run` and `band`.
+fn band_ids(run: i64, band: u32) -> (i64, i64) {
+    let lo = (run << (BAND_BITS + KEY_BITS)) | ((band as i64) << KEY_BITS);
+    (lo, lo | ((1 << KEY_BITS) - 1))
+}
+
+/// The rowids of the chunks of `run`.
+fn run_ids(run: i64) -> (i64, i64) {
+    let lo = run << (BAND_BITS + KEY_BITS);
+    (lo, lo | ((1 << (BAND_BITS + KEY_BITS)) - 1))
+}
+
 /// Runs of one size tier merged at a time.
 pub(super) const FANOUT: usize = 4;
 /// Runs of fewer documents than this are all in the lowest tier.
@@ -47,10 +86,11 @@ impl Run {
     }
 }
 
-/// The runs of an index, oldest first.
+/// The runs of an index, oldest first (runs cover consecutive document
+/// ranges; slot numbers are reused, so they say nothing of age).
 pub(super) fn list(conn: &Connection) -> rusqlite::Result<Vec<Run>> {
     let mut st =
-        conn.prepare_cached("SELECT run, first_doc, last_doc, docs FROM runs ORDER BY run")?;
+        conn.prepare_cached("SELECT run, first_doc, last_doc, docs FROM runs ORDER BY first_doc")?;
     let rows = st.query_map([], |r| {
         Ok(Run {
             run: r.get(0)?,
@@ -138,15 +178,29 @@ impl<'c> RunWriter<'c> {
         last_doc: i64,
         docs: i64,
     ) -> rusqlite::Result<RunWriter<'c>> {
+        // The smallest free slot.
+        let mut run = 1;
+        for r in conn
+            .prepare_cached("SELECT run FROM runs ORDER BY run")?
+            .query_map([], |r| r.get::<_, i64>(0))?
+        {
+            if r? != run {
+                break;
+            }
+            run += 1;
+        }
+        if run >= MAX_SLOTS {
+            return Err(rusqlite::Error::ToSqlConversionFailure(
+                format!("more than {} runs", MAX_SLOTS - 1).into(),
+            ));
+        }
         conn.prepare_cached(
-            "INSERT INTO runs(first_doc, last_doc, docs, entries) VALUES (?1, ?2, ?3, 0)",
+            "INSERT INTO runs(run, first_doc, last_doc, docs, entries) VALUES (?1, ?2, ?3, ?4, 0)",
         )?
-        .execute(params![first_doc, last_doc, docs])?;
+        .execute(params![run, first_doc, last_doc, docs])?;
         Ok(RunWriter {
-            run: conn.last_insert_rowid(),
-            insert: conn.prepare_cached(
-                "INSERT INTO chunks(run, band, first_key, data) VALUES (?1, ?2, ?3, ?4)",
-            )?,
+            run,
+            insert: conn.prepare_cached("INSERT INTO chunks(id, data) VALUES (?1, ?2)")?,
             entries: 0,
         })
     }
@@ -157,14 +211,12 @@ impl<'c> RunWriter<'c> {
         let mut start = 0;
         while start < entries.len() {
             let mut end = (start + CHUNK_ENTRIES).min(entries.len());
-            // Never split the entries of one key.
-            while end < entries.len() && entries[end].0 == entries[end - 1].0 {
+            // Never split the entries of one key prefix (so of one key).
+            while end < entries.len() && prefix(entries[end].0) == prefix(entries[end - 1].0) {
                 end += 1;
             }
             self.insert.execute(params![
-                self.run,
-                band,
-                entries[start].0,
+                chunk_id(self.run, band, entries[end - 1].0),
                 encode(&entries[start..end])
             ])?;
             start = end;
@@ -188,12 +240,11 @@ pub(super) fn chunk(
     band: u32,
     key: i64,
 ) -> rusqlite::Result<Option<Vec<u8>>> {
-    conn.prepare_cached(
-        "SELECT data FROM chunks WHERE run = ?1 AND band = ?2 AND first_key <= ?3
-         ORDER BY first_key DESC LIMIT 1",
-    )?
-    .query_row(params![run, band, key], |r| r.get(0))
-    .optional()
+    conn.prepare_cached("SELECT data FROM chunks WHERE id BETWEEN ?1 AND ?2 ORDER BY id LIMIT 1")?
+        .query_row([chunk_id(run, band, key), band_ids(run, band).1], |r| {
+            r.get(0)
+        })
+        .optional()
 }
 
 /// Documents of `first..=last` that were removed (their entries are stale).
@@ -219,14 +270,14 @@ pub(super) fn merge(conn: &Connection, runs: &[Run], bands: u32) -> rusqlite::Re
         .collect();
     let docs = runs.iter().map(|r| r.docs).sum::<i64>() - dead.len() as i64;
     let mut writer = RunWriter::new(conn, first, last, docs.max(0))?;
-    let mut read = conn.prepare_cached(
-        "SELECT data FROM chunks WHERE run = ?1 AND band = ?2 ORDER BY first_key",
-    )?;
+    let mut read =
+        conn.prepare_cached("SELECT data FROM chunks WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
     let mut entries: Vec<Entry> = Vec::new();
     for band in 0..bands {
         entries.clear();
         for r in runs {
-            let mut rows = read.query(params![r.run, band])?;
+            let (lo, hi) = band_ids(r.run, band);
+            let mut rows = read.query([lo, hi])?;
             while let Some(row) = rows.next()? {
                 let data = row.get_ref(0)?.as_blob()?;
                 entries.extend(Chunk::new(data).entries().filter(|e| !dead.contains(&e.1)));
@@ -237,10 +288,11 @@ pub(super) fn merge(conn: &Connection, runs: &[Run], bands: u32) -> rusqlite::Re
         writer.band(band, &entries)?;
     }
     writer.finish(conn)?;
-    let mut del_chunks = conn.prepare_cached("DELETE FROM chunks WHERE run = ?1")?;
+    let mut del_chunks = conn.prepare_cached("DELETE FROM chunks WHERE id BETWEEN ?1 AND ?2")?;
     let mut del_run = conn.prepare_cached("DELETE FROM runs WHERE run = ?1")?;
     for r in runs {
-        del_chunks.execute([r.run])?;
+        let (lo, hi) = run_ids(r.run);
+        del_chunks.execute([lo, hi])?;
         del_run.execute([r.run])?;
     }
     conn.prepare_cached("DELETE FROM dead WHERE doc BETWEEN ?1 AND ?2")?
@@ -293,6 +345,28 @@ mod tests {
         assert_eq!(c.find(-3).collect::<Vec<_>>(), vec![0]);
         assert_eq!(c.find(6).count(), 0);
         assert_eq!(c.find(10).count(), 0);
+    }
+
+    #[test]
+    fn chunk_ids_sort_as_run_band_and_key() {
+        let keys = [i64::MIN, -5, -1, 0, 1, 1 << 30, i64::MAX];
+        let mut ids = Vec::new();
+        for run in [1, 2, MAX_SLOTS - 1] {
+            for band in [0, 1, MAX_BANDS as u32 - 1] {
+                let (lo, hi) = band_ids(run, band);
+                let (rlo, rhi) = run_ids(run);
+                assert!(rlo <= lo && hi <= rhi && lo > 0);
+                for k in keys {
+                    let id = chunk_id(run, band, k);
+                    assert!(lo <= id && id <= hi);
+                    ids.push(id);
+                }
+            }
+        }
+        // Non-decreasing: keys 0 and 1 share their top bits.
+        assert!(ids.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(prefix(0), prefix(1));
+        assert!(prefix(-1) < prefix(1 << 30));
     }
 
     #[test]
