@@ -339,18 +339,9 @@ fn read_jsonl_chunks_of(
     let mut base = 0u64; // offset of buf[0] in the input
     let mut next_line = 1usize; // number of buf's first line
     loop {
-        let old = buf.len();
-        buf.resize(old + chunk, 0);
-        let mut got = 0;
-        while old + got < buf.len() {
-            match input.read(&mut buf[old + got..]) {
-                Ok(0) => break,
-                Ok(n) => got += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        buf.truncate(old + got);
+        // Grown as bytes arrive (never zeroed ahead): a one-line input costs
+        // a few bytes, not a chunk.
+        let got = (&mut input).take(chunk as u64).read_to_end(&mut buf)?;
         let eof = got == 0;
         // Whole lines only, unless the input has ended.
         let end = if eof {
