@@ -320,11 +320,12 @@ pub(crate) const JSONL_CHUNK: usize = 16 << 20;
 /// Read JSONL from `input` whole lines at a time, about `JSONL_CHUNK` bytes
 /// (or one longer line) per call of `each`, which gets the chunk's non-blank
 /// lines as (line number, byte offset in the input, line), numbered and
-/// trimmed as `jsonl_lines` does. Memory is one chunk, not the input. On a
-/// read error the chunks already handed over stay handed over.
+/// trimmed as `jsonl_lines_at` does. Memory is one chunk, not the input. On a
+/// read error (or an error from `each`) the chunks already handed over stay
+/// handed over.
 pub(crate) fn read_jsonl_chunks(
     input: impl Read,
-    each: impl FnMut(&[(usize, u64, &[u8])]),
+    each: impl FnMut(&[(usize, u64, &[u8])]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     read_jsonl_chunks_of(input, JSONL_CHUNK, each)
 }
@@ -333,7 +334,7 @@ pub(crate) fn read_jsonl_chunks(
 fn read_jsonl_chunks_of(
     mut input: impl Read,
     chunk: usize,
-    mut each: impl FnMut(&[(usize, u64, &[u8])]),
+    mut each: impl FnMut(&[(usize, u64, &[u8])]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let mut buf: Vec<u8> = Vec::new();
     let mut base = 0u64; // offset of buf[0] in the input
@@ -355,7 +356,7 @@ fn read_jsonl_chunks_of(
         let lines: Vec<(usize, u64, &[u8])> = jsonl_lines_at(&buf[..end])
             .map(|(n, at, line)| (next_line + n - 1, base + at as u64, line))
             .collect();
-        each(&lines);
+        each(&lines)?;
         if eof {
             return Ok(());
         }
@@ -379,7 +380,8 @@ fn read_jsonl(
     let read = open_decompressed(path, gz).and_then(|input| {
         read_jsonl_chunks(input, |lines| {
             last_line = lines.last().map_or(last_line, |l| l.0);
-            each(lines, &name)
+            each(lines, &name);
+            Ok(())
         })
     });
     read.err().map(|e| Diagnostic {
@@ -531,16 +533,10 @@ fn from_html(text: String, opts: &ReadOptions, location: &str, out: &mut Vec<Par
     text
 }
 
-/// Parse JSONL, one record per non-blank line, lines in parallel.
-/// The non-blank lines of a JSONL buffer with their 1-based numbers, line
-/// ends (`\n` or `\r\n`) removed.
-pub fn jsonl_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    jsonl_lines_at(bytes).map(|(n, _, line)| (n, line))
-}
-
-/// `jsonl_lines` with each line's byte offset in `bytes`: (line number,
-/// offset, line). Line ends are found with memchr (SIMD), so splitting a
-/// large file is not the serial bottleneck before parallel parsing.
+/// The non-blank lines of a JSONL buffer: (1-based line number, byte offset
+/// in `bytes`, line with its `\n` or `\r\n` removed). Line ends are found
+/// with memchr (SIMD), so splitting is not a serial bottleneck before
+/// parallel parsing.
 pub fn jsonl_lines_at(bytes: &[u8]) -> impl Iterator<Item = (usize, usize, &[u8])> {
     let mut from = 0;
     memchr::memchr_iter(b'\n', bytes)
@@ -555,7 +551,7 @@ pub fn jsonl_lines_at(bytes: &[u8]) -> impl Iterator<Item = (usize, usize, &[u8]
 
 /// One line of JSONL without its `\n` as a record reads it: a `\r` before
 /// the `\n` removed, `None` when the line is blank.
-pub fn record_line(piece: &[u8]) -> Option<&[u8]> {
+fn record_line(piece: &[u8]) -> Option<&[u8]> {
     let line = piece.strip_suffix(b"\r").unwrap_or(piece);
     (!line.iter().all(u8::is_ascii_whitespace)).then_some(line)
 }
@@ -684,6 +680,7 @@ mod tests {
             read_jsonl_chunks_of(input, chunk, |lines| {
                 calls += 1;
                 got.extend(lines.iter().map(|&(n, at, l)| (n, at, l.to_vec())));
+                Ok(())
             })
             .expect("read");
             assert_eq!(got, want, "chunk {chunk}");
@@ -695,7 +692,10 @@ mod tests {
             data: &data[..40],
             fail_at_end: true,
         };
-        let err = read_jsonl_chunks_of(failing, 8, |lines| got.extend(lines.iter().map(|l| l.0)));
+        let err = read_jsonl_chunks_of(failing, 8, |lines| {
+            got.extend(lines.iter().map(|l| l.0));
+            Ok(())
+        });
         assert!(err.is_err());
         assert_eq!(got, vec![1]);
     }

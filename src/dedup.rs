@@ -5,14 +5,14 @@
 //! read again from the input rather than held.
 
 use crate::cluster::UnionFind;
-use crate::corpus::{record_line, DocId, Origin, TextSource};
+use crate::corpus::{read_jsonl_chunks, DocId, Origin, TextSource};
 use crate::lean::LeanCorpus;
 use crate::report::round4;
 use crate::scan::{Match, ScanResult};
 use crate::verify::Relation;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 
 /// Which document of a cluster is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -236,32 +236,21 @@ pub fn write(
             out.write_all(b"\n")
         };
         if file.jsonl {
-            let mut reader = match corpus.reopen(fi) {
+            let reader = match corpus.reopen(fi) {
                 Ok(r) => r,
                 Err(_) => continue, // already reported when the corpus was read
             };
-            // The non-blank lines, numbered and trimmed as `jsonl_lines` does.
-            let mut buf = Vec::new();
-            let mut n = 0u32;
-            loop {
-                buf.clear();
-                if reader.read_until(b'\n', &mut buf)? == 0 {
-                    break;
-                }
-                n += 1;
-                let Some(line) = record_line(buf.strip_suffix(b"\n").unwrap_or(&buf)) else {
-                    continue;
-                };
-                emit(
-                    Origin {
+            // The non-blank lines, numbered as when the corpus was read.
+            read_jsonl_chunks(reader, |lines| {
+                for &(n, _, line) in lines {
+                    let origin = Origin {
                         file: fi as u32,
-                        line: n,
-                    },
-                    Some(line),
-                    out,
-                    &mut removed,
-                )?;
-            }
+                        line: n as u32,
+                    };
+                    emit(origin, Some(line), out, &mut removed)?;
+                }
+                Ok(())
+            })?;
         } else {
             emit(
                 Origin {

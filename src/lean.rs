@@ -250,6 +250,7 @@ impl LeanCorpus {
             for r in records {
                 self.admit_all(r, seen);
             }
+            Ok(())
         })
     }
 
