@@ -10,7 +10,8 @@
 # last part once more without writing (the fingerprinting-only rate, for
 # comparison), then times Q single-story `reprint query` processes (half
 # stories new to the archive, half archived ones) and prints the median and
-# p99 wall time. Defaults: N=100000, P=5, Q=200, DIR=/tmp/reprint-index-bench.
+# p99 wall time, first with the page cache dropped (when run as root), then
+# warm. Defaults: N=100000, P=5, Q=200, DIR=/tmp/reprint-index-bench.
 # With perf(1) available, the CPU time of each query process (task-clock) is
 # measured too, in a second pass: on a machine shared with other jobs the
 # wall times mostly measure the wait for a core. --query-only re-times the
@@ -83,20 +84,32 @@ echo "archive size: $bytes bytes ($(( bytes / 1048576 )) MiB)"
 fi
 echo "archive: $(stat -c %s "$db") bytes; $("$bin" index stats "$db" | sed -n 2p)"
 head -n 1 "$qfile" > "$work/story.jsonl"
+time_queries() { # label: one query process per story, wall times summarised
+    local times="$work/query_ms.txt"
+    : > "$times"
+    while IFS= read -r line; do
+        printf '%s\n' "$line" > "$work/story.jsonl"
+        t0=$EPOCHREALTIME
+        "$bin" query -q --format jsonl "$db" "$work/story.jsonl" > /dev/null
+        t1=$EPOCHREALTIME
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }' >> "$times"
+    done < "$qfile"
+    sort -n "$times" | awk -v label="$1" '{ v[NR] = $1 } END {
+        med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+        p99 = v[int(NR * 0.99 + 0.999999)];
+        printf "query: %d stories, one process each: median %.1f ms, p99 %.1f ms, max %.1f ms (%s)\n", NR, med, p99, v[NR], label }'
+}
+# Cold: the archive starts out of the page cache (dropping it needs root),
+# as for an archive larger than memory or one not read for a while.
+if [ -w /proc/sys/vm/drop_caches ]; then
+    sync
+    echo 3 > /proc/sys/vm/drop_caches
+    time_queries "wall, page cache dropped first"
+else
+    echo "query: cold pass skipped (cannot write /proc/sys/vm/drop_caches: not root)"
+fi
 "$bin" query -q --format jsonl "$db" "$work/story.jsonl" > /dev/null # warm the page cache
-times="$work/query_ms.txt"
-: > "$times"
-while IFS= read -r line; do
-    printf '%s\n' "$line" > "$work/story.jsonl"
-    t0=$EPOCHREALTIME
-    "$bin" query -q --format jsonl "$db" "$work/story.jsonl" > /dev/null
-    t1=$EPOCHREALTIME
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }' >> "$times"
-done < "$qfile"
-sort -n "$times" | awk '{ v[NR] = $1 } END {
-    med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-    p99 = v[int(NR * 0.99 + 0.999999)];
-    printf "query: %d stories, one process each: median %.1f ms, p99 %.1f ms, max %.1f ms (wall)\n", NR, med, p99, v[NR] }'
+time_queries "wall"
 if command -v perf > /dev/null && perf stat -x, -e task-clock -o /dev/null true 2> /dev/null; then
     cpu="$work/query_cpu_ms.txt"
     : > "$cpu"

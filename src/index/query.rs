@@ -14,9 +14,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
+use std::time::{Duration, Instant};
 
 /// Query documents fingerprinted and verified together.
 const QUERY_CHUNK: usize = 256;
+/// Band keys looked up before deciding whether the archive is cold.
+const PROBE_KEYS: usize = 8;
+/// Mean time of one chunk read above which the archive counts as cold (out
+/// of the page cache): a cached chunk takes a few microseconds, one read
+/// from this machine's disk ~100.
+const COLD_LOOKUP: Duration = Duration::from_micros(40);
 
 /// How a query is answered.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -129,28 +136,61 @@ impl Index {
                     fp.fingerprint_masked(&d.text, scratch, mask)
                 })
                 .collect();
-            // Candidates: shared band keys, and stored copies of the text.
+            // Candidates: shared band keys, and stored copies of the text
+            // (filed as one more band), looked up in this order.
+            let text_band = self.banding.bands as u32;
+            let keys: Vec<(usize, u32, i64)> = prints
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.shingles > 0)
+                .flat_map(|(i, p)| {
+                    (0..self.banding.bands)
+                        .map(move |band| {
+                            (
+                                i,
+                                band as u32,
+                                self.banding.band_key(&p.signature, band) as i64,
+                            )
+                        })
+                        .chain(std::iter::once((
+                            i,
+                            text_band,
+                            super::text_key(p.text_hash),
+                        )))
+                })
+                .collect();
             let limit = options.max_bucket + 1;
             let mut pairs: BTreeSet<(usize, i64)> = BTreeSet::new();
-            for (i, p) in prints.iter().enumerate() {
-                if p.shingles == 0 {
+            let probe = PROBE_KEYS.min(keys.len());
+            let started = Instant::now();
+            let mut cold = false;
+            for (n, &(i, band, key)) in keys.iter().enumerate() {
+                if n == probe && started.elapsed() > COLD_LOOKUP * (probe * runs.len()) as u32 {
+                    // The archive is mostly out of the page cache: read the
+                    // rest of the chunks in parallel first.
+                    cold = true;
+                    self.warm_buckets(&runs, &keys[probe..]);
+                }
+                let bucket = if band == text_band {
+                    self.lookup(&runs, band as usize, key, options.max_bucket, dead)
+                } else {
+                    self.lookup(&runs, band as usize, key, limit, dead)
+                }
+                .map_err(|e| self.err(e))?;
+                if band != text_band && bucket.len() > options.max_bucket {
+                    stats.skipped_buckets += 1;
                     continue;
                 }
-                for band in 0..self.banding.bands {
-                    let key = self.banding.band_key(&p.signature, band);
-                    let bucket = self
-                        .bucket(&runs, band, key, limit, dead)
-                        .map_err(|e| self.err(e))?;
-                    if bucket.len() > options.max_bucket {
-                        stats.skipped_buckets += 1;
-                        continue;
-                    }
-                    pairs.extend(bucket.into_iter().map(|d| (i, d)));
-                }
-                let copies = self
-                    .same_text(&runs, p.text_hash, options.max_bucket, dead)
-                    .map_err(|e| self.err(e))?;
-                pairs.extend(copies.into_iter().map(|d| (i, d)));
+                pairs.extend(bucket.into_iter().map(|d| (i, d)));
+            }
+            let wanted: Vec<i64> = pairs
+                .iter()
+                .map(|&(_, d)| d)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if cold {
+                self.warm_docs(&wanted);
             }
             let mut stored: HashMap<i64, StoredDoc> = HashMap::new();
             for &(_, d) in &pairs {

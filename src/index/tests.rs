@@ -216,3 +216,29 @@ fn days_count_from_1970() {
     assert_eq!(day_number("21 Nov 2026"), None);
     assert_eq!(day_number("2026-13-01"), None);
 }
+
+#[test]
+fn warming_reads_every_item_on_connections_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let items: Vec<u32> = (0..100).collect();
+    index.warm(&items, |conn, &i| {
+        // Each reader has a working connection to the archive.
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM meta", [], |r| r.get(0))
+            .unwrap();
+        assert!(n > 0);
+        seen.lock().unwrap().push(i);
+    });
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort_unstable();
+    assert_eq!(seen, items);
+    // A handful of items is left to the caller.
+    let few = std::sync::atomic::AtomicUsize::new(0);
+    index.warm(&items[..3], |_, _| {
+        few.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert_eq!(few.into_inner(), 0);
+}
