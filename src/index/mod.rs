@@ -484,26 +484,29 @@ impl Index {
     ) -> Vec<Prepared> {
         docs.par_iter()
             .with_min_len(16)
-            .map_init(Vec::new, |scratch, d| {
-                let f = fp.fingerprint_masked(&d.text, scratch, mask);
-                let distinct = count_distinct.then(|| {
-                    scratch.sort_unstable();
-                    scratch.dedup();
-                    scratch.len()
-                });
-                let keys = if f.shingles == 0 {
-                    Vec::new()
-                } else {
-                    (0..banding.bands)
-                        .map(|b| banding.band_key(&f.signature, b))
-                        .collect()
-                };
-                Prepared {
-                    distinct,
-                    fp: f,
-                    keys,
-                }
-            })
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(scratch, sorted), d| {
+                    let f = fp.fingerprint_masked(&d.text, scratch, mask);
+                    let distinct = count_distinct.then(|| {
+                        crate::hashsort::sort_hashes_into(scratch, sorted);
+                        sorted.dedup();
+                        sorted.len()
+                    });
+                    let keys = if f.shingles == 0 {
+                        Vec::new()
+                    } else {
+                        (0..banding.bands)
+                            .map(|b| banding.band_key(&f.signature, b))
+                            .collect()
+                    };
+                    Prepared {
+                        distinct,
+                        fp: f,
+                        keys,
+                    }
+                },
+            )
             .collect()
     }
 
