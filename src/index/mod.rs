@@ -547,6 +547,10 @@ impl Index {
         let this = &*self;
         let (fp, mask, banding) = (&self.fingerprinter, &self.mask, self.banding);
         let result = std::thread::scope(|s| -> Result<()> {
+            // Owned here, so that leaving early (a failed batch) hangs up on
+            // the fingerprinting thread, whose next send then fails: the
+            // scope's join would otherwise wait on it forever.
+            let rx = rx;
             let chunks_ref = &chunks;
             s.spawn(move || {
                 for c in chunks_ref {

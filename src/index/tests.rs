@@ -242,3 +242,37 @@ fn warming_reads_every_item_on_connections_of_its_own() {
     });
     assert_eq!(few.into_inner(), 0);
 }
+
+#[test]
+fn a_failing_batch_ends_the_add_with_its_error_and_keeps_earlier_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    // Two more document numbers fit in the bucket entries' u32: the third
+    // batch fails while the fingerprinting thread has more batches to hand.
+    index
+        .conn
+        .execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'next_doc'",
+            [(1i64 << 32) - 2],
+        )
+        .unwrap();
+    let docs: Vec<Document> = (0..8)
+        .map(|i| doc(&format!("d{i}"), None, &story(i)))
+        .collect();
+    let options = AddOptions {
+        batch_size: 1,
+        ..AddOptions::default()
+    };
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let r = index.add(&corpus(docs), options, Progress::hidden());
+        let _ = done.send((r.map(|s| s.added), index.len().unwrap()));
+    });
+    let (result, stored) = finished
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("add returned");
+    let err = result.unwrap_err().to_string();
+    assert!(err.contains("2^32"), "{err}");
+    assert_eq!(stored, 2);
+}
