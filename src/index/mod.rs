@@ -858,8 +858,9 @@ impl Index {
     fn warm<T: Sync>(&self, items: &[T], read: impl Fn(&Connection, &T) + Sync) {
         /// Concurrent readers (I/O depth, not CPU: they mostly wait).
         const READERS: usize = 8;
-        /// Fewer items than this are read by the caller alone.
-        const MIN_ITEMS: usize = 32;
+        /// One item is read by the caller alone: a reader's start (a thread
+        /// and a connection) costs about what it would save.
+        const MIN_ITEMS: usize = 2;
         if items.len() < MIN_ITEMS {
             return;
         }

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 /// Query documents fingerprinted and verified together.
 const QUERY_CHUNK: usize = 256;
 /// Band keys looked up before deciding whether the archive is cold.
-const PROBE_KEYS: usize = 8;
+const PROBE_KEYS: usize = 2;
 /// Mean time of one chunk read above which the archive counts as cold (out
 /// of the page cache): a cached chunk takes a few microseconds, one read
 /// from this machine's disk ~100.
