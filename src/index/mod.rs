@@ -884,15 +884,11 @@ impl Index {
         });
     }
 
-    /// Warm the chunks that the lookups of `keys` ((query document, band,
-    /// key)) read.
-    fn warm_buckets(&self, runs: &[runs::Run], keys: &[(usize, u32, i64)]) {
-        if runs.is_empty() {
-            return;
-        }
-        self.warm(keys, |conn, &(_, band, key)| {
+    /// Warm the chunks that `lookups` read.
+    fn warm_buckets(&self, runs: &[runs::Run], lookups: &[query::Lookup]) {
+        self.warm(lookups, |conn, l| {
             for r in runs {
-                let _ = runs::chunk(conn, r.run, band, key);
+                let _ = runs::chunk(conn, r.run, l.band, l.key);
             }
         });
     }

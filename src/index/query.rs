@@ -25,6 +25,15 @@ const PROBE_KEYS: usize = 2;
 /// from this machine's disk ~100.
 const COLD_LOOKUP: Duration = Duration::from_micros(40);
 
+/// One bucket lookup of a query: story `query`'s key in `band` (the band
+/// after the last is the exact-text hash).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Lookup {
+    pub query: usize,
+    pub band: u32,
+    pub key: i64,
+}
+
 /// How a query is answered.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QueryOptions {
@@ -139,65 +148,60 @@ impl Index {
             // Candidates: shared band keys, and stored copies of the text
             // (filed as one more band), looked up in this order.
             let text_band = self.banding.bands as u32;
-            let keys: Vec<(usize, u32, i64)> = prints
+            let lookups: Vec<Lookup> = prints
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| p.shingles > 0)
                 .flat_map(|(i, p)| {
                     (0..self.banding.bands)
-                        .map(move |band| {
-                            (
-                                i,
-                                band as u32,
-                                self.banding.band_key(&p.signature, band) as i64,
-                            )
+                        .map(move |band| Lookup {
+                            query: i,
+                            band: band as u32,
+                            key: self.banding.band_key(&p.signature, band) as i64,
                         })
-                        .chain(std::iter::once((
-                            i,
-                            text_band,
-                            super::text_key(p.text_hash),
-                        )))
+                        .chain(std::iter::once(Lookup {
+                            query: i,
+                            band: text_band,
+                            key: super::text_key(p.text_hash),
+                        }))
                 })
                 .collect();
-            let limit = options.max_bucket + 1;
             let mut pairs: BTreeSet<(usize, i64)> = BTreeSet::new();
-            let probe = PROBE_KEYS.min(keys.len());
+            let probe = PROBE_KEYS.min(lookups.len());
             let started = Instant::now();
             let mut cold = false;
-            for (n, &(i, band, key)) in keys.iter().enumerate() {
-                if n == probe && started.elapsed() > COLD_LOOKUP * (probe * runs.len()) as u32 {
+            for (n, l) in lookups.iter().enumerate() {
+                if n == probe
+                    && !runs.is_empty()
+                    && started.elapsed() > COLD_LOOKUP * (probe * runs.len()) as u32
+                {
                     // The archive is mostly out of the page cache: read the
                     // rest of the chunks in parallel first.
                     cold = true;
-                    self.warm_buckets(&runs, &keys[probe..]);
+                    self.warm_buckets(&runs, &lookups[probe..]);
                 }
-                let bucket = if band == text_band {
-                    self.lookup(&runs, band as usize, key, options.max_bucket, dead)
-                } else {
-                    self.lookup(&runs, band as usize, key, limit, dead)
-                }
-                .map_err(|e| self.err(e))?;
-                if band != text_band && bucket.len() > options.max_bucket {
+                // Exact copies are never skipped; a band bucket over
+                // max_bucket is (one more entry tells).
+                let text = l.band == text_band;
+                let cap = options.max_bucket + usize::from(!text);
+                let bucket = self
+                    .lookup(&runs, l.band as usize, l.key, cap, dead)
+                    .map_err(|e| self.err(e))?;
+                if !text && bucket.len() > options.max_bucket {
                     stats.skipped_buckets += 1;
                     continue;
                 }
-                pairs.extend(bucket.into_iter().map(|d| (i, d)));
+                pairs.extend(bucket.into_iter().map(|d| (l.query, d)));
             }
-            let wanted: Vec<i64> = pairs
-                .iter()
-                .map(|&(_, d)| d)
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            let wanted: BTreeSet<i64> = pairs.iter().map(|&(_, d)| d).collect();
+            let wanted: Vec<i64> = wanted.into_iter().collect();
             if cold {
                 self.warm_docs(&wanted);
             }
-            let mut stored: HashMap<i64, StoredDoc> = HashMap::new();
-            for &(_, d) in &pairs {
-                if let std::collections::hash_map::Entry::Vacant(v) = stored.entry(d) {
-                    if let Some(s) = self.stored(d, true).map_err(|e| db_error(&self.path, e))? {
-                        v.insert(s);
-                    }
+            let mut stored: HashMap<i64, StoredDoc> = HashMap::with_capacity(wanted.len());
+            for &d in &wanted {
+                if let Some(s) = self.stored(d, true).map_err(|e| db_error(&self.path, e))? {
+                    stored.insert(d, s);
                 }
             }
             // A candidate removed since its run was written is no candidate.
