@@ -126,14 +126,6 @@ impl Corpus {
             .position(|d| d.id == id)
             .map(|i| DocId(i as u32))
     }
-
-    fn push(&mut self, mut doc: Document, seen: &mut HashSet<String>, location: String) {
-        let blank = doc.text.trim().is_empty();
-        if admit(&mut doc.id, blank, seen, location, &mut self.diagnostics) {
-            self.bytes += doc.text.len() as u64;
-            self.docs.push(doc);
-        }
-    }
 }
 
 /// What the scan pipeline (`scan`, and `dedup` on top of it) needs of a
@@ -265,52 +257,118 @@ pub(crate) fn list_inputs(
     Ok(files)
 }
 
-/// Read every input (`-` is JSONL on stdin) into one corpus. Text files
-/// are read in parallel; JSONL a chunk at a time, each chunk's lines parsed
-/// in parallel, so only the texts are held, never a whole input file.
-pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
-    let mut corpus = Corpus::default();
+/// What `read_each` hands over, in input order.
+#[derive(Debug)]
+pub enum Item {
+    /// An input file is about to be read (`Origin::file` counts these).
+    File(SourceFile),
+    /// A document that joins the corpus (see `admit`).
+    Doc(Document),
+    /// A problem with some input; the read goes on without it.
+    Problem(Diagnostic),
+}
+
+/// Text files read at once, in parallel, by `read_each`.
+const TEXT_GROUP: usize = 256;
+
+/// Read every input (`-` is JSONL on stdin) in order, handing each file,
+/// document and problem to `each` as it is read: JSONL a chunk at a time,
+/// each chunk's lines parsed in parallel, text files a group at a time in
+/// parallel, so memory is one chunk or group, never the corpus. `each`
+/// returns false to stop the read (no later item is handed over).
+pub fn read_each(
+    inputs: &[PathBuf],
+    opts: &ReadOptions,
+    mut each: impl FnMut(Item) -> bool,
+) -> Result<()> {
+    let mut listed = Vec::new();
+    let files = list_inputs(inputs, &mut listed)?;
+    let mut going = listed.into_iter().all(|d| each(Item::Problem(d)));
     let mut seen = HashSet::new();
-    let files = list_inputs(inputs, &mut corpus.diagnostics)?;
-    let mut texts: Vec<Option<Vec<Parsed>>> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, (path, kind, gz))| {
-            (*kind == Kind::Text).then(|| read_text(i as u32, path, *gz, opts))
-        })
-        .collect();
-    for (i, (path, kind, gz)) in files.iter().enumerate() {
-        corpus.files.push(SourceFile {
-            path: path.clone(),
-            jsonl: *kind == Kind::Jsonl,
-            gz: *gz,
-        });
-        let mut admit = |records: Vec<Parsed>| {
-            for r in records {
-                match r {
-                    Parsed::Doc(doc, loc) => corpus.push(doc, &mut seen, loc),
-                    Parsed::Problem(d) => corpus.diagnostics.push(d),
+    // Admit parsed records in order; false once `each` said stop.
+    let mut admit_all = |records: Vec<Parsed>, each: &mut dyn FnMut(Item) -> bool| -> bool {
+        for r in records {
+            let item = match r {
+                Parsed::Problem(d) => Item::Problem(d),
+                Parsed::Doc(mut doc, location) => {
+                    let mut diags = Vec::new();
+                    let blank = doc.text.trim().is_empty();
+                    let admitted = admit(&mut doc.id, blank, &mut seen, location, &mut diags);
+                    if !diags.into_iter().all(|d| each(Item::Problem(d))) {
+                        return false;
+                    }
+                    if !admitted {
+                        continue;
+                    }
+                    Item::Doc(doc)
                 }
-            }
-        };
-        match texts[i].take() {
-            Some(records) => admit(records),
-            None => {
-                let failed = read_jsonl(path, *gz, |lines, name| {
-                    admit(
-                        lines
-                            .par_iter()
-                            .with_min_len(16)
-                            .flat_map_iter(|&(n, _, line)| {
-                                parse_record(i as u32, name, n, line, opts)
-                            })
-                            .collect(),
-                    )
-                });
-                corpus.diagnostics.extend(failed);
+            };
+            if !each(item) {
+                return false;
             }
         }
+        true
+    };
+    let source = |(path, kind, gz): &(PathBuf, Kind, bool)| SourceFile {
+        path: path.clone(),
+        jsonl: *kind == Kind::Jsonl,
+        gz: *gz,
+    };
+    let mut i = 0;
+    while going && i < files.len() {
+        if files[i].1 == Kind::Text {
+            let group = files[i..]
+                .iter()
+                .take(TEXT_GROUP)
+                .take_while(|f| f.1 == Kind::Text)
+                .count();
+            let read: Vec<Vec<Parsed>> = files[i..i + group]
+                .par_iter()
+                .enumerate()
+                .map(|(k, (path, _, gz))| read_text((i + k) as u32, path, *gz, opts))
+                .collect();
+            for (k, records) in read.into_iter().enumerate() {
+                going = going && each(Item::File(source(&files[i + k])));
+                going = going && admit_all(records, &mut each);
+            }
+            i += group;
+            continue;
+        }
+        let (path, _, gz) = &files[i];
+        going = each(Item::File(source(&files[i])));
+        if going {
+            let failed = read_jsonl(path, *gz, |lines, name| {
+                let records: Vec<Parsed> = lines
+                    .par_iter()
+                    .with_min_len(16)
+                    .flat_map_iter(|&(n, _, line)| parse_record(i as u32, name, n, line, opts))
+                    .collect();
+                going = admit_all(records, &mut each);
+                going
+            });
+            if let Some(d) = failed {
+                going = each(Item::Problem(d));
+            }
+        }
+        i += 1;
     }
+    Ok(())
+}
+
+/// Read every input (`-` is JSONL on stdin) into one corpus (`read_each`).
+pub fn read_inputs(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Corpus> {
+    let mut corpus = Corpus::default();
+    read_each(inputs, opts, |item| {
+        match item {
+            Item::File(f) => corpus.files.push(f),
+            Item::Doc(d) => {
+                corpus.bytes += d.text.len() as u64;
+                corpus.docs.push(d);
+            }
+            Item::Problem(d) => corpus.diagnostics.push(d),
+        }
+        true
+    })?;
     Ok(corpus)
 }
 
@@ -368,23 +426,29 @@ fn read_jsonl_chunks_of(
 
 /// Read one JSONL input (a file, gzipped or not, or `-` for stdin) with
 /// `read_jsonl_chunks`, calling `each` with each chunk's lines and the
-/// input's display name. An input that cannot be read, or stops being
-/// readable midway, gives a diagnostic; what was read before it stays.
+/// input's display name until it returns false. An input that cannot be
+/// read, or stops being readable midway, gives a diagnostic; what was read
+/// before it stays.
 fn read_jsonl(
     path: &Path,
     gz: bool,
-    mut each: impl FnMut(&[(usize, u64, &[u8])], &str),
+    mut each: impl FnMut(&[(usize, u64, &[u8])], &str) -> bool,
 ) -> Option<Diagnostic> {
     let name = display_name(path);
     let mut last_line = 0;
+    let mut stopped = false;
     let read = open_decompressed(path, gz).and_then(|input| {
         read_jsonl_chunks(input, |lines| {
             last_line = lines.last().map_or(last_line, |l| l.0);
-            each(lines, &name);
-            Ok(())
+            if each(lines, &name) {
+                Ok(())
+            } else {
+                stopped = true;
+                Err(std::io::Error::other("stopped"))
+            }
         })
     });
-    read.err().map(|e| Diagnostic {
+    read.err().filter(|_| !stopped).map(|e| Diagnostic {
         message: if last_line == 0 {
             format!("cannot read: {e}")
         } else {
@@ -776,6 +840,79 @@ mod tests {
         assert_eq!(c.docs.len(), 1);
         assert!(c.docs[0].text.contains('\u{FFFD}'));
         assert!(c.diagnostics[0].message.contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn read_each_hands_over_in_input_order_and_stops_when_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("texts");
+        std::fs::create_dir(&folder).unwrap();
+        // More text files than one parallel group.
+        for i in 0..300 {
+            write(
+                &folder,
+                &format!("{i:03}.txt"),
+                format!("story {i}").as_bytes(),
+            );
+        }
+        let feed = write(
+            dir.path(),
+            "feed.jsonl",
+            b"{\"id\":\"a\",\"text\":\"one\"}\nnot json\n{\"id\":\"a\",\"text\":\"two\"}\n{\"id\":\"b\",\"text\":\"three\"}\n",
+        );
+        let inputs = [folder, feed.clone()];
+        let mut items = Vec::new();
+        read_each(&inputs, &ReadOptions::default(), |item| {
+            items.push(item);
+            true
+        })
+        .unwrap();
+        let docs: Vec<(String, Origin)> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Doc(d) => Some((d.id.clone(), d.origin)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(docs.len(), 303);
+        assert!(docs.windows(2).all(|w| w[0].1 < w[1].1), "input order");
+        assert!(docs[299].0.ends_with("299.txt"));
+        let files = items.iter().filter(|i| matches!(i, Item::File(_))).count();
+        assert_eq!(files, 301);
+        // The bad line and the repeated id, in place between the documents.
+        let around: Vec<String> = items[items.len() - 6..]
+            .iter()
+            .map(|i| match i {
+                Item::File(f) => format!("file {}", f.name()),
+                Item::Doc(d) => format!("doc {}", d.id),
+                Item::Problem(p) => format!("problem {}", p.location),
+            })
+            .collect();
+        let name = feed.display().to_string();
+        assert_eq!(
+            around,
+            [
+                format!("file {name}"),
+                "doc a".into(),
+                format!("problem {name}:2"),
+                format!("problem {name}:3"),
+                format!("doc {name}:3"),
+                "doc b".into(),
+            ]
+        );
+        // Told to stop at the feed's first document: nothing more comes.
+        let mut after = 0;
+        let mut stopped = false;
+        read_each(&inputs, &ReadOptions::default(), |item| {
+            if stopped {
+                after += 1;
+            }
+            stopped = stopped || matches!(&item, Item::Doc(d) if d.id == "a");
+            !stopped
+        })
+        .unwrap();
+        assert!(stopped);
+        assert_eq!(after, 0);
     }
 
     #[test]

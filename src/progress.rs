@@ -40,6 +40,21 @@ impl Progress {
         bar
     }
 
+    /// A running count of steps done, for work of unknown length.
+    pub fn counter(&self, what: &str) -> ProgressBar {
+        if !self.enabled {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>14} {spinner} {human_pos} ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(what.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    }
+
     /// A spinner for work of unknown length.
     pub fn spinner(&self, what: &str) -> ProgressBar {
         if !self.enabled {

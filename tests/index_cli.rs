@@ -432,3 +432,44 @@ fn parameters_duplicates_and_removal() {
         .arg(&feed)));
     assert_eq!(q["pairs"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn bad_records_are_warned_about_and_skipped_unless_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let recs = generate(30, 0.0, (3, 2), 12);
+    let feed = dir.path().join("feed.jsonl");
+    write_jsonl(&feed, &recs.iter().collect::<Vec<_>>());
+    // A broken record in the middle of the feed (line 16).
+    let text = std::fs::read_to_string(&feed).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(15, "{\"id\": \"broken\", \"text\": ");
+    std::fs::write(&feed, lines.join("\n")).unwrap();
+
+    // --strict: exit 2 naming the line, and no archive is created.
+    let db = dir.path().join("strict.db");
+    let out = run(reprint()
+        .args(["index", "add", "--strict", "--batch-size", "4"])
+        .arg(&db)
+        .arg(&feed));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("feed.jsonl:16"), "{err}");
+    assert!(!db.exists());
+
+    // Streamed: a warning naming the line, every other record added.
+    let db = dir.path().join("a.db");
+    let out = run(reprint()
+        .args(["index", "add", "--batch-size", "4"])
+        .arg(&db)
+        .arg(&feed));
+    let err = String::from_utf8_lossy(&ok(&out).stderr).to_string();
+    assert!(
+        err.contains("warning") && err.contains("feed.jsonl:16"),
+        "{err}"
+    );
+    assert!(
+        err.contains("30 added") && err.contains("8 batches"),
+        "{err}"
+    );
+    assert_eq!(count(&db), 30);
+}

@@ -2,14 +2,17 @@
 //! the work itself is in `index` and `index::query`.
 
 use super::query::{write_query, QueryOptions};
-use super::{today, AddOptions, Index, IndexParams, ParamRequest, Removal, DEFAULT_BATCH};
+use super::{
+    today, AddOptions, AddStats, FeedFn, Index, IndexParams, ParamRequest, Removal, DEFAULT_BATCH,
+};
 use crate::cli::{warn_all, InputArgs, RelationArgs};
+use crate::corpus::{read_each, Diagnostic, Document, Item};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::report::Format;
 use clap::{Args, Subcommand};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
@@ -184,8 +187,8 @@ fn run_add(args: AddArgs) -> Result<()> {
     } else {
         None
     };
-    let corpus = args.input.read(&args.inputs)?;
     if args.fingerprint_only {
+        let corpus = args.input.read(&args.inputs)?;
         let index = existing
             .ok_or_else(|| Error::Usage("--fingerprint-only needs an existing archive".into()))?;
         let started = std::time::Instant::now();
@@ -197,19 +200,41 @@ fn run_add(args: AddArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let mut index = match existing {
-        Some(i) => i,
-        None => {
-            let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
-            Index::create(path, IndexParams::new(&req), &texts)?
-        }
-    };
     let options = AddOptions {
         store_text: !args.no_text,
         replace: args.replace,
         batch_size: args.batch_size,
     };
-    let stats = index.add(&corpus, options, Progress::new(args.input.quiet))?;
+    let progress = Progress::new(args.input.quiet);
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let added = if args.input.strict {
+        // Every input is checked before anything is written, so the feeds
+        // are read whole first (memory: their texts).
+        let docs = args.input.read(&args.inputs)?.docs;
+        let feed = move |sink: &mut dyn FnMut(Document) -> bool| {
+            docs.into_iter().all(sink);
+            Ok(())
+        };
+        add_to(existing, path, &req, feed, options, progress)
+    } else {
+        // Streamed: a batch at a time, problems reported at the end.
+        let (inputs, opts, problems) = (&args.inputs, args.input.read_options(), &mut problems);
+        let feed = move |sink: &mut dyn FnMut(Document) -> bool| {
+            read_each(inputs, &opts, |item| match item {
+                Item::Doc(d) => sink(d),
+                Item::Problem(p) => {
+                    problems.push(p);
+                    true
+                }
+                Item::File(_) => true,
+            })
+        };
+        add_to(existing, path, &req, feed, options, progress)
+    };
+    if !args.input.quiet {
+        warn_all(problems.iter().map(|d| d.to_string()));
+    }
+    let (index, stats) = added?;
     if !args.input.quiet {
         warn_all(
             stats
@@ -218,6 +243,7 @@ fn run_add(args: AddArgs) -> Result<()> {
                 .map(|id| format!("{id}: already in the archive, skipped (--replace replaces)")),
         );
         let secs = started.elapsed().as_secs_f64();
+        let read = stats.added + stats.replaced + stats.skipped.len();
         eprintln!(
             "reprint: index: {} added, {} replaced, {} skipped in {} batches; {} documents in {}; {:.2}s ({:.0} docs/s)",
             stats.added,
@@ -227,10 +253,28 @@ fn run_add(args: AddArgs) -> Result<()> {
             index.len()?,
             path.display(),
             secs,
-            corpus.len() as f64 / secs.max(1e-9)
+            read as f64 / secs.max(1e-9)
         );
     }
     Ok(())
+}
+
+/// Grow `existing`, or create the archive at `path`, from `feed`.
+fn add_to(
+    existing: Option<Index>,
+    path: &Path,
+    req: &ParamRequest,
+    feed: impl FeedFn,
+    options: AddOptions,
+    progress: Progress,
+) -> Result<(Index, AddStats)> {
+    match existing {
+        Some(mut index) => {
+            let stats = index.add_feed(feed, options, progress)?;
+            Ok((index, stats))
+        }
+        None => Index::create_from_feed(path, IndexParams::new(req), feed, options, progress),
+    }
 }
 
 fn run_stats(args: StatsArgs) -> Result<()> {

@@ -409,6 +409,12 @@ impl Index {
     pub fn create(path: &Path, params: IndexParams, texts: &[&str]) -> Result<Index> {
         let fp = params.fingerprinter();
         let mask = Mask::build(texts, &fp.shingler, &params.mask_config());
+        Index::create_with_mask(path, params, mask)
+    }
+
+    /// `create` with the boilerplate mask given.
+    fn create_with_mask(path: &Path, params: IndexParams, mask: Mask) -> Result<Index> {
+        let fp = params.fingerprinter();
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
         let name = path
             .file_name()
@@ -529,47 +535,91 @@ impl Index {
             .sum()
     }
 
-    /// Add a corpus, `options.batch_size` documents per transaction. Each
-    /// committed batch survives a crash; cost is proportional to the corpus,
-    /// not the index (every lookup goes through an index).
+    /// Add a corpus held in memory (see `add_feed`).
     pub fn add(
         &mut self,
         corpus: &Corpus,
         options: AddOptions,
         progress: Progress,
     ) -> Result<AddStats> {
-        let batch = options.batch_size.max(1);
-        let bar = progress.bar(corpus.len() as u64, "indexing");
-        let mut stats = AddStats::default();
-        let chunks: Vec<&[Document]> = corpus.docs.chunks(batch).collect();
-        // Fingerprint the next batch while this one is written.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(1);
+        self.add_feed(
+            |sink| {
+                corpus.docs.iter().all(|d| sink(d.clone()));
+                Ok(())
+            },
+            options,
+            progress,
+        )
+    }
+
+    /// Add the documents `feed` hands over, `options.batch_size` per
+    /// transaction, fingerprinting the next batch while one is written:
+    /// memory is two batches, not the feed. Each committed batch survives a
+    /// crash; cost is proportional to the documents added, not the index.
+    pub fn add_feed(
+        &mut self,
+        feed: impl FeedFn,
+        options: AddOptions,
+        progress: Progress,
+    ) -> Result<AddStats> {
         let this = &*self;
-        let (fp, mask, banding) = (&self.fingerprinter, &self.mask, self.banding);
-        let result = std::thread::scope(|s| -> Result<()> {
-            // Owned here, so that leaving early (a failed batch) hangs up on
-            // the fingerprinting thread, whose next send then fails: the
-            // scope's join would otherwise wait on it forever.
-            let rx = rx;
-            let chunks_ref = &chunks;
-            s.spawn(move || {
-                for c in chunks_ref {
-                    let p = Index::prepare(fp, mask, banding, !options.store_text, c);
-                    if tx.send(p).is_err() {
-                        break;
-                    }
+        let (fp, banding) = (&self.fingerprinter, self.banding);
+        let config = self.params.mask_config();
+        pipeline(
+            Some(&self.mask),
+            &config,
+            fp,
+            banding,
+            feed,
+            options,
+            progress,
+            |step, stats| match step {
+                // The mask is known: never sent.
+                Step::Mask(_) => Ok(()),
+                Step::Batch(docs, prepared) => this.write_batch(&docs, &prepared, options, stats),
+            },
+        )
+    }
+
+    /// Create a new archive at `path` (which must not exist) and add what
+    /// `feed` hands over. Its boilerplate mask is built from the first
+    /// `params`' mask sample of documents (all of them, for a smaller feed);
+    /// the archive appears once they are read.
+    pub fn create_from_feed(
+        path: &Path,
+        params: IndexParams,
+        feed: impl FeedFn,
+        options: AddOptions,
+        progress: Progress,
+    ) -> Result<(Index, AddStats)> {
+        let fp = params.fingerprinter();
+        let banding = params.banding();
+        let config = params.mask_config();
+        let mut created: Option<Index> = None;
+        let stats = pipeline(
+            None,
+            &config,
+            &fp,
+            banding,
+            feed,
+            options,
+            progress,
+            |step, stats| match (step, &created) {
+                (Step::Mask(mask), None) => {
+                    created = Some(Index::create_with_mask(path, params.clone(), mask)?);
+                    Ok(())
                 }
-            });
-            for (docs, prepared) in chunks.iter().zip(rx.iter()) {
-                this.write_batch(docs, &prepared, options, &mut stats)?;
-                stats.batches += 1;
-                bar.inc(docs.len() as u64);
-            }
-            Ok(())
-        });
-        bar.finish_and_clear();
-        result?;
-        Ok(stats)
+                (Step::Batch(docs, prepared), Some(index)) => {
+                    index.write_batch(&docs, &prepared, options, stats)
+                }
+                _ => unreachable!("the mask is sent once, before any batch"),
+            },
+        )?;
+        // The feed failed before its mask was settled: nothing was created.
+        match created {
+            Some(index) => Ok((index, stats)),
+            None => Err(Error::Usage("no archive was created".into())),
+        }
     }
 
     fn write_batch(
@@ -942,6 +992,130 @@ impl Index {
 /// Delete one document; its bucket entries are stale until their run is
 /// rewritten, so it is listed in `dead` (document numbers are never reused).
 /// Returns the number of documents deleted (0 if it was gone already).
+/// A source of documents for an add: called once with a sink, it hands each
+/// document over in order and stops once the sink returns false (the add
+/// failed and wants no more). Its error (an unreadable input) ends the add
+/// after what was handed over is written.
+pub trait FeedFn: FnOnce(&mut dyn FnMut(Document) -> bool) -> Result<()> + Send {}
+impl<F: FnOnce(&mut dyn FnMut(Document) -> bool) -> Result<()> + Send> FeedFn for F {}
+
+/// What the fingerprinting thread of an add hands the writing one.
+enum Step {
+    /// The boilerplate mask of a new archive, settled from its first
+    /// documents; sent once, before any batch.
+    Mask(Mask),
+    /// One transaction's documents and their fingerprints.
+    Batch(Vec<Document>, Vec<Prepared>),
+}
+
+/// Gathers fed documents into batches, fingerprints each and sends it on.
+struct Batcher<'a> {
+    tx: std::sync::mpsc::SyncSender<Step>,
+    /// `None` until a new archive's mask is settled.
+    mask: Option<std::borrow::Cow<'a, Mask>>,
+    config: &'a MaskConfig,
+    fp: &'a Fingerprinter,
+    banding: Banding,
+    options: AddOptions,
+    pending: Vec<Document>,
+}
+
+impl Batcher<'_> {
+    /// Send every whole batch pending, or everything pending when `done`;
+    /// false once the writer has hung up. A new archive's first batches
+    /// wait until its mask sample is read.
+    fn flush(&mut self, done: bool) -> bool {
+        if self.mask.is_none() {
+            if !done && self.pending.len() < self.config.sample {
+                return true;
+            }
+            let texts: Vec<&str> = self.pending.iter().map(|d| d.text.as_str()).collect();
+            let mask = Mask::build(&texts, &self.fp.shingler, self.config);
+            if self.tx.send(Step::Mask(mask.clone())).is_err() {
+                return false;
+            }
+            self.mask = Some(std::borrow::Cow::Owned(mask));
+        }
+        let Some(mask) = &self.mask else {
+            return true;
+        };
+        let batch = self.options.batch_size.max(1);
+        while self.pending.len() >= batch || (done && !self.pending.is_empty()) {
+            let rest = self.pending.split_off(batch.min(self.pending.len()));
+            let docs = std::mem::replace(&mut self.pending, rest);
+            let count_distinct = !self.options.store_text;
+            let prepared = Index::prepare(self.fp, mask, self.banding, count_distinct, &docs);
+            if self.tx.send(Step::Batch(docs, prepared)).is_err() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The two threads of an add: this one feeds and fingerprints, `write`
+/// (on the calling thread) stores each step. `known`: the archive's mask,
+/// or `None` to settle one from the first documents and send it first.
+#[allow(clippy::too_many_arguments)]
+fn pipeline(
+    known: Option<&Mask>,
+    config: &MaskConfig,
+    fp: &Fingerprinter,
+    banding: Banding,
+    feed: impl FeedFn,
+    options: AddOptions,
+    progress: Progress,
+    mut write: impl FnMut(Step, &mut AddStats) -> Result<()>,
+) -> Result<AddStats> {
+    let bar = progress.counter("indexing");
+    let mut stats = AddStats::default();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Step>(1);
+    let result = std::thread::scope(|s| -> Result<()> {
+        // Owned here, so that leaving early (a failed batch) hangs up on
+        // the fingerprinting thread, whose next send then fails: the
+        // scope's join would otherwise wait on it forever.
+        let rx = rx;
+        let feeder = s.spawn(move || -> Result<()> {
+            let mut batcher = Batcher {
+                tx,
+                mask: known.map(std::borrow::Cow::Borrowed),
+                config,
+                fp,
+                banding,
+                options,
+                pending: Vec::new(),
+            };
+            let mut alive = true;
+            let fed = feed(&mut |d| {
+                batcher.pending.push(d);
+                alive = batcher.flush(false);
+                alive
+            });
+            if alive {
+                batcher.flush(true);
+            }
+            fed
+        });
+        for step in rx.iter() {
+            let docs = match &step {
+                Step::Batch(docs, _) => docs.len(),
+                Step::Mask(_) => 0,
+            };
+            write(step, &mut stats)?;
+            if docs > 0 {
+                stats.batches += 1;
+                bar.inc(docs as u64);
+            }
+        }
+        feeder
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    });
+    bar.finish_and_clear();
+    result?;
+    Ok(stats)
+}
+
 fn delete_doc(conn: &Connection, doc: i64) -> rusqlite::Result<usize> {
     let n = conn
         .prepare_cached("DELETE FROM docs WHERE doc = ?1")?

@@ -276,3 +276,203 @@ fn a_failing_batch_ends_the_add_with_its_error_and_keeps_earlier_batches() {
     assert!(err.contains("2^32"), "{err}");
     assert_eq!(stored, 2);
 }
+
+#[test]
+fn a_feed_is_written_while_it_is_still_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    let options = AddOptions {
+        batch_size: 4,
+        ..AddOptions::default()
+    };
+    let reader_path = path.clone();
+    let mut seen_while_feeding = None;
+    let seen = &mut seen_while_feeding;
+    let stats = index
+        .add_feed(
+            move |sink: &mut dyn FnMut(Document) -> bool| {
+                for i in 0..40u64 {
+                    if i == 13 {
+                        // Three batches are handed over: the writer has
+                        // taken the second, so the first is committed.
+                        let r = Index::open(&reader_path, &no_mask(), false).unwrap();
+                        *seen = Some(r.len().unwrap());
+                    }
+                    if !sink(doc(&format!("d{i}"), None, &story(i))) {
+                        break;
+                    }
+                }
+                Ok(())
+            },
+            options,
+            Progress::hidden(),
+        )
+        .unwrap();
+    assert_eq!(stats.added, 40);
+    assert_eq!(stats.batches, 10);
+    let seen = seen_while_feeding.expect("checked");
+    assert!((4..13).contains(&seen), "{seen} documents committed");
+    assert_eq!(index.len().unwrap(), 40);
+}
+
+#[test]
+fn a_failed_add_stops_its_feed_and_a_feed_error_ends_the_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    index
+        .conn
+        .execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'next_doc'",
+            [(1i64 << 32) - 2],
+        )
+        .unwrap();
+    let options = AddOptions {
+        batch_size: 1,
+        ..AddOptions::default()
+    };
+    let mut handed = 0;
+    let fed = &mut handed;
+    let err = index
+        .add_feed(
+            move |sink: &mut dyn FnMut(Document) -> bool| {
+                for i in 0..1000u64 {
+                    *fed += 1;
+                    if !sink(doc(&format!("d{i}"), None, &story(i))) {
+                        break;
+                    }
+                }
+                Ok(())
+            },
+            options,
+            Progress::hidden(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("2^32"), "{err}");
+    assert!(handed < 10, "the feed went on to document {handed}");
+    assert_eq!(index.len().unwrap(), 2);
+
+    // A feed that fails after two documents: both are kept, its error returned.
+    let path = dir.path().join("b.db");
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    let err = index
+        .add_feed(
+            |sink: &mut dyn FnMut(Document) -> bool| {
+                sink(doc("x", None, &story(1)));
+                sink(doc("y", None, &story(2)));
+                Err(Error::Usage("feed broke".into()))
+            },
+            AddOptions::default(),
+            Progress::hidden(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("feed broke"), "{err}");
+    assert_eq!(index.len().unwrap(), 2);
+}
+
+#[test]
+fn a_new_archive_takes_its_mask_from_the_first_documents() {
+    // The first 60 stories carry one footer, the last 40 another. With a
+    // mask sample of 60, the mask is settled from the first 60 documents
+    // (so it masks the first footer only) and sent before any batch.
+    let footers = [
+        " Copyright Beacon Wire Services all rights reserved do not redistribute",
+        " Distributed by Harbour Syndicate for subscribers of the evening edition",
+    ];
+    let docs: Vec<Document> = (0..100)
+        .map(|i| {
+            let footer = footers[usize::from(i >= 60)];
+            doc(&format!("d{i}"), None, &format!("{}{footer}", story(i)))
+        })
+        .collect();
+    let config = MaskConfig {
+        share: 0.5,
+        min_docs: 10,
+        sample: 60,
+    };
+    let fp = Fingerprinter::default();
+    let banding = Banding::optimal(DEFAULT_THRESHOLD, fp.minhasher.num_perm);
+    let expected = |n: usize| {
+        let texts: Vec<&str> = docs[..n].iter().map(|d| d.text.as_str()).collect();
+        Mask::build(&texts, &fp.shingler, &config)
+    };
+    let feed_docs = docs.clone();
+    let mut steps = Vec::new();
+    let stats = pipeline(
+        None,
+        &config,
+        &fp,
+        banding,
+        move |sink: &mut dyn FnMut(Document) -> bool| {
+            feed_docs.into_iter().all(sink);
+            Ok(())
+        },
+        AddOptions {
+            batch_size: 25,
+            ..AddOptions::default()
+        },
+        Progress::hidden(),
+        |step, _| {
+            steps.push(step);
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(stats.batches, 4);
+    let Some(Step::Mask(mask)) = steps.first() else {
+        panic!("the mask comes first");
+    };
+    let masks = |footer: &str| {
+        let joined = crate::normalize::normalize(footer).joined();
+        let hashes = fp.shingler.hashes(&joined);
+        hashes.iter().all(|&h| mask.contains(h))
+    };
+    assert!(masks(footers[0]) && !masks(footers[1]));
+    assert!(*mask == expected(60), "the mask of the first 60 documents");
+    let sizes: Vec<usize> = steps[1..]
+        .iter()
+        .map(|s| match s {
+            Step::Batch(d, p) => {
+                assert_eq!(d.len(), p.len());
+                d.len()
+            }
+            Step::Mask(_) => panic!("one mask"),
+        })
+        .collect();
+    assert_eq!(sizes, [25, 25, 25, 25]);
+
+    // A new archive whose feed is smaller than its sample: the mask of all
+    // of it, stored, and every document.
+    let req = ParamRequest {
+        mask_share: Some(0.5),
+        mask_min_docs: Some(10),
+        ..ParamRequest::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let few = docs[..30].to_vec();
+    let (index, stats) = Index::create_from_feed(
+        &path,
+        IndexParams::new(&req),
+        move |sink: &mut dyn FnMut(Document) -> bool| {
+            few.into_iter().all(sink);
+            Ok(())
+        },
+        AddOptions::default(),
+        Progress::hidden(),
+    )
+    .unwrap();
+    assert_eq!(stats.added, 30);
+    let texts: Vec<&str> = docs[..30].iter().map(|d| d.text.as_str()).collect();
+    let all = Mask::build(
+        &texts,
+        &index.fingerprinter.shingler,
+        &index.params.mask_config(),
+    );
+    assert!(!all.is_empty());
+    assert!(index.mask == all, "the mask of all 30 documents");
+    let again = Index::open(&path, &req, false).unwrap();
+    assert!(again.mask == all, "stored");
+    assert_eq!(again.len().unwrap(), 30);
+}
