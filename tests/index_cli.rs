@@ -472,4 +472,14 @@ fn bad_records_are_warned_about_and_skipped_unless_strict() {
         "{err}"
     );
     assert_eq!(count(&db), 30);
+
+    // A missing feed: exit 2 naming it, and no archive is created.
+    let db = dir.path().join("none.db");
+    let out = run(reprint()
+        .args(["index", "add"])
+        .arg(&db)
+        .arg(dir.path().join("nope.jsonl")));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.jsonl"));
+    assert!(!db.exists());
 }

@@ -615,11 +615,11 @@ impl Index {
                 _ => unreachable!("the mask is sent once, before any batch"),
             },
         )?;
-        // The feed failed before its mask was settled: nothing was created.
-        match created {
-            Some(index) => Ok((index, stats)),
-            None => Err(Error::Usage("no archive was created".into())),
-        }
+        // A pipeline that succeeds has sent the mask (`flush(true)` settles
+        // it even for an empty feed), so this error is never seen.
+        created
+            .map(|index| (index, stats))
+            .ok_or_else(|| Error::Usage("internal: the add settled no mask".into()))
     }
 
     fn write_batch(
@@ -989,9 +989,6 @@ impl Index {
     }
 }
 
-/// Delete one document; its bucket entries are stale until their run is
-/// rewritten, so it is listed in `dead` (document numbers are never reused).
-/// Returns the number of documents deleted (0 if it was gone already).
 /// A source of documents for an add: called once with a sink, it hands each
 /// document over in order and stops once the sink returns false (the add
 /// failed and wants no more). Its error (an unreadable input) ends the add
@@ -1091,7 +1088,11 @@ fn pipeline(
                 alive = batcher.flush(false);
                 alive
             });
-            if alive {
+            // What was handed over is written, even when the feed then
+            // failed; a feed that failed before handing anything over (a
+            // missing input) creates no archive.
+            let nothing = batcher.pending.is_empty() && batcher.mask.is_none();
+            if alive && !(fed.is_err() && nothing) {
                 batcher.flush(true);
             }
             fed
@@ -1116,6 +1117,9 @@ fn pipeline(
     Ok(stats)
 }
 
+/// Delete one document; its bucket entries are stale until their run is
+/// rewritten, so it is listed in `dead` (document numbers are never reused).
+/// Returns the number of documents deleted (0 if it was gone already).
 fn delete_doc(conn: &Connection, doc: i64) -> rusqlite::Result<usize> {
     let n = conn
         .prepare_cached("DELETE FROM docs WHERE doc = ?1")?
