@@ -10,6 +10,11 @@ use serde::Serialize;
 
 /// log2 of the number of document-frequency counters and mask bits.
 const BITS: u32 = 24;
+/// Top bytes of slots counted by one task of `Mask::build_from` (a 128 KB
+/// range of counters each). One per task made each task touch every sampled
+/// document's slot groups once per top byte: the round's count took 0.45 to
+/// 0.64 s at 100k documents, 0.28 to 0.39 s with 16 (64: no better).
+const TOPS_PER_TASK: usize = 16;
 
 /// How common a shingle must be to be masked.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -277,9 +282,10 @@ impl Mask {
     /// `build` over `count` sampled texts given one by one by `text` (which
     /// may read them from disk; `None` skips one), `ROUND` texts at a time.
     /// Document frequencies are counted without atomics: each text's
-    /// distinct slots are grouped by their top byte, and each of the 256
-    /// slot ranges (128 KB of counters, cache-resident) is counted by one
-    /// thread over the whole round.
+    /// distinct slots are grouped by their top byte, and each run of
+    /// `TOPS_PER_TASK` of the 256 slot ranges (128 KB of counters each) is
+    /// counted by one thread over the whole round, reading each document's
+    /// slots for those ranges in one sweep.
     pub fn build_from<'a>(
         count: usize,
         text: &(dyn Fn(usize) -> Option<std::borrow::Cow<'a, str>> + Sync),
@@ -312,14 +318,18 @@ impl Mask {
                 })
                 .collect();
             counters
-                .par_chunks_mut(1 << 16)
+                .par_chunks_mut(TOPS_PER_TASK << 16)
                 .enumerate()
-                .for_each(|(top, chunk)| {
+                .for_each(|(task, chunk)| {
+                    let first = task * TOPS_PER_TASK;
                     for d in &slots {
-                        let run = &d.low[d.starts[top] as usize..d.starts[top + 1] as usize];
-                        for &lo in run {
-                            let c = &mut chunk[lo as usize];
-                            *c = c.saturating_add(1);
+                        for t in 0..TOPS_PER_TASK {
+                            let (from, to) = (d.starts[first + t], d.starts[first + t + 1]);
+                            let counts = &mut chunk[t << 16..(t + 1) << 16];
+                            for &lo in &d.low[from as usize..to as usize] {
+                                let c = &mut counts[lo as usize];
+                                *c = c.saturating_add(1);
+                            }
                         }
                     }
                 });
