@@ -243,13 +243,10 @@ fn warming_reads_every_item_on_connections_of_its_own() {
     assert_eq!(few.into_inner(), 0);
 }
 
-#[test]
-fn a_failing_batch_ends_the_add_with_its_error_and_keeps_earlier_batches() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("a.db");
-    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
-    // Two more document numbers fit in the bucket entries' u32: the third
-    // batch fails while the fingerprinting thread has more batches to hand.
+/// A new archive where two more document numbers fit in the bucket
+/// entries' u32: a third added document fails its batch.
+fn two_documents_short_of_full(path: &Path) -> Index {
+    let index = Index::create(path, IndexParams::new(&no_mask()), &[]).unwrap();
     index
         .conn
         .execute(
@@ -257,6 +254,15 @@ fn a_failing_batch_ends_the_add_with_its_error_and_keeps_earlier_batches() {
             [(1i64 << 32) - 2],
         )
         .unwrap();
+    index
+}
+
+#[test]
+fn a_failing_batch_ends_the_add_with_its_error_and_keeps_earlier_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    // The third batch fails while the fingerprinting thread has more
+    // batches to hand.
+    let mut index = two_documents_short_of_full(&dir.path().join("a.db"));
     let docs: Vec<Document> = (0..8)
         .map(|i| doc(&format!("d{i}"), None, &story(i)))
         .collect();
@@ -319,15 +325,7 @@ fn a_feed_is_written_while_it_is_still_being_read() {
 #[test]
 fn a_failed_add_stops_its_feed_and_a_feed_error_ends_the_add() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("a.db");
-    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
-    index
-        .conn
-        .execute(
-            "UPDATE meta SET value = ?1 WHERE key = 'next_doc'",
-            [(1i64 << 32) - 2],
-        )
-        .unwrap();
+    let mut index = two_documents_short_of_full(&dir.path().join("a.db"));
     let options = AddOptions {
         batch_size: 1,
         ..AddOptions::default()
