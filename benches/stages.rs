@@ -201,16 +201,14 @@ fn bench_signature(c: &mut Criterion) {
     });
     g.throughput(Throughput::Bytes(docs[0].len() as u64));
     g.bench_function("fingerprint/1doc", |b| {
-        let mut scratch = Vec::new();
-        b.iter(|| black_box(fp.fingerprint(black_box(&docs[0]), &mut scratch)))
+        b.iter(|| black_box(fp.fingerprint(black_box(&docs[0]))))
     });
     // About 1 MB of text, one thread: the per-MB cost of fingerprinting.
     g.throughput(Throughput::Bytes(bytes_of(&docs)));
     g.bench_function("fingerprint/1MB", |b| {
-        let mut scratch = Vec::new();
         b.iter(|| {
             for d in &docs {
-                black_box(fp.fingerprint(black_box(d), &mut scratch));
+                black_box(fp.fingerprint(black_box(d)));
             }
         })
     });
@@ -220,11 +218,7 @@ fn bench_signature(c: &mut Criterion) {
 fn bench_lsh(c: &mut Criterion) {
     let texts = corpus_texts(10_000);
     let fp = Fingerprinter::default();
-    let mut scratch = Vec::new();
-    let sigs: Vec<Signature> = texts
-        .iter()
-        .map(|t| fp.fingerprint(t, &mut scratch).signature)
-        .collect();
+    let sigs: Vec<Signature> = texts.iter().map(|t| fp.fingerprint(t).signature).collect();
     let docs: Vec<(DocId, &Signature)> = sigs
         .iter()
         .enumerate()

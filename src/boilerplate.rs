@@ -220,13 +220,6 @@ impl Mask {
         }
     }
 
-    /// Remove masked hashes from `hashes` in place.
-    pub fn retain_unmasked(&self, hashes: &mut Vec<u64>) {
-        if !self.is_empty() {
-            hashes.retain(|&h| !self.contains(h));
-        }
-    }
-
     /// The mask as bytes, to store with an index: sampled documents, min_df
     /// and the masked slot numbers, little-endian u32s.
     pub fn to_bytes(&self) -> Vec<u8> {

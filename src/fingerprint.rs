@@ -24,12 +24,53 @@ struct Signer<'m> {
     shingles: usize,
 }
 
+impl<'m> Signer<'m> {
+    fn new(minhasher: &MinHasher, mask: &'m Mask) -> Signer<'m> {
+        Signer {
+            sketch: minhasher.sketch(),
+            mask,
+            shingles: 0,
+        }
+    }
+
+    /// Sign `h` unless the mask holds it; whether it was signed.
+    #[inline(always)]
+    fn sign(&mut self, h: u64) -> bool {
+        if self.mask.contains(h) {
+            return false;
+        }
+        self.sketch.add(h);
+        self.shingles += 1;
+        true
+    }
+
+    fn finish(self, text_hash: u128) -> Fingerprint {
+        Fingerprint {
+            signature: self.sketch.finish(),
+            text_hash,
+            shingles: self.shingles,
+        }
+    }
+}
+
 impl HashSink for Signer<'_> {
     #[inline(always)]
     fn add(&mut self, h: u64) {
-        if !self.mask.contains(h) {
-            self.sketch.add(h);
-            self.shingles += 1;
+        self.sign(h);
+    }
+}
+
+/// A `Signer` that also keeps the unmasked hashes it signs.
+struct Keeper<'m, 'v> {
+    signer: Signer<'m>,
+    hashes: &'v mut Vec<u64>,
+}
+
+impl HashSink for Keeper<'_, '_> {
+    #[inline(always)]
+    fn add(&mut self, h: u64) {
+        if self.signer.sign(h) {
+            self.hashes.push(h);
         }
     }
 }
@@ -94,57 +135,47 @@ impl Fingerprinter {
         }
     }
 
-    /// Fingerprint one text. `scratch` is reused between calls.
-    pub fn fingerprint(&self, text: &str, scratch: &mut Vec<u64>) -> Fingerprint {
-        self.fingerprint_masked(text, scratch, &Mask::none())
+    /// Fingerprint one text.
+    pub fn fingerprint(&self, text: &str) -> Fingerprint {
+        self.fingerprint_masked(text, &Mask::none())
     }
 
     /// Fingerprint one text leaving out the shingles `mask` holds; the exact
-    /// text hash still covers the whole normalized text.
-    pub fn fingerprint_masked(
-        &self,
-        text: &str,
-        scratch: &mut Vec<u64>,
-        mask: &Mask,
-    ) -> Fingerprint {
-        JOINED.with_borrow_mut(|joined| self.fingerprint_joined(text, joined, scratch, mask))
+    /// text hash still covers the whole normalized text. One pass over the
+    /// normalized text: each shingle is hashed, checked against the mask and
+    /// signed, with no vector of hashes in between.
+    pub fn fingerprint_masked(&self, text: &str, mask: &Mask) -> Fingerprint {
+        let mut signer = Signer::new(&self.minhasher, mask);
+        let text_hash = self.for_each_shingle(text, &mut signer);
+        signer.finish(text_hash)
     }
 
-    fn fingerprint_joined(
+    /// `fingerprint_masked`, also leaving the unmasked shingle hashes (in
+    /// text order, repeats included) in `hashes`: for what counts a
+    /// document's distinct shingles from the same pass.
+    pub fn fingerprint_keeping(
         &self,
         text: &str,
-        joined: &mut String,
-        scratch: &mut Vec<u64>,
         mask: &Mask,
+        hashes: &mut Vec<u64>,
     ) -> Fingerprint {
-        normalize_joined_into(text, joined);
-        scratch.clear();
-        self.shingler.hashes_into(joined, scratch);
-        mask.retain_unmasked(scratch);
-        Fingerprint {
-            signature: self.minhasher.sign(scratch),
-            text_hash: xxh3_128(joined.as_bytes()),
-            shingles: scratch.len(),
-        }
+        hashes.clear();
+        let mut keeper = Keeper {
+            signer: Signer::new(&self.minhasher, mask),
+            hashes,
+        };
+        let text_hash = self.for_each_shingle(text, &mut keeper);
+        keeper.signer.finish(text_hash)
     }
 
-    /// What `fingerprint_masked` gives, in one pass over the normalized
-    /// text: each shingle is hashed, checked against the mask and signed
-    /// without a vector of hashes in between.
-    pub fn fingerprint_streamed(&self, text: &str, mask: &Mask) -> Fingerprint {
+    /// Normalize `text`, hand every shingle hash to `sink` in text order,
+    /// and return the hash of the whole normalized text: the one pass that
+    /// fingerprints and shingle sets are both made by.
+    fn for_each_shingle(&self, text: &str, sink: &mut impl HashSink) -> u128 {
         JOINED.with_borrow_mut(|joined| {
             normalize_joined_into(text, joined);
-            let mut sink = Signer {
-                sketch: self.minhasher.sketch(),
-                mask,
-                shingles: 0,
-            };
-            self.shingler.for_each_hash(joined, &mut sink);
-            Fingerprint {
-                signature: sink.sketch.finish(),
-                text_hash: xxh3_128(joined.as_bytes()),
-                shingles: sink.shingles,
-            }
+            self.shingler.for_each_hash(joined, sink);
+            xxh3_128(joined.as_bytes())
         })
     }
 
@@ -161,14 +192,10 @@ impl Fingerprinter {
     /// The masked shingle set of one text and the hash of its whole
     /// normalized text (`Fingerprint::text_hash`), from one normalization.
     pub fn shingle_set_and_hash(&self, text: &str, mask: &Mask) -> (ShingleSet, u128) {
-        JOINED.with_borrow_mut(|joined| {
-            HASHES.with_borrow_mut(|hashes| {
-                normalize_joined_into(text, joined);
-                hashes.clear();
-                let mut sink = Unmasked { hashes, mask };
-                self.shingler.for_each_hash(joined, &mut sink);
-                (ShingleSet::from_slice(hashes), xxh3_128(joined.as_bytes()))
-            })
+        HASHES.with_borrow_mut(|hashes| {
+            hashes.clear();
+            let text_hash = self.for_each_shingle(text, &mut Unmasked { hashes, mask });
+            (ShingleSet::from_slice(hashes), text_hash)
         })
     }
 }
@@ -181,25 +208,17 @@ mod tests {
     #[test]
     fn glued_words_and_spelling_do_not_change_the_fingerprint() {
         let f = Fingerprinter::default();
-        let mut s = Vec::new();
-        let a = f.fingerprint(
-            "Moscow is cosying up to Beijing with new defence deals.",
-            &mut s,
-        );
-        let b = f.fingerprint(
-            "MOSCOW is cozying up to Beijingwith new defense deals!",
-            &mut s,
-        );
+        let a = f.fingerprint("Moscow is cosying up to Beijing with new defence deals.");
+        let b = f.fingerprint("MOSCOW is cozying up to Beijingwith new defense deals!");
         assert_eq!(a, b);
-        let c = f.fingerprint(
-            "Moscow is cosying up to Paris with new defence deals.",
-            &mut s,
-        );
+        let c = f.fingerprint("Moscow is cosying up to Paris with new defence deals.");
         assert_ne!(a.text_hash, c.text_hash);
     }
 
+    /// The one-pass fingerprint is what the vector of masked hashes gives
+    /// to `MinHasher::sign`, and `fingerprint_keeping` keeps that vector.
     #[test]
-    fn streamed_fingerprint_equals_the_vector_one() {
+    fn one_pass_fingerprint_equals_signing_the_masked_hashes() {
         let f = Fingerprinter::default();
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
         let mut texts: Vec<String> = std::fs::read_dir(dir)
@@ -217,13 +236,22 @@ mod tests {
                 sample: 100,
             },
         );
-        let mut s = Vec::new();
+        assert!(!mask.is_empty());
+        let (mut joined, mut kept) = (String::new(), Vec::new());
         for m in [Mask::none(), mask] {
             for t in &texts {
-                assert_eq!(
-                    f.fingerprint_streamed(t, &m),
-                    f.fingerprint_masked(t, &mut s, &m)
-                );
+                normalize_joined_into(t, &mut joined);
+                let mut hashes = Vec::new();
+                f.shingler.hashes_into(&joined, &mut hashes);
+                hashes.retain(|&h| !m.contains(h));
+                let want = Fingerprint {
+                    signature: f.minhasher.sign(&hashes),
+                    text_hash: xxh3_128(joined.as_bytes()),
+                    shingles: hashes.len(),
+                };
+                assert_eq!(f.fingerprint_masked(t, &m), want);
+                assert_eq!(f.fingerprint_keeping(t, &m, &mut kept), want);
+                assert_eq!(kept, hashes);
             }
         }
     }
@@ -261,7 +289,7 @@ mod tests {
         let mut bytes = Vec::new();
         for name in &names {
             let text = std::fs::read_to_string(name).unwrap();
-            let print = f.fingerprint(&text, &mut Vec::new());
+            let print = f.fingerprint(&text);
             for v in print.signature.0.iter() {
                 bytes.extend_from_slice(&v.to_le_bytes());
             }

@@ -196,7 +196,7 @@ pub fn fingerprint_docs<S: TextSource + ?Sized>(
         .par_iter()
         .with_min_len(64)
         .map(|&id| {
-            let f = fp.fingerprint_streamed(&corpus.text(id), mask);
+            let f = fp.fingerprint_masked(&corpus.text(id), mask);
             bar.inc(1);
             f
         })

@@ -493,12 +493,14 @@ impl Index {
             .map_init(
                 || (Vec::new(), Vec::new()),
                 |(scratch, sorted), d| {
-                    let f = fp.fingerprint_masked(&d.text, scratch, mask);
-                    let distinct = count_distinct.then(|| {
+                    let (f, distinct) = if count_distinct {
+                        let f = fp.fingerprint_keeping(&d.text, mask, scratch);
                         crate::hashsort::sort_hashes_into(scratch, sorted);
                         sorted.dedup();
-                        sorted.len()
-                    });
+                        (f, Some(sorted.len()))
+                    } else {
+                        (fp.fingerprint_masked(&d.text, mask), None)
+                    };
                     let keys = if f.shingles == 0 {
                         Vec::new()
                     } else {

@@ -141,9 +141,7 @@ impl Index {
             let (fp, mask) = (&self.fingerprinter, &self.mask);
             let prints: Vec<Fingerprint> = docs
                 .par_iter()
-                .map_init(Vec::new, |scratch, d| {
-                    fp.fingerprint_masked(&d.text, scratch, mask)
-                })
+                .map(|d| fp.fingerprint_masked(&d.text, mask))
                 .collect();
             // Candidates: shared band keys, and stored copies of the text
             // (filed as one more band), looked up in this order.
