@@ -1,6 +1,7 @@
 //! End-to-end tests of `reprint index` and `reprint query`: an archive built
 //! in two adds answers as `scan` does, a SIGKILL mid-add keeps every committed
-//! batch, bad files exit 2 untouched, parameters and duplicates are checked.
+//! batch, bad files exit 2 untouched, parameters and duplicates are checked,
+//! and `index compact` changes no answer.
 
 use reprint::synth::{make_variant, ExtraPool, PseudoNews, Rng};
 use serde_json::Value;
@@ -137,11 +138,13 @@ fn two_adds_then_query_give_the_cross_pairs_of_scan() {
                 "--mask-share",
                 "1",
                 "--batch-size",
-                "64",
+                "48",
             ])
             .arg(&db)
             .arg(feed)));
     }
+    // Batches of 48, 48, 4 per add; every four small runs are merged into
+    // one, so three are left (for `index compact` below).
     assert_eq!(count(&db), 200);
     let got = json(&run(reprint()
         .args(["query", "-q", "--format", "json"])
@@ -168,6 +171,23 @@ fn two_adds_then_query_give_the_cross_pairs_of_scan() {
     for p in got["pairs"].as_array().unwrap() {
         assert!(!in_archive.contains(p["a"].as_str().unwrap()));
     }
+
+    // `index compact` merges the bucket index into one run; the same answers.
+    let stats = |db: &Path| json(&run(reprint().args(["index", "stats", "--json"]).arg(db)));
+    let runs = stats(&db)["runs"].as_u64().unwrap();
+    assert!(runs > 1, "{runs} runs");
+    let compacted = json(&run(reprint()
+        .args(["index", "compact", "--json"])
+        .arg(&db)));
+    assert_eq!(compacted["runs_before"], runs);
+    assert_eq!(compacted["runs_after"], 1);
+    assert_eq!(compacted["stale_documents"], 0);
+    assert_eq!(stats(&db)["runs"], 1);
+    let again = json(&run(reprint()
+        .args(["query", "-q", "--format", "json"])
+        .arg(&db)
+        .arg(&today)));
+    assert_eq!(pairs(&again), cross);
 }
 
 #[test]

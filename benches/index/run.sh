@@ -3,6 +3,7 @@
 #
 #   benches/index/run.sh [--docs N] [--parts P] [--queries Q] [--no-text]
 #                        [--corpus FILE] [--work DIR] [--keep] [--query-only]
+#                        [--compact]
 #
 # Builds the release binaries, takes N generated news documents (from FILE,
 # else `gen_corpus --docs N`), adds them to a new archive in P `index add`
@@ -16,6 +17,8 @@
 # measured too, in a second pass: on a machine shared with other jobs the
 # wall times mostly measure the wait for a core. --query-only re-times the
 # queries against the archive and query stories left in DIR by a full run.
+# --compact runs `reprint index compact` (timed: wall, CPU, peak RSS) on the
+# archive before the queries, merging its bucket index into one run.
 # REPRINT_BIN=path benchmarks another reprint binary (e.g. an older build).
 set -euo pipefail
 
@@ -27,6 +30,7 @@ corpus=""
 work=/tmp/reprint-index-bench
 keep=0
 query_only=0
+compact=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --docs) docs=$2; shift 2 ;;
@@ -37,7 +41,8 @@ while [ $# -gt 0 ]; do
         --work) work=$2; shift 2 ;;
         --keep) keep=1; shift ;;
         --query-only) query_only=1; shift ;;
-        *) echo "usage: $0 [--docs N] [--parts P] [--queries Q] [--no-text] [--corpus FILE] [--work DIR] [--keep]" >&2; exit 2 ;;
+        --compact) compact=1; shift ;;
+        *) echo "usage: $0 [--docs N] [--parts P] [--queries Q] [--no-text] [--corpus FILE] [--work DIR] [--keep] [--query-only] [--compact]" >&2; exit 2 ;;
     esac
 done
 
@@ -82,7 +87,13 @@ echo "archive size: $bytes bytes ($(( bytes / 1048576 )) MiB)"
 "$gen" --docs $(( queries * 3 )) --seed 77 --out "$work/new.jsonl" >&2
 { head -n $(( queries / 2 )) "$work/new.jsonl"; head -n $(( queries - queries / 2 )) "$last"; } > "$qfile"
 fi
-echo "archive: $(stat -c %s "$db") bytes; $("$bin" index stats "$db" | sed -n 2p)"
+if [ "$compact" = 1 ]; then
+    runs=$("$bin" index stats --json "$db" | grep '"runs"' | tr -dc 0-9)
+    t=$( { /usr/bin/time -f '%e %U %S %M' "$bin" index compact "$db" 2>&1 >/dev/null; } | tail -n 1)
+    awk -v t="$t" -v r="$runs" 'BEGIN { split(t, u, " ");
+        printf "compact: %d runs merged into 1 in %.2f s wall, %.2f s CPU, peak RSS %d MB\n", r, u[1], u[2] + u[3], u[4] / 1024 }'
+fi
+echo "archive: $(stat -c %s "$db") bytes; $("$bin" index stats "$db" | sed -n 2p); $("$bin" index stats "$db" | grep '^runs' | cut -c14- | cut -d' ' -f1) runs"
 head -n 1 "$qfile" > "$work/story.jsonl"
 time_queries() { # label: one query process per story, wall times summarised
     local times="$work/query_ms.txt"

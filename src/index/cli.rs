@@ -28,6 +28,8 @@ pub enum IndexCommand {
     Stats(StatsArgs),
     /// Remove documents by id or age.
     Remove(RemoveArgs),
+    /// Merge the bucket index into one run, so queries read less.
+    Compact(CompactArgs),
 }
 
 /// Parameters fixed when an archive is created; given again later, they
@@ -130,6 +132,14 @@ pub struct RemoveArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct CompactArgs {
+    pub archive: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `30d` or `4w` as a number of days.
 fn parse_age(s: &str) -> std::result::Result<i64, String> {
     let (n, unit) = s.split_at(s.len().saturating_sub(1));
@@ -174,6 +184,7 @@ pub fn run_index(args: IndexArgs) -> Result<()> {
         IndexCommand::Add(a) => run_add(a),
         IndexCommand::Stats(a) => run_stats(a),
         IndexCommand::Remove(a) => run_remove(a),
+        IndexCommand::Compact(a) => run_compact(a),
     }
 }
 
@@ -328,6 +339,10 @@ fn run_stats(args: StatsArgs) -> Result<()> {
                 p.mask_share,
                 p.mask_min_docs
             ),
+            format!(
+                "runs         {} (a query reads each once per band; `index compact` merges them)",
+                stats.runs
+            ),
         ];
         for l in lines {
             writeln!(out, "{l}").map_err(Error::Output)?;
@@ -377,6 +392,21 @@ fn run_remove(args: RemoveArgs) -> Result<()> {
             } else {
                 String::new()
             }
+        );
+    }
+    Ok(())
+}
+
+fn run_compact(args: CompactArgs) -> Result<()> {
+    let mut index = Index::open(&args.archive, &ParamRequest::default(), true)?;
+    let stats = index.compact()?;
+    if args.json {
+        let v = serde_json::to_value(stats).map_err(|e| Error::Output(e.into()))?;
+        println!("{v}");
+    } else {
+        eprintln!(
+            "reprint: index: {} runs merged into {}; entries of {} removed documents dropped",
+            stats.runs_before, stats.runs_after, stats.stale_documents
         );
     }
     Ok(())

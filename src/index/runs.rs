@@ -15,7 +15,8 @@
 //! hundred sequential blob inserts instead of 85 B-tree inserts per document
 //! scattered over the whole archive. Runs of similar size that follow each other are merged, FANOUT
 //! at a time, so an archive of N documents holds O(log N) runs and a lookup
-//! reads one chunk per run and band. Runs always cover consecutive ranges of
+//! reads one chunk per run and band (`index compact` merges them all into
+//! one). Runs always cover consecutive ranges of
 //! document numbers; removed documents are listed in `dead` until the run
 //! holding their entries is rewritten.
 
@@ -318,6 +319,19 @@ pub(super) fn compact(conn: &Connection, bands: u32) -> rusqlite::Result<()> {
         }
         merge(conn, &runs[from..], bands)?;
     }
+}
+
+/// Merge every run into one, leaving out removed documents (`index
+/// compact`): a lookup then reads one chunk per band instead of one per run
+/// and band. Returns the number of runs there were and of removed documents
+/// whose entries were dropped.
+pub(super) fn merge_all(conn: &Connection, bands: u32) -> rusqlite::Result<(usize, usize)> {
+    let runs = list(conn)?;
+    let dead: i64 = conn.query_row("SELECT count(*) FROM dead", [], |r| r.get(0))?;
+    if runs.len() > 1 || (dead > 0 && !runs.is_empty()) {
+        merge(conn, &runs, bands)?;
+    }
+    Ok((runs.len(), dead as usize))
 }
 
 /// Rewrite runs of which half or more of the documents were removed.

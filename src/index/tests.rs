@@ -151,6 +151,83 @@ fn duplicates_are_skipped_or_replaced_and_remove_cleans_runs() {
 }
 
 #[test]
+fn compact_merges_every_run_and_queries_answer_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    assert_eq!(index.compact().unwrap(), CompactStats::default());
+    let docs: Vec<Document> = (0..30)
+        .map(|i| doc(&format!("d{i}"), None, &story(i)))
+        .collect();
+    // Six batches: runs of under 4,096 documents merge four at a time, so
+    // three runs are left.
+    let options = AddOptions {
+        batch_size: 5,
+        ..AddOptions::default()
+    };
+    index
+        .add(&corpus(docs), options, Progress::hidden())
+        .unwrap();
+    // One removed document whose entries linger in their run.
+    index.remove(&Removal::Ids(vec!["d28".into()]), 10).unwrap();
+    let dead = |index: &Index| -> i64 {
+        index
+            .conn
+            .query_row("SELECT count(*) FROM dead", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(dead(&index), 1);
+    let runs_before = index.stats().unwrap().runs;
+    assert!(runs_before > 1, "{runs_before} runs");
+    let edited = |i: u64| format!("{} and a line the desk added", story(i));
+    let q = corpus(vec![
+        doc("q0", None, &story(0)),
+        doc("q1", None, &edited(14)),
+        doc("q2", None, &edited(29)),
+        doc("q3", None, &story(28)),
+        doc("q4", None, &story(99)),
+    ]);
+    let ask = |index: &Index| {
+        index
+            .query(&q, &QueryOptions::default(), Progress::hidden())
+            .unwrap()
+            .matches
+    };
+    let before = ask(&index);
+    let ids: Vec<&str> = before.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["d0", "d14", "d29"]);
+
+    let stats = index.compact().unwrap();
+    assert_eq!(
+        stats,
+        CompactStats {
+            runs_before,
+            runs_after: 1,
+            stale_documents: 1
+        }
+    );
+    assert_eq!(index.stats().unwrap().runs, 1);
+    // The removed document's entries went with the rewrite.
+    assert_eq!(dead(&index), 0);
+    let entries: i64 = index
+        .conn
+        .query_row("SELECT entries FROM runs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(entries, 29 * (index.banding.bands as i64 + 1));
+    assert_eq!(ask(&index), before);
+    assert_eq!(index.integrity_check().unwrap(), Ok(()));
+    // Already one run: nothing to do.
+    assert_eq!(
+        index.compact().unwrap(),
+        CompactStats {
+            runs_before: 1,
+            runs_after: 1,
+            stale_documents: 0
+        }
+    );
+}
+
+#[test]
 fn other_parameters_and_bad_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
