@@ -31,6 +31,19 @@ fn story(seed: u64) -> String {
     words.join(" ")
 }
 
+/// Story `i` as undated document `d{i}`.
+fn numbered(i: u64) -> Document {
+    doc(&format!("d{i}"), None, &story(i))
+}
+
+/// Add options writing `batch_size` documents per transaction.
+fn batches_of(batch_size: usize) -> AddOptions {
+    AddOptions {
+        batch_size,
+        ..AddOptions::default()
+    }
+}
+
 fn corpus(docs: Vec<Document>) -> Corpus {
     Corpus {
         docs,
@@ -53,10 +66,7 @@ fn add_then_query_finds_the_copy_and_its_relation() {
         .map(|i| doc(&format!("d{i}"), Some("2020-01-01"), &story(i)))
         .collect();
     let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
-    let options = AddOptions {
-        batch_size: 7,
-        ..AddOptions::default()
-    };
+    let options = batches_of(7);
     let stats = index
         .add(&corpus(docs), options, Progress::hidden())
         .unwrap();
@@ -156,15 +166,10 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
     let path = dir.path().join("a.db");
     let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
     assert_eq!(index.compact().unwrap(), CompactStats::default());
-    let docs: Vec<Document> = (0..30)
-        .map(|i| doc(&format!("d{i}"), None, &story(i)))
-        .collect();
+    let docs: Vec<Document> = (0..30).map(numbered).collect();
     // Six batches: runs of under 4,096 documents merge four at a time, so
     // three runs are left.
-    let options = AddOptions {
-        batch_size: 5,
-        ..AddOptions::default()
-    };
+    let options = batches_of(5);
     index
         .add(&corpus(docs), options, Progress::hidden())
         .unwrap();
@@ -260,11 +265,7 @@ fn without_text_scores_are_estimates() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
     let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
-    let docs = corpus(
-        (0..5)
-            .map(|i| doc(&format!("d{i}"), None, &story(i)))
-            .collect(),
-    );
+    let docs = corpus((0..5).map(numbered).collect());
     let options = AddOptions {
         store_text: false,
         ..AddOptions::default()
@@ -340,13 +341,8 @@ fn a_failing_batch_ends_the_add_with_its_error_and_keeps_earlier_batches() {
     // The third batch fails while the fingerprinting thread has more
     // batches to hand.
     let mut index = two_documents_short_of_full(&dir.path().join("a.db"));
-    let docs: Vec<Document> = (0..8)
-        .map(|i| doc(&format!("d{i}"), None, &story(i)))
-        .collect();
-    let options = AddOptions {
-        batch_size: 1,
-        ..AddOptions::default()
-    };
+    let docs: Vec<Document> = (0..8).map(numbered).collect();
+    let options = batches_of(1);
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let r = index.add(&corpus(docs), options, Progress::hidden());
@@ -365,10 +361,7 @@ fn a_feed_is_written_while_it_is_still_being_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
     let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
-    let options = AddOptions {
-        batch_size: 4,
-        ..AddOptions::default()
-    };
+    let options = batches_of(4);
     let reader_path = path.clone();
     let mut seen_while_feeding = None;
     let seen = &mut seen_while_feeding;
@@ -382,7 +375,7 @@ fn a_feed_is_written_while_it_is_still_being_read() {
                         let r = Index::open(&reader_path, &no_mask(), false).unwrap();
                         *seen = Some(r.len().unwrap());
                     }
-                    if !sink(doc(&format!("d{i}"), None, &story(i))) {
+                    if !sink(numbered(i)) {
                         break;
                     }
                 }
@@ -403,10 +396,7 @@ fn a_feed_is_written_while_it_is_still_being_read() {
 fn a_failed_add_stops_its_feed_and_a_feed_error_ends_the_add() {
     let dir = tempfile::tempdir().unwrap();
     let mut index = two_documents_short_of_full(&dir.path().join("a.db"));
-    let options = AddOptions {
-        batch_size: 1,
-        ..AddOptions::default()
-    };
+    let options = batches_of(1);
     let mut handed = 0;
     let fed = &mut handed;
     let err = index
@@ -414,7 +404,7 @@ fn a_failed_add_stops_its_feed_and_a_feed_error_ends_the_add() {
             move |sink: &mut dyn FnMut(Document) -> bool| {
                 for i in 0..1000u64 {
                     *fed += 1;
-                    if !sink(doc(&format!("d{i}"), None, &story(i))) {
+                    if !sink(numbered(i)) {
                         break;
                     }
                 }
@@ -483,10 +473,7 @@ fn a_new_archive_takes_its_mask_from_the_first_documents() {
             feed_docs.into_iter().all(sink);
             Ok(())
         },
-        AddOptions {
-            batch_size: 25,
-            ..AddOptions::default()
-        },
+        batches_of(25),
         Progress::hidden(),
         |step, _| {
             steps.push(step);
