@@ -138,6 +138,9 @@ pub struct CompactArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// No progress bar on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `30d` or `4w` as a number of days.
@@ -399,7 +402,7 @@ fn run_remove(args: RemoveArgs) -> Result<()> {
 
 fn run_compact(args: CompactArgs) -> Result<()> {
     let mut index = Index::open(&args.archive, &ParamRequest::default(), true)?;
-    let stats = index.compact()?;
+    let stats = index.compact(Progress::new(args.quiet))?;
     if args.json {
         let v = serde_json::to_value(stats).map_err(|e| Error::Output(e.into()))?;
         println!("{v}");

@@ -808,15 +808,16 @@ impl Index {
     /// documents, in one transaction: queries then read one chunk per band
     /// instead of one per run and band. Costs a rewrite of the whole bucket
     /// index (about 1 KB per document); `add` goes on merging its new runs
-    /// by size tiers as before.
-    pub fn compact(&mut self) -> Result<CompactStats> {
+    /// by size tiers as before. `progress` counts bands written.
+    pub fn compact(&mut self, progress: Progress) -> Result<CompactStats> {
+        let bands = self.banding.bands as u32 + 1;
+        let bar = progress.bar(bands as u64, "compacting");
         let run = || -> rusqlite::Result<CompactStats> {
             let tx = rusqlite::Transaction::new_unchecked(
                 &self.conn,
                 rusqlite::TransactionBehavior::Immediate,
             )?;
-            let (runs_before, stale_documents) =
-                runs::merge_all(&tx, self.banding.bands as u32 + 1)?;
+            let (runs_before, stale_documents) = runs::merge_all(&tx, bands, || bar.inc(1))?;
             let runs_after = runs::list(&tx)?.len();
             tx.commit()?;
             Ok(CompactStats {
@@ -825,7 +826,9 @@ impl Index {
                 stale_documents,
             })
         };
-        run().map_err(|e| self.err(e))
+        let stats = run().map_err(|e| self.err(e));
+        bar.finish_and_clear();
+        stats
     }
 
     /// Number of stored documents (kept in `meta`).

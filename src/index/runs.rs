@@ -262,8 +262,14 @@ pub(super) fn dead_count(conn: &Connection, run: &Run) -> rusqlite::Result<i64> 
 }
 
 /// Rewrite consecutive `runs` as one, leaving out removed documents.
-/// Band by band, so memory stays at one band of the merged runs.
-pub(super) fn merge(conn: &Connection, runs: &[Run], bands: u32) -> rusqlite::Result<()> {
+/// Band by band, so memory stays at one band of the merged runs; `on_band`
+/// is called after each.
+pub(super) fn merge(
+    conn: &Connection,
+    runs: &[Run],
+    bands: u32,
+    mut on_band: impl FnMut(),
+) -> rusqlite::Result<()> {
     let (first, last) = (runs[0].first_doc, runs[runs.len() - 1].last_doc);
     let dead: std::collections::HashSet<u32> = dead_in(conn, first, last)?
         .into_iter()
@@ -287,6 +293,7 @@ pub(super) fn merge(conn: &Connection, runs: &[Run], bands: u32) -> rusqlite::Re
         // Each run is sorted; the stable sort merges such runs in linear passes.
         entries.sort();
         writer.band(band, &entries)?;
+        on_band();
     }
     writer.finish(conn)?;
     let mut del_chunks = conn.prepare_cached("DELETE FROM chunks WHERE id BETWEEN ?1 AND ?2")?;
@@ -317,19 +324,23 @@ pub(super) fn compact(conn: &Connection, bands: u32) -> rusqlite::Result<()> {
         if runs.len() - from < FANOUT {
             return Ok(());
         }
-        merge(conn, &runs[from..], bands)?;
+        merge(conn, &runs[from..], bands, || {})?;
     }
 }
 
 /// Merge every run into one, leaving out removed documents (`index
 /// compact`): a lookup then reads one chunk per band instead of one per run
 /// and band. Returns the number of runs there were and of removed documents
-/// whose entries were dropped.
-pub(super) fn merge_all(conn: &Connection, bands: u32) -> rusqlite::Result<(usize, usize)> {
+/// whose entries were dropped; `on_band` is called after each band written.
+pub(super) fn merge_all(
+    conn: &Connection,
+    bands: u32,
+    on_band: impl FnMut(),
+) -> rusqlite::Result<(usize, usize)> {
     let runs = list(conn)?;
     let dead: i64 = conn.query_row("SELECT count(*) FROM dead", [], |r| r.get(0))?;
     if runs.len() > 1 || (dead > 0 && !runs.is_empty()) {
-        merge(conn, &runs, bands)?;
+        merge(conn, &runs, bands, on_band)?;
     }
     Ok((runs.len(), dead as usize))
 }
@@ -339,7 +350,7 @@ pub(super) fn purge(conn: &Connection, bands: u32) -> rusqlite::Result<()> {
     for r in list(conn)? {
         let dead = dead_count(conn, &r)?;
         if dead > 0 && dead * 2 >= r.docs {
-            merge(conn, &[r], bands)?;
+            merge(conn, &[r], bands, || {})?;
         }
     }
     Ok(())

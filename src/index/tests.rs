@@ -165,7 +165,10 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
     let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
-    assert_eq!(index.compact().unwrap(), CompactStats::default());
+    assert_eq!(
+        index.compact(Progress::hidden()).unwrap(),
+        CompactStats::default()
+    );
     let docs: Vec<Document> = (0..30).map(numbered).collect();
     // Six batches: runs of under 4,096 documents merge four at a time, so
     // three runs are left.
@@ -202,7 +205,7 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
     let ids: Vec<&str> = before.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["d0", "d14", "d29"]);
 
-    let stats = index.compact().unwrap();
+    let stats = index.compact(Progress::hidden()).unwrap();
     assert_eq!(
         stats,
         CompactStats {
@@ -223,7 +226,7 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
     assert_eq!(index.integrity_check().unwrap(), Ok(()));
     // Already one run: nothing to do.
     assert_eq!(
-        index.compact().unwrap(),
+        index.compact(Progress::hidden()).unwrap(),
         CompactStats {
             runs_before: 1,
             runs_after: 1,
