@@ -2,7 +2,7 @@
 //! furniture, wire templates, share-button text) are left out of fingerprints
 //! and verification, so shared boilerplate never makes two stories look alike.
 
-use crate::hashsort::sort_hashes_into;
+use crate::hashsort::sorted_distinct_into;
 use crate::normalize::{normalize, normalize_joined_into};
 use crate::shingle::Shingler;
 use rayon::prelude::*;
@@ -93,7 +93,7 @@ impl DocSlots {
         shingler.hashes_into(joined, hashes);
         // Sorted hashes are sorted slots (a slot is a hash's top bits):
         // one pass de-duplicates them and counts each top byte's group.
-        sort_hashes_into(hashes, sorted);
+        sorted_distinct_into(hashes, sorted);
         let mut starts = Box::new([0u32; 257]);
         let mut low = Vec::with_capacity(sorted.len());
         let mut last = usize::MAX;

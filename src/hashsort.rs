@@ -1,16 +1,94 @@
-//! Sorting by uniformly distributed 64-bit hashes in about linear time: one
-//! scatter by the hash's top bits into more buckets than items, then one
-//! insertion pass. Shingle sets (verification, the boilerplate mask) and LSH
-//! band keys are all sorted here.
+//! Sorting by uniformly distributed 64-bit hashes in about linear time, both
+//! placing each item by its hash's top bits: the distinct hashes of a
+//! document (verification sets, the boilerplate mask's sample) through a
+//! sorted linear-probing table, LSH band keys by a scatter into buckets.
 
 thread_local! {
     /// Per-thread bucket offsets, reused across calls.
     static STARTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per-thread table of `sorted_distinct_into`, reused across calls.
+    static TABLE: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Sort uniformly distributed hashes into `out` (cleared first).
-pub(crate) fn sort_hashes_into(hashes: &[u64], out: &mut Vec<u64>) {
-    sort_by_hash_into(hashes, out, |&h| h);
+/// The distinct values of `hashes` (uniformly distributed, repeats
+/// allowed), sorted, into `out` (cleared first): a verification set, a mask
+/// sample's slots, a document's distinct shingle count. Each hash goes into
+/// a table of 2 to 4 slots per hash, starting at the slot its top bits
+/// name and walking right past smaller values, shifting larger ones right
+/// (a sorted linear-probing table); a repeat stops at its equal. Then the
+/// filled slots are gathered without a branch. Two passes, against
+/// `sort_by_hash_into`'s count, prefix sum, scatter and insertion passes and
+/// a de-duplication after them.
+pub(crate) fn sorted_distinct_into(hashes: &[u64], out: &mut Vec<u64>) {
+    const EMPTY: u64 = 0;
+    /// Slots past the last home slot, for the runs that reach the end.
+    const SPILL: usize = 64;
+    let n = hashes.len();
+    out.clear();
+    if n < 256 {
+        out.extend_from_slice(hashes);
+        out.sort_unstable();
+        out.dedup();
+        return;
+    }
+    let bits = (usize::BITS - n.leading_zeros() + 1).clamp(8, 40);
+    let shift = 64 - bits;
+    let len = (1usize << bits) + SPILL;
+    let filled = TABLE.with_borrow_mut(|table| {
+        table.clear();
+        table.resize(len, EMPTY);
+        // Keys crowded into few slots (not what xxh3 gives) would make the
+        // runs long: past a budget of steps, or off the end, sort instead.
+        let mut budget = 4 * n;
+        let mut zero = false;
+        for &h in hashes {
+            if h == EMPTY {
+                zero = true;
+                continue;
+            }
+            let mut v = h;
+            let mut i = (h >> shift) as usize;
+            loop {
+                let cur = table[i];
+                if cur == EMPTY {
+                    table[i] = v;
+                    break;
+                }
+                if cur == v {
+                    break;
+                }
+                if cur > v {
+                    table[i] = v;
+                    v = cur;
+                }
+                i += 1;
+                budget = budget.saturating_sub(1);
+                if i == len || budget == 0 {
+                    return false;
+                }
+            }
+        }
+        if zero {
+            out.push(EMPTY);
+        }
+        // Every slot is written at the end, only filled ones move the end
+        // on: room for every hash and the one slot written past the last.
+        let base = out.len();
+        out.resize(base + n + 1, 0);
+        let mut k = base;
+        for &v in table.iter() {
+            out[k] = v;
+            k += (v != EMPTY) as usize;
+        }
+        out.truncate(k);
+        true
+    });
+    if !filled {
+        out.clear();
+        out.extend_from_slice(hashes);
+        out.sort_unstable();
+        out.dedup();
+    }
 }
 
 /// Copy `items` into `out` (cleared first) ordered by `key`, a uniformly
@@ -83,7 +161,7 @@ mod tests {
 
     fn sorted(v: &[u64]) -> Vec<u64> {
         let mut out = Vec::new();
-        sort_hashes_into(v, &mut out);
+        sort_by_hash_into(v, &mut out, |&h| h);
         out
     }
 
@@ -109,7 +187,7 @@ mod tests {
             let mut v = random(n);
             let got = sorted(&v);
             let mut reused = vec![7u64; 3];
-            sort_hashes_into(&v, &mut reused);
+            sort_by_hash_into(&v, &mut reused, |&h| h);
             assert_eq!(got, reused);
             v.sort_unstable();
             assert_eq!(got, v, "{n}");
@@ -118,6 +196,38 @@ mod tests {
             let mut want = crowded.clone();
             want.sort_unstable();
             assert_eq!(sorted(&crowded), want, "{n} crowded");
+        }
+    }
+
+    #[test]
+    fn sorted_distinct_equals_sort_and_dedup() {
+        for n in [0usize, 1, 255, 256, 257, 3000, 20_000, 300_000] {
+            let mut v = random(n);
+            // Repeats of other values too, and the table's empty marker.
+            let extra: Vec<u64> = v.iter().step_by(5).copied().collect();
+            v.extend(extra);
+            if n > 2 {
+                v[1] = 0;
+                v[2] = u64::MAX;
+            }
+            let mut got = vec![9u64; 4];
+            sorted_distinct_into(&v, &mut got);
+            let mut want = v.clone();
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(got, want, "{n}");
+            // Crowded keys (top bits all zero) and keys crowding the last
+            // slots (top bits all one) take the fallback and still agree.
+            for crowd in [
+                v.iter().map(|h| h >> 40).collect::<Vec<u64>>(),
+                v.iter().map(|h| h | (u64::MAX << 20)).collect(),
+            ] {
+                let mut want = crowd.clone();
+                want.sort_unstable();
+                want.dedup();
+                sorted_distinct_into(&crowd, &mut got);
+                assert_eq!(got, want, "{n} crowded");
+            }
         }
     }
 

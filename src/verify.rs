@@ -1,7 +1,7 @@
 //! Exact verification of candidate pairs on their shingle sets: Jaccard and
 //! containment both ways, and the relation label a pair earns from them.
 
-use crate::hashsort::sort_hashes_into;
+use crate::hashsort::sorted_distinct_into;
 use serde::Serialize;
 
 /// A document's distinct shingle hashes, sorted.
@@ -10,11 +10,10 @@ pub struct ShingleSet(Vec<u64>);
 
 impl ShingleSet {
     /// The set of `hashes` (repeats allowed, any order), sorted into a new
-    /// vector of exactly their length: the one allocation per document.
+    /// vector: the one allocation per document.
     pub fn from_slice(hashes: &[u64]) -> ShingleSet {
         let mut set = Vec::new();
-        sort_hashes_into(hashes, &mut set);
-        set.dedup();
+        sorted_distinct_into(hashes, &mut set);
         ShingleSet(set)
     }
 

@@ -507,8 +507,7 @@ impl Index {
                 |(scratch, sorted), d| {
                     let (f, distinct) = if count_distinct {
                         let f = fp.fingerprint_keeping(&d.text, mask, scratch);
-                        crate::hashsort::sort_hashes_into(scratch, sorted);
-                        sorted.dedup();
+                        crate::hashsort::sorted_distinct_into(scratch, sorted);
                         (f, Some(sorted.len()))
                     } else {
                         (fp.fingerprint_masked(&d.text, mask), None)
