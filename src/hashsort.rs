@@ -25,64 +25,60 @@ pub(crate) fn sorted_distinct_into(hashes: &[u64], out: &mut Vec<u64>) {
     const SPILL: usize = 64;
     let n = hashes.len();
     out.clear();
-    if n < 256 {
-        out.extend_from_slice(hashes);
-        out.sort_unstable();
-        out.dedup();
-        return;
-    }
     let bits = (usize::BITS - n.leading_zeros() + 1).clamp(8, 40);
     let shift = 64 - bits;
     let len = (1usize << bits) + SPILL;
-    let filled = TABLE.with_borrow_mut(|table| {
-        table.clear();
-        table.resize(len, EMPTY);
-        // Keys crowded into few slots (not what xxh3 gives) would make the
-        // runs long: past a budget of steps, or off the end, sort instead.
-        let mut budget = 4 * n;
-        let mut zero = false;
-        for &h in hashes {
-            if h == EMPTY {
-                zero = true;
-                continue;
+    // Few hashes are sorted directly, like crowded ones.
+    let filled = n >= 256
+        && TABLE.with_borrow_mut(|table| {
+            table.clear();
+            table.resize(len, EMPTY);
+            // Keys crowded into few slots (not what xxh3 gives) would make the
+            // runs long: past a budget of steps, or off the end, sort instead.
+            let mut budget = 4 * n;
+            let mut zero = false;
+            for &h in hashes {
+                if h == EMPTY {
+                    zero = true;
+                    continue;
+                }
+                let mut v = h;
+                let mut i = (h >> shift) as usize;
+                loop {
+                    let cur = table[i];
+                    if cur == EMPTY {
+                        table[i] = v;
+                        break;
+                    }
+                    if cur == v {
+                        break;
+                    }
+                    if cur > v {
+                        table[i] = v;
+                        v = cur;
+                    }
+                    i += 1;
+                    budget = budget.saturating_sub(1);
+                    if i == len || budget == 0 {
+                        return false;
+                    }
+                }
             }
-            let mut v = h;
-            let mut i = (h >> shift) as usize;
-            loop {
-                let cur = table[i];
-                if cur == EMPTY {
-                    table[i] = v;
-                    break;
-                }
-                if cur == v {
-                    break;
-                }
-                if cur > v {
-                    table[i] = v;
-                    v = cur;
-                }
-                i += 1;
-                budget = budget.saturating_sub(1);
-                if i == len || budget == 0 {
-                    return false;
-                }
+            if zero {
+                out.push(EMPTY);
             }
-        }
-        if zero {
-            out.push(EMPTY);
-        }
-        // Every slot is written at the end, only filled ones move the end
-        // on: room for every hash and the one slot written past the last.
-        let base = out.len();
-        out.resize(base + n + 1, 0);
-        let mut k = base;
-        for &v in table.iter() {
-            out[k] = v;
-            k += (v != EMPTY) as usize;
-        }
-        out.truncate(k);
-        true
-    });
+            // Every slot is written at the end, only filled ones move the end
+            // on: room for every hash and the one slot written past the last.
+            let base = out.len();
+            out.resize(base + n + 1, 0);
+            let mut k = base;
+            for &v in table.iter() {
+                out[k] = v;
+                k += (v != EMPTY) as usize;
+            }
+            out.truncate(k);
+            true
+        });
     if !filled {
         out.clear();
         out.extend_from_slice(hashes);
