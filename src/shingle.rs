@@ -26,14 +26,13 @@ impl Default for Shingler {
 }
 
 /// xxh3-64 (seeded, default secret) of an input of 9 to 16 bytes, given as
-/// its first and last 8 bytes: the same value as `xxh3_64_with_seed`, with
-/// the length-dispatch and secret reads done once per document instead of
-/// once per shingle.
+/// its length and its first and last 8 bytes: the same value as
+/// `xxh3_64_with_seed`, with the length dispatch and secret reads done once
+/// per document instead of once per shingle.
 #[derive(Debug, Clone, Copy)]
 struct Xxh3Short {
     flip1: u64,
     flip2: u64,
-    len: u64,
 }
 
 impl Xxh3Short {
@@ -43,22 +42,20 @@ impl Xxh3Short {
     const S40: u64 = 0x2172_ffcc_7dd0_5a82;
     const S48: u64 = 0x8e24_43f7_7446_08b8;
 
-    fn new(len: usize, seed: u64) -> Xxh3Short {
-        debug_assert!((9..=16).contains(&len));
+    fn new(seed: u64) -> Xxh3Short {
         Xxh3Short {
             flip1: (Self::S24 ^ Self::S32).wrapping_add(seed),
             flip2: (Self::S40 ^ Self::S48).wrapping_sub(seed),
-            len: len as u64,
         }
     }
 
     #[inline(always)]
-    fn hash(&self, first8: u64, last8: u64) -> u64 {
+    fn hash(&self, len: usize, first8: u64, last8: u64) -> u64 {
+        debug_assert!((9..=16).contains(&len));
         let lo = first8 ^ self.flip1;
         let hi = last8 ^ self.flip2;
         let prod = lo as u128 * hi as u128;
-        let acc = self
-            .len
+        let acc = (len as u64)
             .wrapping_add(lo.swap_bytes())
             .wrapping_add(hi)
             .wrapping_add((prod as u64) ^ ((prod >> 64) as u64));
@@ -72,6 +69,33 @@ impl Xxh3Short {
 #[inline(always)]
 fn word(w: &[u8]) -> u64 {
     u64::from_le_bytes(w.try_into().unwrap_or([0; 8]))
+}
+
+/// Hash every window of `k` (9 to 16) bytes of `bytes`, in order.
+#[inline(always)]
+fn short_windows(x: &Xxh3Short, k: usize, bytes: &[u8], sink: &mut impl HashSink) {
+    let tail = k - 8;
+    for (head, rest) in bytes.windows(8).zip(bytes[tail..].windows(8)) {
+        sink.add(x.hash(k, word(head), word(rest)));
+    }
+}
+
+/// Number of ASCII bytes `bytes` starts with.
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while i + 8 <= bytes.len() && word(&bytes[i..i + 8]) & 0x8080_8080_8080_8080 == 0 {
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] < 0x80 {
+        i += 1;
+    }
+    i
+}
+
+/// Length in bytes of the UTF-8 character that starts with byte `lead`.
+#[inline(always)]
+fn utf8_len(lead: u8) -> usize {
+    1 + (lead >= 0xC0) as usize + (lead >= 0xE0) as usize + (lead >= 0xF0) as usize
 }
 
 /// Where `Shingler::for_each_hash` sends hashes. Implementations mark `add`
@@ -109,37 +133,50 @@ impl Shingler {
             return;
         }
         let bytes = joined.as_bytes();
+        let short = (9..=16).contains(&self.k);
+        let x = Xxh3Short::new(self.seed);
         if joined.is_ascii() {
             if bytes.len() <= self.k {
                 sink.add(xxh3_64_with_seed(bytes, self.seed));
-                return;
-            }
-            if (9..=16).contains(&self.k) {
-                // Every window is k bytes: its first and last 8 bytes.
-                let x = Xxh3Short::new(self.k, self.seed);
-                let tail = self.k - 8;
-                for (head, rest) in bytes.windows(8).zip(bytes[tail..].windows(8)) {
-                    sink.add(x.hash(word(head), word(rest)));
+            } else if short {
+                short_windows(&x, self.k, bytes, sink);
+            } else {
+                for w in bytes.windows(self.k) {
+                    sink.add(xxh3_64_with_seed(w, self.seed));
                 }
+            }
+            return;
+        }
+        // Windows of k characters (the whole stream when it has fewer), each
+        // from the start of one character to the start of the k-th after it.
+        let (mut start, mut end) = (0, 0);
+        for _ in 0..self.k {
+            if end < bytes.len() {
+                end += utf8_len(bytes[end]);
+            }
+        }
+        loop {
+            if short && end - start == self.k {
+                // k characters in k bytes: an ASCII window. It and the
+                // windows after it that end before the next non-ASCII byte
+                // are hashed as the ASCII path hashes them (English copy
+                // with a few accented names is mostly such runs).
+                let stop = end + ascii_prefix(&bytes[end..]);
+                short_windows(&x, self.k, &bytes[start..stop], sink);
+                (start, end) = (stop - self.k, stop);
+            } else {
+                let w = &bytes[start..end];
+                sink.add(if short && (9..=16).contains(&w.len()) {
+                    x.hash(w.len(), word(&w[..8]), word(&w[w.len() - 8..]))
+                } else {
+                    xxh3_64_with_seed(w, self.seed)
+                });
+            }
+            if end == bytes.len() {
                 return;
             }
-            for w in bytes.windows(self.k) {
-                sink.add(xxh3_64_with_seed(w, self.seed));
-            }
-            return;
-        }
-        let mut starts: Vec<usize> = joined.char_indices().map(|(i, _)| i).collect();
-        let chars = starts.len();
-        starts.push(bytes.len());
-        if chars <= self.k {
-            sink.add(xxh3_64_with_seed(bytes, self.seed));
-            return;
-        }
-        for i in 0..=chars - self.k {
-            sink.add(xxh3_64_with_seed(
-                &bytes[starts[i]..starts[i + self.k]],
-                self.seed,
-            ));
+            start += utf8_len(bytes[start]);
+            end += utf8_len(bytes[end]);
         }
     }
 
@@ -183,6 +220,40 @@ mod tests {
                     .map(|w| xxh3_64_with_seed(w, seed))
                     .collect();
                 assert_eq!(s.hashes(text), want, "k {k} seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn character_windows_hash_as_xxh3_in_any_script() {
+        let texts = [
+            "thécafécentralbankraisedratesbyaquarterpointzürich",
+            "москвапекинвашингтонberlinparis",
+            "北京上海广州深圳天津重庆",
+            "é",
+            "abcdefghijklé",
+            "éabcdefghijklmnopqrstuvwxyz",
+            "abcdefghijklmnopqrstuvwxyzé",
+            "abcdefghijklmnopqrstuvwxyzéabcdefghijklmnopqrstuvwxyzüéßabcdefghijklmnopq北京",
+            "ab€cdefghijklmnopqrstuvwxyz0123456789абвгдabcdefghijklmnopqrstuvwxyz🙂xy",
+        ];
+        for text in texts {
+            let starts: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let chars = starts.len() - 1;
+            for k in [1usize, 3, 8, 9, 12, 13, 16, 17] {
+                let s = Shingler { k, seed: 7 };
+                let want: Vec<u64> = if chars <= k {
+                    vec![xxh3_64_with_seed(text.as_bytes(), 7)]
+                } else {
+                    (0..=chars - k)
+                        .map(|i| xxh3_64_with_seed(&text.as_bytes()[starts[i]..starts[i + k]], 7))
+                        .collect()
+                };
+                assert_eq!(s.hashes(text), want, "{text} k {k}");
             }
         }
     }
