@@ -149,6 +149,20 @@ fn accented(docs: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// `docs` with each Latin letter swapped for a Cyrillic one.
+fn cyrillic(docs: &[String]) -> Vec<String> {
+    let letters: Vec<char> = "абвгдежзийклмнопрстуфхцчшщ".chars().collect();
+    let swap = |c: char| match c {
+        'a'..='z' => letters[c as usize - 'a' as usize],
+        'A'..='Z' => letters[c as usize - 'A' as usize]
+            .to_uppercase()
+            .next()
+            .unwrap_or(c),
+        _ => c,
+    };
+    docs.iter().map(|d| d.chars().map(swap).collect()).collect()
+}
+
 fn bytes_of(texts: &[String]) -> u64 {
     texts.iter().map(|t| t.len() as u64).sum()
 }
@@ -173,6 +187,17 @@ fn bench_normalize(c: &mut Criterion) {
         let mut out = String::new();
         b.iter(|| {
             for d in &accented {
+                normalize_joined_into(black_box(d), &mut out);
+                black_box(&out);
+            }
+        })
+    });
+    // The same documents in Cyrillic letters: every letter non-ASCII.
+    let cyrillic = cyrillic(&docs);
+    g.bench_function("joined_into/64docs_cyrillic", |b| {
+        let mut out = String::new();
+        b.iter(|| {
+            for d in &cyrillic {
                 normalize_joined_into(black_box(d), &mut out);
                 black_box(&out);
             }
