@@ -170,39 +170,26 @@ fn bytes_of(texts: &[String]) -> u64 {
 fn bench_normalize(c: &mut Criterion) {
     let docs = documents(64, 3);
     let mut g = c.benchmark_group("normalize");
+    // The same documents as generated, with one accented letter each (as in
+    // English copy naming Zürich or a café: the stream is then not ASCII),
+    // and in Cyrillic letters (every letter non-ASCII).
+    for (name, texts) in [
+        ("joined_into/64docs", docs.clone()),
+        ("joined_into/64docs_accented", accented(&docs)),
+        ("joined_into/64docs_cyrillic", cyrillic(&docs)),
+    ] {
+        g.throughput(Throughput::Bytes(bytes_of(&texts)));
+        g.bench_function(name, |b| {
+            let mut out = String::new();
+            b.iter(|| {
+                for d in &texts {
+                    normalize_joined_into(black_box(d), &mut out);
+                    black_box(&out);
+                }
+            })
+        });
+    }
     g.throughput(Throughput::Bytes(bytes_of(&docs)));
-    g.bench_function("joined_into/64docs", |b| {
-        let mut out = String::new();
-        b.iter(|| {
-            for d in &docs {
-                normalize_joined_into(black_box(d), &mut out);
-                black_box(&out);
-            }
-        })
-    });
-    // The same documents with one accented letter each, as in English copy
-    // naming Zürich or a café: the stream is then not ASCII.
-    let accented = accented(&docs);
-    g.bench_function("joined_into/64docs_accented", |b| {
-        let mut out = String::new();
-        b.iter(|| {
-            for d in &accented {
-                normalize_joined_into(black_box(d), &mut out);
-                black_box(&out);
-            }
-        })
-    });
-    // The same documents in Cyrillic letters: every letter non-ASCII.
-    let cyrillic = cyrillic(&docs);
-    g.bench_function("joined_into/64docs_cyrillic", |b| {
-        let mut out = String::new();
-        b.iter(|| {
-            for d in &cyrillic {
-                normalize_joined_into(black_box(d), &mut out);
-                black_box(&out);
-            }
-        })
-    });
     g.bench_function("tokens/64docs", |b| {
         b.iter(|| {
             for d in &docs {
@@ -215,34 +202,25 @@ fn bench_normalize(c: &mut Criterion) {
 
 fn bench_shingle(c: &mut Criterion) {
     let docs = documents(64, 4);
-    let joined: Vec<String> = docs.iter().map(|d| normalize(d).joined()).collect();
     let sh = Shingler::default();
     let mut g = c.benchmark_group("shingle");
-    g.throughput(Throughput::Bytes(bytes_of(&docs)));
-    g.bench_function("hashes_into/64docs", |b| {
-        let mut out = Vec::new();
-        b.iter(|| {
-            for j in &joined {
-                out.clear();
-                sh.hashes_into(black_box(j), &mut out);
-                black_box(&out);
-            }
-        })
-    });
-    let joined: Vec<String> = accented(&docs)
-        .iter()
-        .map(|d| normalize(d).joined())
-        .collect();
-    g.bench_function("hashes_into/64docs_accented", |b| {
-        let mut out = Vec::new();
-        b.iter(|| {
-            for j in &joined {
-                out.clear();
-                sh.hashes_into(black_box(j), &mut out);
-                black_box(&out);
-            }
-        })
-    });
+    for (name, texts) in [
+        ("hashes_into/64docs", docs.clone()),
+        ("hashes_into/64docs_accented", accented(&docs)),
+    ] {
+        let joined: Vec<String> = texts.iter().map(|d| normalize(d).joined()).collect();
+        g.throughput(Throughput::Bytes(bytes_of(&texts)));
+        g.bench_function(name, |b| {
+            let mut out = Vec::new();
+            b.iter(|| {
+                for j in &joined {
+                    out.clear();
+                    sh.hashes_into(black_box(j), &mut out);
+                    black_box(&out);
+                }
+            })
+        });
+    }
     g.finish();
 }
 
