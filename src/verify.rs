@@ -189,6 +189,31 @@ mod tests {
     }
 
     #[test]
+    fn shared_counts_the_intersection() {
+        let mut x = 0x243F_6A88_85A3_08D3u64;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for _ in 0..500 {
+            // Values from a small range overlap; lengths from 0 (empty sets)
+            // and ranges that put one set wholly before the other.
+            let (la, lb, range) = (next(300), next(300), 1 + next(2000));
+            let a: Vec<u64> = (0..la).map(|_| next(range)).collect();
+            let b: Vec<u64> = (0..lb).map(|_| range / 2 + next(range)).collect();
+            let want = a
+                .iter()
+                .collect::<std::collections::HashSet<_>>()
+                .intersection(&b.iter().collect())
+                .count();
+            assert_eq!(set(&a).shared(&set(&b)), want);
+            assert_eq!(set(&b).shared(&set(&a)), want);
+        }
+    }
+
+    #[test]
     fn relations_follow_thresholds() {
         let t = Thresholds::default();
         let s = |j, cab, cba| Scores {
