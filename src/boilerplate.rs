@@ -49,6 +49,21 @@ impl MaskConfig {
         }
     }
 
+    /// The mask of the `--mask-share` and `--mask-min-docs` options: off at a
+    /// share of 1 or more; otherwise at least 2 documents (a shingle in one
+    /// document is never boilerplate) and the default sample.
+    pub fn from_options(share: f64, min_docs: usize) -> MaskConfig {
+        if share >= 1.0 {
+            MaskConfig::off()
+        } else {
+            MaskConfig {
+                share,
+                min_docs: min_docs.max(2),
+                ..MaskConfig::default()
+            }
+        }
+    }
+
     /// The documents (by index, of `n`) that `Mask::build` samples: `sample`
     /// of them evenly spaced, or all of them.
     pub fn sample_indices(&self, n: usize) -> Vec<usize> {
@@ -373,6 +388,16 @@ impl Mask {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_switch_the_mask_off_or_floor_its_documents() {
+        assert_eq!(MaskConfig::from_options(1.0, 50), MaskConfig::off());
+        assert_eq!(MaskConfig::from_options(2.5, 50), MaskConfig::off());
+        let on = MaskConfig::from_options(0.01, 1);
+        assert_eq!((on.share, on.min_docs), (0.01, 2));
+        assert_eq!(on.sample, MaskConfig::default().sample);
+        assert_eq!(MaskConfig::from_options(0.005, 50), MaskConfig::default());
+    }
 
     fn story(i: usize) -> String {
         format!(

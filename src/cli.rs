@@ -230,15 +230,7 @@ impl MatchArgs {
             banding: Banding::optimal(self.threshold, self.num_perm),
             max_bucket: self.max_bucket,
             thresholds,
-            mask: if self.mask_share >= 1.0 {
-                MaskConfig::off()
-            } else {
-                MaskConfig {
-                    share: self.mask_share,
-                    min_docs: self.mask_min_docs.max(2),
-                    ..MaskConfig::default()
-                }
-            },
+            mask: MaskConfig::from_options(self.mask_share, self.mask_min_docs),
         })
     }
 }

@@ -1169,41 +1169,28 @@ fn summarize(
     if n(ChangeKind::Headline) > 0 {
         parts.push("a new headline".into());
     }
-    let k = n(ChangeKind::Caption);
-    if k > 0 {
-        parts.push(plural(k, "caption", "captions"));
-    }
-    let k = n(ChangeKind::ParagraphAdded);
-    if k > 0 {
-        parts.push(plural(k, "added paragraph", "added paragraphs"));
-    }
-    let k = n(ChangeKind::ParagraphRemoved);
-    if k > 0 {
-        parts.push(plural(k, "removed paragraph", "removed paragraphs"));
-    }
-    let k = n(ChangeKind::ParagraphMoved);
-    if k > 0 {
-        parts.push(plural(k, "moved paragraph", "moved paragraphs"));
-    }
-    let k = n(ChangeKind::Reworded);
-    if k > 0 {
-        parts.push(plural(k, "rewording", "rewordings"));
-    }
-    let k = n(ChangeKind::Glued);
-    if k > 0 {
-        parts.push(plural(k, "glued word", "glued words"));
-    }
-    let k = n(ChangeKind::NumberFormat);
-    if k > 0 {
-        parts.push(plural(k, "number restyled", "numbers restyled"));
-    }
-    let k = n(ChangeKind::Boilerplate);
-    if k > 0 {
-        parts.push(plural(k, "boilerplate line", "boilerplate lines"));
-    }
-    let k = n(ChangeKind::Typography);
-    if k > 0 {
-        parts.push(plural(k, "typographic change", "typographic changes"));
+    // The counted kinds, in the order the line names them.
+    use ChangeKind as K;
+    const COUNTED: [(ChangeKind, &str, &str); 9] = [
+        (K::Caption, "caption", "captions"),
+        (K::ParagraphAdded, "added paragraph", "added paragraphs"),
+        (
+            K::ParagraphRemoved,
+            "removed paragraph",
+            "removed paragraphs",
+        ),
+        (K::ParagraphMoved, "moved paragraph", "moved paragraphs"),
+        (K::Reworded, "rewording", "rewordings"),
+        (K::Glued, "glued word", "glued words"),
+        (K::NumberFormat, "number restyled", "numbers restyled"),
+        (K::Boilerplate, "boilerplate line", "boilerplate lines"),
+        (K::Typography, "typographic change", "typographic changes"),
+    ];
+    for (kind, one, many) in COUNTED {
+        let k = n(kind);
+        if k > 0 {
+            parts.push(plural(k, one, many));
+        }
     }
     let mut line = String::from("B is A");
     if to_us + to_uk > 0 {

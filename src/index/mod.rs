@@ -124,15 +124,7 @@ impl IndexParams {
     }
 
     pub fn mask_config(&self) -> MaskConfig {
-        if self.mask_share >= 1.0 {
-            MaskConfig::off()
-        } else {
-            MaskConfig {
-                share: self.mask_share,
-                min_docs: self.mask_min_docs.max(2),
-                ..MaskConfig::default()
-            }
-        }
+        MaskConfig::from_options(self.mask_share, self.mask_min_docs)
     }
 
     /// The first requested parameter that differs from the stored ones.
