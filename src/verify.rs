@@ -190,13 +190,8 @@ mod tests {
 
     #[test]
     fn shared_counts_the_intersection() {
-        let mut x = 0x243F_6A88_85A3_08D3u64;
-        let mut next = |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % n
-        };
+        let mut rng = crate::synth::Rng::new(7);
+        let mut next = |n: u64| rng.below(n as usize) as u64;
         for _ in 0..500 {
             // Values from a small range overlap; lengths from 0 (empty sets)
             // and ranges that put one set wholly before the other.
