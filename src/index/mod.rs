@@ -570,7 +570,9 @@ impl Index {
         let this = &*self;
         let (fp, banding) = (&self.fingerprinter, self.banding);
         let config = self.params.mask_config();
-        pipeline(
+        self.checkpoint_elsewhere(true)?;
+        let stats = pipeline(
+            &self.path,
             Some(&self.mask),
             &config,
             fp,
@@ -583,7 +585,11 @@ impl Index {
                 Step::Mask(_) => Ok(()),
                 Step::Batch(docs, prepared) => this.write_batch(&docs, &prepared, options, stats),
             },
-        )
+        );
+        let restored = self.checkpoint_elsewhere(false);
+        let stats = stats?;
+        restored?;
+        Ok(stats)
     }
 
     /// Create a new archive at `path` (which must not exist) and add what
@@ -602,6 +608,7 @@ impl Index {
         let config = params.mask_config();
         let mut created: Option<Index> = None;
         let stats = pipeline(
+            path,
             None,
             &config,
             &fp,
@@ -611,7 +618,9 @@ impl Index {
             progress,
             |step, stats| match (step, &created) {
                 (Step::Mask(mask), None) => {
-                    created = Some(Index::create_with_mask(path, params.clone(), mask)?);
+                    let index = Index::create_with_mask(path, params.clone(), mask)?;
+                    index.checkpoint_elsewhere(true)?;
+                    created = Some(index);
                     Ok(())
                 }
                 (Step::Batch(docs, prepared), Some(index)) => {
@@ -619,12 +628,34 @@ impl Index {
                 }
                 _ => unreachable!("the mask is sent once, before any batch"),
             },
-        )?;
+        );
+        let restored = created
+            .as_ref()
+            .map_or(Ok(()), |index| index.checkpoint_elsewhere(false));
+        let stats = stats?;
+        restored?;
         // A pipeline that succeeds has sent the mask (`flush(true)` settles
         // it even for an empty feed), so this error is never seen.
         created
             .map(|index| (index, stats))
             .ok_or_else(|| Error::Usage("internal: the add settled no mask".into()))
+    }
+
+    /// While an add runs (`during`), this connection's commits leave the
+    /// WAL to `pipeline`'s checkpointing thread; after it, checkpoint what
+    /// is left and go back to SQLite's own checkpoints at commit.
+    fn checkpoint_elsewhere(&self, during: bool) -> Result<()> {
+        let run = || -> rusqlite::Result<()> {
+            if during {
+                self.conn.pragma_update(None, "wal_autocheckpoint", 0)
+            } else {
+                self.conn
+                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+                self.conn
+                    .pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)
+            }
+        };
+        run().map_err(|e| self.err(e))
     }
 
     fn write_batch(
@@ -1088,6 +1119,7 @@ impl Batcher<'_> {
 /// or `None` to settle one from the first documents and send it first.
 #[allow(clippy::too_many_arguments)]
 fn pipeline(
+    path: &Path,
     known: Option<&Mask>,
     config: &MaskConfig,
     fp: &Fingerprinter,
@@ -1105,6 +1137,8 @@ fn pipeline(
         // the fingerprinting thread, whose next send then fails: the
         // scope's join would otherwise wait on it forever.
         let rx = rx;
+        let (wake, woken) = std::sync::mpsc::channel::<Wake>();
+        s.spawn(move || checkpointer(path, woken));
         let feeder = s.spawn(move || -> Result<()> {
             let mut batcher = Batcher {
                 tx,
@@ -1138,6 +1172,13 @@ fn pipeline(
             write(step, &mut stats)?;
             if docs > 0 {
                 stats.batches += 1;
+                if stats.batches % DRAIN_EVERY == 0 {
+                    let (done, wait) = std::sync::mpsc::sync_channel(1);
+                    let _ = wake.send(Wake::Drain(done));
+                    let _ = wait.recv();
+                } else {
+                    let _ = wake.send(Wake::Batch);
+                }
                 bar.inc(docs as u64);
             }
         }
@@ -1148,6 +1189,56 @@ fn pipeline(
     bar.finish_and_clear();
     result?;
     Ok(stats)
+}
+
+/// SQLite's default WAL size, in pages, that makes a commit checkpoint.
+const WAL_AUTOCHECKPOINT: i64 = 1000;
+
+/// Batches an add writes between waits for the WAL to be copied whole.
+/// SQLite starts a WAL over only when a write transaction begins with every
+/// frame copied; a writer that never waits appends forever (1 GB of WAL for
+/// a 100k add). So the WAL holds at most this many batches.
+const DRAIN_EVERY: usize = 4;
+
+/// What the writer of an add tells the checkpointer.
+enum Wake {
+    /// A batch was committed: copy what is committed.
+    Batch,
+    /// Copy everything committed, then say so.
+    Drain(std::sync::mpsc::SyncSender<()>),
+}
+
+/// Copy committed WAL frames into the archive on a connection of its own,
+/// so that the writer's next batch goes on meanwhile (done by the commits,
+/// the copy and its fsyncs took a third of an add's wall time). PASSIVE:
+/// never waits on readers or the writer. Failures are left to the final
+/// checkpoint, as SQLite leaves those of its own checkpoints at commit.
+fn checkpointer(path: &Path, woken: std::sync::mpsc::Receiver<Wake>) {
+    let mut conn: Option<Connection> = None;
+    while let Ok(first) = woken.recv() {
+        // Wakes that queued during the last checkpoint need only this one.
+        let drains: Vec<_> = std::iter::once(first)
+            .chain(woken.try_iter())
+            .filter_map(|wake| match wake {
+                Wake::Batch => None,
+                Wake::Drain(done) => Some(done),
+            })
+            .collect();
+        if conn.is_none() {
+            conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .ok()
+            .filter(|c| c.pragma_update(None, "synchronous", "NORMAL").is_ok());
+        }
+        if let Some(c) = &conn {
+            let _ = c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        }
+        for done in drains {
+            let _ = done.send(());
+        }
+    }
 }
 
 /// Delete one document; its bucket entries are stale until their run is

@@ -467,7 +467,10 @@ fn a_new_archive_takes_its_mask_from_the_first_documents() {
     };
     let feed_docs = docs.clone();
     let mut steps = Vec::new();
+    // No archive there: the checkpointer finds nothing to open.
+    let dir = tempfile::tempdir().unwrap();
     let stats = pipeline(
+        &dir.path().join("none.db"),
         None,
         &config,
         &fp,
@@ -540,4 +543,51 @@ fn a_new_archive_takes_its_mask_from_the_first_documents() {
     let again = Index::open(&path, &req, false).unwrap();
     assert!(again.mask == all, "stored");
     assert_eq!(again.len().unwrap(), 30);
+}
+
+#[test]
+fn an_add_checkpoints_as_it_goes_and_its_wal_starts_over() {
+    // Checkpoints run on a thread of their own while the writer goes on; a
+    // WAL that is never wholly copied when a batch begins is never started
+    // over and would grow to hold every batch of the add.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    // Stories of 8 KB, so that most pages written are new rows rather than
+    // the bucket runs that merges rewrite.
+    let docs: Vec<Document> = (0..800)
+        .map(|i| {
+            doc(
+                &format!("d{i}"),
+                None,
+                &[story(i), story(i + 1000)].join(" ").repeat(2),
+            )
+        })
+        .collect();
+    let stats = index
+        .add(&corpus(docs), batches_of(20), Progress::hidden())
+        .unwrap();
+    assert_eq!((stats.added, stats.batches), (800, 40));
+    let pages: i64 = index
+        .conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    let wal = std::fs::metadata(dir.path().join("a.db-wal"))
+        .unwrap()
+        .len() as i64;
+    let wal_pages = wal / (4096 + 24);
+    assert!(
+        wal_pages * 2 < pages,
+        "WAL of {wal_pages} pages for an archive of {pages}"
+    );
+    // Everything committed is in the archive file itself.
+    let (log, copied): (i64, i64) = index
+        .conn
+        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(log, copied);
+    assert_eq!(index.len().unwrap(), 800);
+    assert_eq!(index.integrity_check().unwrap(), Ok(()));
 }
