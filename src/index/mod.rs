@@ -387,13 +387,7 @@ impl Index {
         }
         let conn = if write {
             drop(ro);
-            let rw = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(|e| db_error(path, e))?;
-            configure(&rw, path)?;
-            rw
+            open_writer(path)?
         } else {
             ro
         };
@@ -461,8 +455,7 @@ impl Index {
         let linked = std::fs::hard_link(&tmp, path);
         let _ = std::fs::remove_file(&tmp);
         linked.map_err(|e| Error::io(path, e))?;
-        let conn = Connection::open(path).map_err(|e| db_error(path, e))?;
-        configure(&conn, path)?;
+        let conn = open_writer(path)?;
         Ok(Index {
             conn,
             path: path.to_path_buf(),
@@ -586,10 +579,7 @@ impl Index {
                 Step::Batch(docs, prepared) => this.write_batch(&docs, &prepared, options, stats),
             },
         );
-        let restored = self.checkpoint_elsewhere(false);
-        let stats = stats?;
-        restored?;
-        Ok(stats)
+        self.after_add(stats)
     }
 
     /// Create a new archive at `path` (which must not exist) and add what
@@ -629,11 +619,10 @@ impl Index {
                 _ => unreachable!("the mask is sent once, before any batch"),
             },
         );
-        let restored = created
-            .as_ref()
-            .map_or(Ok(()), |index| index.checkpoint_elsewhere(false));
-        let stats = stats?;
-        restored?;
+        let stats = match &created {
+            Some(index) => index.after_add(stats)?,
+            None => stats?,
+        };
         // A pipeline that succeeds has sent the mask (`flush(true)` settles
         // it even for an empty feed), so this error is never seen.
         created
@@ -656,6 +645,15 @@ impl Index {
             }
         };
         run().map_err(|e| self.err(e))
+    }
+
+    /// End an add whose pipeline returned `added`: checkpoints back to
+    /// SQLite; the add's own error, if any, is the one reported.
+    fn after_add(&self, added: Result<AddStats>) -> Result<AddStats> {
+        let restored = self.checkpoint_elsewhere(false);
+        let stats = added?;
+        restored?;
+        Ok(stats)
     }
 
     fn write_batch(
@@ -1225,12 +1223,7 @@ fn checkpointer(path: &Path, woken: std::sync::mpsc::Receiver<Wake>) {
             })
             .collect();
         if conn.is_none() {
-            conn = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .ok()
-            .filter(|c| c.pragma_update(None, "synchronous", "NORMAL").is_ok());
+            conn = open_writer(path).ok();
         }
         if let Some(c) = &conn {
             let _ = c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
@@ -1288,6 +1281,17 @@ fn advise_random(path: &Path) {
 
 #[cfg(not(target_os = "linux"))]
 fn advise_random(_: &Path) {}
+
+/// A connection that writes to the existing archive at `path`.
+fn open_writer(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| db_error(path, e))?;
+    configure(&conn, path)?;
+    Ok(conn)
+}
 
 /// Pragmas for a connection that writes.
 fn configure(conn: &Connection, path: &Path) -> Result<()> {
