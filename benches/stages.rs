@@ -289,6 +289,12 @@ fn bench_verify(c: &mut Criterion) {
     g.bench_function("shingle_set/1doc", |b| {
         b.iter(|| black_box(fp.shingle_set(black_box(&docs[0]))))
     });
+    // A text-less archive's add and the scan's exact copies need only the
+    // count: compare with shingle_set/1doc.
+    g.bench_function("distinct_shingles/1doc", |b| {
+        let none = reprint::boilerplate::Mask::none();
+        b.iter(|| black_box(fp.distinct_shingles_masked(black_box(&docs[0]), &none)))
+    });
     g.bench_function("from_slice/1doc", |b| {
         let hashes = Shingler::default().hashes(&normalize(&docs[0]).joined());
         b.iter(|| black_box(ShingleSet::from_slice(black_box(&hashes))))

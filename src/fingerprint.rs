@@ -189,6 +189,16 @@ impl Fingerprinter {
         self.shingle_set_and_hash(text, mask).0
     }
 
+    /// How many distinct shingles of one text `mask` does not hold: the
+    /// size of `shingle_set_masked`, counted without building the set.
+    pub fn distinct_shingles_masked(&self, text: &str, mask: &Mask) -> usize {
+        HASHES.with_borrow_mut(|hashes| {
+            hashes.clear();
+            self.for_each_shingle(text, &mut Unmasked { hashes, mask });
+            crate::hashsort::distinct_count(hashes)
+        })
+    }
+
     /// The masked shingle set of one text and the hash of its whole
     /// normalized text (`Fingerprint::text_hash`), from one normalization.
     pub fn shingle_set_and_hash(&self, text: &str, mask: &Mask) -> (ShingleSet, u128) {
@@ -252,6 +262,10 @@ mod tests {
                 assert_eq!(f.fingerprint_masked(t, &m), want);
                 assert_eq!(f.fingerprint_keeping(t, &m, &mut kept), want);
                 assert_eq!(kept, hashes);
+                assert_eq!(
+                    f.distinct_shingles_masked(t, &m),
+                    f.shingle_set_masked(t, &m).len()
+                );
             }
         }
     }

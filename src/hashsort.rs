@@ -1,7 +1,8 @@
 //! Sorting by uniformly distributed 64-bit hashes in about linear time, both
 //! placing each item by its hash's top bits: the distinct hashes of a
 //! document (verification sets, the boilerplate mask's sample) through a
-//! sorted linear-probing table, LSH band keys by a scatter into buckets.
+//! sorted linear-probing table, LSH band keys by a scatter into buckets;
+//! and counting a document's distinct hashes without ordering them.
 
 thread_local! {
     /// Per-thread bucket offsets, reused across calls.
@@ -85,6 +86,59 @@ pub(crate) fn sorted_distinct_into(hashes: &[u64], out: &mut Vec<u64>) {
         out.sort_unstable();
         out.dedup();
     }
+}
+
+/// How many distinct values `hashes` holds (repeats allowed): what a
+/// document's distinct shingle count needs, without the order
+/// `sorted_distinct_into` pays for. A plain linear-probing table of 2 to 4
+/// slots per hash, each hash placed by a multiplicative mix of itself (so
+/// crowded keys spread too); past a budget of probes it counts by sorting.
+pub(crate) fn distinct_count(hashes: &[u64]) -> usize {
+    const EMPTY: u64 = 0;
+    let n = hashes.len();
+    let counted = if n < 256 {
+        None
+    } else {
+        TABLE.with_borrow_mut(|table| {
+            let bits = (usize::BITS - n.leading_zeros() + 1).clamp(8, 40);
+            let shift = 64 - bits;
+            let slots = (1usize << bits) - 1;
+            table.clear();
+            table.resize(slots + 1, EMPTY);
+            let mut budget = 4 * n;
+            let (mut count, mut zero) = (0usize, false);
+            for &h in hashes {
+                if h == EMPTY {
+                    zero = true;
+                    continue;
+                }
+                let mut i = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+                loop {
+                    let cur = table[i];
+                    if cur == EMPTY {
+                        table[i] = h;
+                        count += 1;
+                        break;
+                    }
+                    if cur == h {
+                        break;
+                    }
+                    i = (i + 1) & slots;
+                    budget = budget.saturating_sub(1);
+                    if budget == 0 {
+                        return None;
+                    }
+                }
+            }
+            Some(count + zero as usize)
+        })
+    };
+    counted.unwrap_or_else(|| {
+        let mut all = hashes.to_vec();
+        all.sort_unstable();
+        all.dedup();
+        all.len()
+    })
 }
 
 /// Copy `items` into `out` (cleared first) ordered by `key`, a uniformly
@@ -223,6 +277,32 @@ mod tests {
                 want.dedup();
                 sorted_distinct_into(&crowd, &mut got);
                 assert_eq!(got, want, "{n} crowded");
+            }
+        }
+    }
+
+    #[test]
+    fn distinct_count_equals_sort_and_dedup() {
+        for n in [0usize, 1, 255, 256, 257, 3000, 20_000, 300_000] {
+            let mut v = random(n);
+            let extra: Vec<u64> = v.iter().step_by(5).copied().collect();
+            v.extend(extra);
+            if n > 2 {
+                v[1] = 0;
+                v[2] = u64::MAX;
+            }
+            // Plain, crowded into few values' low bits, and all alike above
+            // bit 20 (the fallback's budget may or may not be hit).
+            for keys in [
+                v.clone(),
+                v.iter().map(|h| h >> 40).collect::<Vec<u64>>(),
+                v.iter().map(|h| h | (u64::MAX << 20)).collect(),
+                v.iter().map(|h| h << 44).collect(),
+            ] {
+                let mut want = keys.clone();
+                want.sort_unstable();
+                want.dedup();
+                assert_eq!(distinct_count(&keys), want.len(), "{n}");
             }
         }
     }

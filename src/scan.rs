@@ -270,7 +270,7 @@ pub fn exact_matches<S: TextSource + ?Sized>(
     firsts.dedup();
     let sizes: HashMap<DocId, usize> = firsts
         .par_iter()
-        .map(|&id| (id, fp.shingle_set_masked(&corpus.text(id), mask).len()))
+        .map(|&id| (id, fp.distinct_shingles_masked(&corpus.text(id), mask)))
         .collect();
     exact
         .iter()

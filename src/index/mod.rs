@@ -487,30 +487,26 @@ impl Index {
     ) -> Vec<Prepared> {
         docs.par_iter()
             .with_min_len(16)
-            .map_init(
-                || (Vec::new(), Vec::new()),
-                |(scratch, sorted), d| {
-                    let (f, distinct) = if count_distinct {
-                        let f = fp.fingerprint_keeping(&d.text, mask, scratch);
-                        crate::hashsort::sorted_distinct_into(scratch, sorted);
-                        (f, Some(sorted.len()))
-                    } else {
-                        (fp.fingerprint_masked(&d.text, mask), None)
-                    };
-                    let keys = if f.shingles == 0 {
-                        Vec::new()
-                    } else {
-                        (0..banding.bands)
-                            .map(|b| banding.band_key(&f.signature, b))
-                            .collect()
-                    };
-                    Prepared {
-                        distinct,
-                        fp: f,
-                        keys,
-                    }
-                },
-            )
+            .map_init(Vec::new, |scratch, d| {
+                let (f, distinct) = if count_distinct {
+                    let f = fp.fingerprint_keeping(&d.text, mask, scratch);
+                    (f, Some(crate::hashsort::distinct_count(scratch)))
+                } else {
+                    (fp.fingerprint_masked(&d.text, mask), None)
+                };
+                let keys = if f.shingles == 0 {
+                    Vec::new()
+                } else {
+                    (0..banding.bands)
+                        .map(|b| banding.band_key(&f.signature, b))
+                        .collect()
+                };
+                Prepared {
+                    distinct,
+                    fp: f,
+                    keys,
+                }
+            })
             .collect()
     }
 
