@@ -13,25 +13,9 @@ use reprint::minhash::{MinHasher, Signature};
 use reprint::normalize::{normalize, normalize_joined_into};
 use reprint::scan::{scan, ScanConfig};
 use reprint::shingle::Shingler;
+use reprint::synth::Rng;
 use reprint::verify::{Scores, ShingleSet};
 use std::time::Duration;
-
-/// A small deterministic generator (SplitMix64), so runs are comparable.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Sentences of the bundled articles, the raw material of every document.
 fn sample_sentences() -> Vec<String> {
@@ -64,7 +48,7 @@ fn documents(n: usize, seed: u64) -> Vec<String> {
         .iter()
         .flat_map(|s| s.split_whitespace())
         .collect();
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     (0..n)
         .map(|_| {
             let mut doc = String::with_capacity(4400);
@@ -107,7 +91,7 @@ fn variant(doc: &str, rng: &mut Rng) -> String {
 /// do not all share the few sample sentences.
 fn corpus_texts(n: usize) -> Vec<String> {
     let mut news = reprint::synth::PseudoNews::new(1);
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let mut docs: Vec<String> = Vec::with_capacity(n);
     for i in 0..n {
         if i >= 10 && i % 10 == 0 {
@@ -271,7 +255,7 @@ fn bench_lsh(c: &mut Criterion) {
 
 fn bench_verify(c: &mut Criterion) {
     let docs = documents(2, 6);
-    let mut rng = Rng(9);
+    let mut rng = Rng::new(9);
     let copy = variant(&docs[0], &mut rng);
     let fp = Fingerprinter::default();
     let a = fp.shingle_set(&docs[0]);
@@ -305,7 +289,7 @@ fn bench_verify(c: &mut Criterion) {
 fn bench_cluster(c: &mut Criterion) {
     let n = 100_000;
     let corpus = corpus_of(&vec![String::from("x"); n]);
-    let mut rng = Rng(11);
+    let mut rng = Rng::new(11);
     let edges: Vec<Edge> = (0..20_000)
         .map(|_| {
             let a = rng.below(n - 1);

@@ -851,13 +851,8 @@ mod tests {
         let seps = [
             " ", "  ", ", ", ".", " -- ", "\n", "\n\n", "(", ") ", "\"", "/", "",
         ];
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut rng = crate::synth::Rng::new(0x2545_F491_4F6C_DD1D);
+        let mut next = |n: usize| rng.below(n);
         let (mut simd, mut bytes, mut out) = (Vec::new(), Vec::new(), String::new());
         for _ in 0..3000 {
             let mut text = String::new();
@@ -898,14 +893,9 @@ mod tests {
             "a", " ", "é", "e", "\u{301}", "\u{316}", "\u{345}", "\u{5B0}", "ﬁ", "①", "Ａ", "Д",
             "д", "北", "\u{1100}", "\u{1161}", "\u{11A8}", "ά", "ς", "\u{200B}", "ك",
         ];
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut rng = crate::synth::Rng::new(0x9E37_79B9_7F4A_7C15);
         let (mut yes, mut no) = (0, 0);
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut next = |n: usize| rng.below(n);
         for _ in 0..20_000 {
             let mut text = String::new();
             for _ in 0..next(7) {

@@ -71,12 +71,10 @@ fn story(seed: u64, words: usize) -> String {
         "wages",
         "housing",
     ];
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut rng = reprint::synth::Rng::new(seed);
     let mut out = Vec::with_capacity(words);
     for i in 0..words {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        let x = rng.next_u64();
         out.push(VOCAB[(x % VOCAB.len() as u64) as usize].to_string());
         if i % 12 == 11 {
             out.push(format!("{}.", x % 1000));

@@ -1278,20 +1278,14 @@ fn advise_random(path: &Path) {
 #[cfg(not(target_os = "linux"))]
 fn advise_random(_: &Path) {}
 
-/// A connection that writes to the existing archive at `path`.
+/// A connection that writes to the existing archive at `path`, in WAL mode.
 fn open_writer(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| db_error(path, e))?;
-    configure(&conn, path)?;
-    Ok(conn)
-}
-
-/// Pragmas for a connection that writes.
-fn configure(conn: &Connection, path: &Path) -> Result<()> {
-    let run = || -> rusqlite::Result<()> {
+    let configure = || -> rusqlite::Result<()> {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // In WAL mode NORMAL loses no committed transaction on a process
@@ -1300,7 +1294,8 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
         conn.pragma_update(None, "cache_size", -262_144)?;
         Ok(())
     };
-    run().map_err(|e| db_error(path, e))
+    configure().map_err(|e| db_error(path, e))?;
+    Ok(conn)
 }
 
 /// Read and check the stored parameters and mask.

@@ -16,12 +16,10 @@ fn doc(id: &str, date: Option<&str>, text: &str) -> Document {
 
 /// A story of distinct pseudo-words, about 2 KB.
 fn story(seed: u64) -> String {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut rng = crate::synth::Rng::new(seed);
     let mut words = Vec::new();
     for _ in 0..300 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        let x = rng.next_u64();
         let len = 3 + (x % 6) as usize;
         let w: String = (0..len)
             .map(|i| (b'a' + ((x >> (i * 5)) % 26) as u8) as char)
@@ -572,10 +570,15 @@ fn an_add_checkpoints_as_it_goes_and_its_wal_starts_over() {
         .conn
         .query_row("PRAGMA page_count", [], |r| r.get(0))
         .unwrap();
+    let page_size: i64 = index
+        .conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
     let wal = std::fs::metadata(dir.path().join("a.db-wal"))
         .unwrap()
         .len() as i64;
-    let wal_pages = wal / (4096 + 24);
+    // A WAL frame is a page and its 24-byte header.
+    let wal_pages = wal / (page_size + 24);
     assert!(
         wal_pages * 2 < pages,
         "WAL of {wal_pages} pages for an archive of {pages}"
