@@ -249,50 +249,22 @@ mod tests {
         }
     }
 
+    /// `sorted_distinct_into` and `distinct_count` against sort and dedup.
     #[test]
-    fn sorted_distinct_equals_sort_and_dedup() {
+    fn distinct_values_equal_sort_and_dedup() {
+        let mut got = vec![9u64; 4];
         for n in [0usize, 1, 255, 256, 257, 3000, 20_000, 300_000] {
             let mut v = random(n);
-            // Repeats of other values too, and the table's empty marker.
+            // Repeats of other values too, and the tables' empty marker.
             let extra: Vec<u64> = v.iter().step_by(5).copied().collect();
             v.extend(extra);
             if n > 2 {
                 v[1] = 0;
                 v[2] = u64::MAX;
             }
-            let mut got = vec![9u64; 4];
-            sorted_distinct_into(&v, &mut got);
-            let mut want = v.clone();
-            want.sort_unstable();
-            want.dedup();
-            assert_eq!(got, want, "{n}");
-            // Crowded keys (top bits all zero) and keys crowding the last
-            // slots (top bits all one) take the fallback and still agree.
-            for crowd in [
-                v.iter().map(|h| h >> 40).collect::<Vec<u64>>(),
-                v.iter().map(|h| h | (u64::MAX << 20)).collect(),
-            ] {
-                let mut want = crowd.clone();
-                want.sort_unstable();
-                want.dedup();
-                sorted_distinct_into(&crowd, &mut got);
-                assert_eq!(got, want, "{n} crowded");
-            }
-        }
-    }
-
-    #[test]
-    fn distinct_count_equals_sort_and_dedup() {
-        for n in [0usize, 1, 255, 256, 257, 3000, 20_000, 300_000] {
-            let mut v = random(n);
-            let extra: Vec<u64> = v.iter().step_by(5).copied().collect();
-            v.extend(extra);
-            if n > 2 {
-                v[1] = 0;
-                v[2] = u64::MAX;
-            }
-            // Plain, crowded into few values' low bits, and all alike above
-            // bit 20 (the fallback's budget may or may not be hit).
+            // Plain keys; crowded ones (top bits all zero) and ones crowding
+            // the last slots (top bits all one), which take the sorted
+            // table's fallback; and keys alike in their low 44 bits.
             for keys in [
                 v.clone(),
                 v.iter().map(|h| h >> 40).collect::<Vec<u64>>(),
@@ -302,6 +274,8 @@ mod tests {
                 let mut want = keys.clone();
                 want.sort_unstable();
                 want.dedup();
+                sorted_distinct_into(&keys, &mut got);
+                assert_eq!(got, want, "{n}");
                 assert_eq!(distinct_count(&keys), want.len(), "{n}");
             }
         }
