@@ -192,9 +192,7 @@ impl Fingerprinter {
     /// How many distinct shingles of one text `mask` does not hold: the
     /// size of `shingle_set_masked`, counted without building the set.
     pub fn distinct_shingles_masked(&self, text: &str, mask: &Mask) -> usize {
-        HASHES.with_borrow_mut(|hashes| {
-            hashes.clear();
-            self.for_each_shingle(text, &mut Unmasked { hashes, mask });
+        self.with_unmasked(text, mask, |hashes, _| {
             crate::hashsort::distinct_count(hashes)
         })
     }
@@ -202,10 +200,18 @@ impl Fingerprinter {
     /// The masked shingle set of one text and the hash of its whole
     /// normalized text (`Fingerprint::text_hash`), from one normalization.
     pub fn shingle_set_and_hash(&self, text: &str, mask: &Mask) -> (ShingleSet, u128) {
+        self.with_unmasked(text, mask, |hashes, text_hash| {
+            (ShingleSet::from_slice(hashes), text_hash)
+        })
+    }
+
+    /// `then` of one text's unmasked shingle hashes (text order, repeats
+    /// included, in a per-thread buffer) and its normalized text's hash.
+    fn with_unmasked<R>(&self, text: &str, mask: &Mask, then: impl FnOnce(&[u64], u128) -> R) -> R {
         HASHES.with_borrow_mut(|hashes| {
             hashes.clear();
             let text_hash = self.for_each_shingle(text, &mut Unmasked { hashes, mask });
-            (ShingleSet::from_slice(hashes), text_hash)
+            then(hashes, text_hash)
         })
     }
 }

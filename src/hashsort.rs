@@ -11,6 +11,11 @@ thread_local! {
     static TABLE: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// log2 of the slots of a table for `n` hashes: 2 to 4 slots per hash.
+fn table_bits(n: usize) -> u32 {
+    (usize::BITS - n.leading_zeros() + 1).clamp(8, 40)
+}
+
 /// The distinct values of `hashes` (uniformly distributed, repeats
 /// allowed), sorted, into `out` (cleared first): a verification set, a mask
 /// sample's slots, a document's distinct shingle count. Each hash goes into
@@ -26,7 +31,7 @@ pub(crate) fn sorted_distinct_into(hashes: &[u64], out: &mut Vec<u64>) {
     const SPILL: usize = 64;
     let n = hashes.len();
     out.clear();
-    let bits = (usize::BITS - n.leading_zeros() + 1).clamp(8, 40);
+    let bits = table_bits(n);
     let shift = 64 - bits;
     let len = (1usize << bits) + SPILL;
     // Few hashes are sorted directly, like crowded ones.
@@ -100,7 +105,7 @@ pub(crate) fn distinct_count(hashes: &[u64]) -> usize {
         None
     } else {
         TABLE.with_borrow_mut(|table| {
-            let bits = (usize::BITS - n.leading_zeros() + 1).clamp(8, 40);
+            let bits = table_bits(n);
             let shift = 64 - bits;
             let slots = (1usize << bits) - 1;
             table.clear();

@@ -559,7 +559,7 @@ impl Index {
         let this = &*self;
         let (fp, banding) = (&self.fingerprinter, self.banding);
         let config = self.params.mask_config();
-        self.checkpoint_elsewhere(true)?;
+        self.checkpoint_elsewhere()?;
         let stats = pipeline(
             &self.path,
             Some(&self.mask),
@@ -605,7 +605,7 @@ impl Index {
             |step, stats| match (step, &created) {
                 (Step::Mask(mask), None) => {
                     let index = Index::create_with_mask(path, params.clone(), mask)?;
-                    index.checkpoint_elsewhere(true)?;
+                    index.checkpoint_elsewhere()?;
                     created = Some(index);
                     Ok(())
                 }
@@ -626,27 +626,25 @@ impl Index {
             .ok_or_else(|| Error::Usage("internal: the add settled no mask".into()))
     }
 
-    /// While an add runs (`during`), this connection's commits leave the
-    /// WAL to `pipeline`'s checkpointing thread; after it, checkpoint what
-    /// is left and go back to SQLite's own checkpoints at commit.
-    fn checkpoint_elsewhere(&self, during: bool) -> Result<()> {
-        let run = || -> rusqlite::Result<()> {
-            if during {
-                self.conn.pragma_update(None, "wal_autocheckpoint", 0)
-            } else {
-                self.conn
-                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-                self.conn
-                    .pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)
-            }
-        };
-        run().map_err(|e| self.err(e))
+    /// Before an add: this connection's commits leave the WAL to
+    /// `pipeline`'s checkpointing thread.
+    fn checkpoint_elsewhere(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(|e| self.err(e))
     }
 
-    /// End an add whose pipeline returned `added`: checkpoints back to
-    /// SQLite; the add's own error, if any, is the one reported.
+    /// End an add whose pipeline returned `added`: checkpoint what is left
+    /// and go back to SQLite's own checkpoints at commit; the add's own
+    /// error, if any, is the one reported.
     fn after_add(&self, added: Result<AddStats>) -> Result<AddStats> {
-        let restored = self.checkpoint_elsewhere(false);
+        let restore = || -> rusqlite::Result<()> {
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            self.conn
+                .pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)
+        };
+        let restored = restore().map_err(|e| self.err(e));
         let stats = added?;
         restored?;
         Ok(stats)
