@@ -14,7 +14,8 @@ use reprint::normalize::{normalize, normalize_joined_into};
 use reprint::scan::{scan, ScanConfig};
 use reprint::shingle::Shingler;
 use reprint::synth::Rng;
-use reprint::verify::{Scores, ShingleSet};
+use reprint::verify::{score_pairs, Overlap, Scores};
+use std::borrow::Cow;
 use std::time::Duration;
 
 /// Sentences of the bundled articles, the raw material of every document.
@@ -257,32 +258,41 @@ fn bench_verify(c: &mut Criterion) {
     let docs = documents(2, 6);
     let mut rng = Rng::new(9);
     let copy = variant(&docs[0], &mut rng);
+    let hashes = |t: &str| Shingler::default().hashes(&normalize(t).joined());
+    let (a, b2, other) = (hashes(&docs[0]), hashes(&copy), hashes(&docs[1]));
     let fp = Fingerprinter::default();
-    let a = fp.shingle_set(&docs[0]);
-    let b2 = fp.shingle_set(&copy);
-    let other = fp.shingle_set(&docs[1]);
+    let none = reprint::boilerplate::Mask::none();
     let mut g = c.benchmark_group("verify");
     g.throughput(Throughput::Elements(1));
+    // B's hashes against A's table (built once): the per-pair work past
+    // shingling.
+    let mut overlap = Overlap::default();
+    overlap.set_a(&a);
     g.bench_function("scores/variant_pair", |b| {
-        b.iter(|| black_box(Scores::of(black_box(&a), black_box(&b2))))
+        b.iter(|| black_box(overlap.scores(black_box(&b2))))
     });
     g.bench_function("scores/unrelated_pair", |b| {
-        b.iter(|| black_box(Scores::of(black_box(&a), black_box(&other))))
+        b.iter(|| black_box(overlap.scores(black_box(&other))))
+    });
+    // A whole pair from its two texts, as `scan` verifies one.
+    let pair = [(0usize, 1usize)];
+    let texts = [docs[0].as_str(), copy.as_str()];
+    g.bench_function("score_pairs/variant_pair", |b| {
+        b.iter(|| {
+            black_box(score_pairs(
+                &fp,
+                &none,
+                black_box(&pair),
+                &|i| Cow::Borrowed(texts[i]),
+                &|i| Some(Cow::Borrowed(texts[i])),
+            ))
+        })
     });
     g.throughput(Throughput::Bytes(docs[0].len() as u64));
-    g.bench_function("shingle_set/1doc", |b| {
-        b.iter(|| black_box(fp.shingle_set(black_box(&docs[0]))))
-    });
-    // A text-less archive's add and the scan's exact copies need only the
-    // count: compare with shingle_set/1doc.
     g.bench_function("distinct_shingles/1doc", |b| {
-        let none = reprint::boilerplate::Mask::none();
         b.iter(|| black_box(fp.distinct_shingles_masked(black_box(&docs[0]), &none)))
     });
-    g.bench_function("from_slice/1doc", |b| {
-        let hashes = Shingler::default().hashes(&normalize(&docs[0]).joined());
-        b.iter(|| black_box(ShingleSet::from_slice(black_box(&hashes))))
-    });
+    g.bench_function("set_a/1doc", |b| b.iter(|| overlap.set_a(black_box(&a))));
     g.finish();
 }
 

@@ -6,7 +6,6 @@ use crate::boilerplate::Mask;
 use crate::minhash::{MinHasher, Signature, Sketch};
 use crate::normalize::{normalize_joined_into, NORMALIZATION_VERSION};
 use crate::shingle::{HashSink, Shingler};
-use crate::verify::ShingleSet;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -179,35 +178,21 @@ impl Fingerprinter {
         })
     }
 
-    /// The exact shingle set of one text, for verification.
-    pub fn shingle_set(&self, text: &str) -> ShingleSet {
-        self.shingle_set_masked(text, &Mask::none())
-    }
-
-    /// The exact shingle set of one text without the shingles `mask` holds.
-    pub fn shingle_set_masked(&self, text: &str, mask: &Mask) -> ShingleSet {
-        self.shingle_set_and_hash(text, mask).0
-    }
-
-    /// How many distinct shingles of one text `mask` does not hold: the
-    /// size of `shingle_set_masked`, counted without building the set.
+    /// How many distinct shingles of one text `mask` does not hold.
     pub fn distinct_shingles_masked(&self, text: &str, mask: &Mask) -> usize {
         self.with_unmasked(text, mask, |hashes, _| {
             crate::hashsort::distinct_count(hashes)
         })
     }
 
-    /// The masked shingle set of one text and the hash of its whole
-    /// normalized text (`Fingerprint::text_hash`), from one normalization.
-    pub fn shingle_set_and_hash(&self, text: &str, mask: &Mask) -> (ShingleSet, u128) {
-        self.with_unmasked(text, mask, |hashes, text_hash| {
-            (ShingleSet::from_slice(hashes), text_hash)
-        })
-    }
-
     /// `then` of one text's unmasked shingle hashes (text order, repeats
     /// included, in a per-thread buffer) and its normalized text's hash.
-    fn with_unmasked<R>(&self, text: &str, mask: &Mask, then: impl FnOnce(&[u64], u128) -> R) -> R {
+    pub(crate) fn with_unmasked<R>(
+        &self,
+        text: &str,
+        mask: &Mask,
+        then: impl FnOnce(&[u64], u128) -> R,
+    ) -> R {
         HASHES.with_borrow_mut(|hashes| {
             hashes.clear();
             let text_hash = self.for_each_shingle(text, &mut Unmasked { hashes, mask });
@@ -219,7 +204,6 @@ impl Fingerprinter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verify::Scores;
 
     #[test]
     fn glued_words_and_spelling_do_not_change_the_fingerprint() {
@@ -268,10 +252,8 @@ mod tests {
                 assert_eq!(f.fingerprint_masked(t, &m), want);
                 assert_eq!(f.fingerprint_keeping(t, &m, &mut kept), want);
                 assert_eq!(kept, hashes);
-                assert_eq!(
-                    f.distinct_shingles_masked(t, &m),
-                    f.shingle_set_masked(t, &m).len()
-                );
+                let distinct: std::collections::HashSet<u64> = hashes.into_iter().collect();
+                assert_eq!(f.distinct_shingles_masked(t, &m), distinct.len());
             }
         }
     }
@@ -279,12 +261,13 @@ mod tests {
     #[test]
     fn shingle_sets_measure_overlap() {
         let f = Fingerprinter::default();
-        let a =
-            f.shingle_set("The central bank raised interest rates by a quarter point on Tuesday.");
-        let b = f.shingle_set(
-            "The central bank raised interest rates by a quarter point on Tuesday, it said.",
-        );
-        let s = Scores::of(&a, &b);
+        let a = "The central bank raised interest rates by a quarter point on Tuesday.";
+        let b = "The central bank raised interest rates by a quarter point on Tuesday, it said.";
+        let text = |t: &'static str| std::borrow::Cow::Borrowed(t);
+        let s = crate::verify::score_pairs(&f, &Mask::none(), &[(a, b)], &text, &|t| Some(text(t)))
+            [0]
+        .unwrap()
+        .scores;
         assert!(s.containment_a_in_b > 0.99);
         assert!(s.jaccard > 0.7 && s.jaccard < 1.0);
     }

@@ -9,6 +9,8 @@ thread_local! {
     static STARTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Per-thread table of `sorted_distinct_into`, reused across calls.
     static TABLE: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per-thread table of `distinct_count`, reused across calls.
+    static DISTINCT: std::cell::RefCell<DistinctTable> = std::cell::RefCell::new(DistinctTable::default());
 }
 
 /// log2 of the slots of a table for `n` hashes: 2 to 4 slots per hash.
@@ -95,55 +97,115 @@ pub(crate) fn sorted_distinct_into(hashes: &[u64], out: &mut Vec<u64>) {
 
 /// How many distinct values `hashes` holds (repeats allowed): what a
 /// document's distinct shingle count needs, without the order
-/// `sorted_distinct_into` pays for. A plain linear-probing table of 2 to 4
-/// slots per hash, each hash placed by a multiplicative mix of itself (so
-/// crowded keys spread too); past a budget of probes it counts by sorting.
+/// `sorted_distinct_into` pays for (a per-thread `DistinctTable`).
 pub(crate) fn distinct_count(hashes: &[u64]) -> usize {
+    DISTINCT.with_borrow_mut(|table| table.fill(hashes))
+}
+
+/// The distinct values of a slice of 64-bit hashes in a plain
+/// linear-probing table of 2 to 4 slots per value, each placed by a
+/// multiplicative mix of itself (so keys alike in their top or low bits
+/// spread too); reused across documents, so it allocates only to grow.
+/// Zero marks an empty slot and is kept aside.
+#[derive(Debug, Default)]
+pub(crate) struct DistinctTable {
+    slots: Vec<u64>,
+    shift: u32,
+    len: usize,
+    zero: bool,
+}
+
+impl DistinctTable {
     const EMPTY: u64 = 0;
-    let n = hashes.len();
-    let counted = if n < 256 {
-        None
-    } else {
-        TABLE.with_borrow_mut(|table| {
-            let bits = table_bits(n);
-            let shift = 64 - bits;
-            let slots = (1usize << bits) - 1;
-            table.clear();
-            table.resize(slots + 1, EMPTY);
-            let mut budget = 4 * n;
-            let (mut count, mut zero) = (0usize, false);
-            for &h in hashes {
-                if h == EMPTY {
-                    zero = true;
-                    continue;
-                }
-                let mut i = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
-                loop {
-                    let cur = table[i];
-                    if cur == EMPTY {
-                        table[i] = h;
-                        count += 1;
-                        break;
-                    }
-                    if cur == h {
-                        break;
-                    }
-                    i = (i + 1) & slots;
-                    budget = budget.saturating_sub(1);
-                    if budget == 0 {
-                        return None;
-                    }
-                }
+
+    /// Hold the distinct values of `hashes` (and nothing else); returns how
+    /// many there are.
+    pub(crate) fn fill(&mut self, hashes: &[u64]) -> usize {
+        self.clear_for(hashes.len());
+        for &h in hashes {
+            self.insert(h);
+        }
+        self.len
+    }
+
+    /// `fill`, also returning how many of the distinct values `other` holds.
+    pub(crate) fn fill_counting_shared(
+        &mut self,
+        hashes: &[u64],
+        other: &DistinctTable,
+    ) -> (usize, usize) {
+        self.clear_for(hashes.len());
+        let mut shared = 0;
+        for &h in hashes {
+            if self.insert(h) {
+                shared += other.contains(h) as usize;
             }
-            Some(count + zero as usize)
-        })
-    };
-    counted.unwrap_or_else(|| {
-        let mut all = hashes.to_vec();
-        all.sort_unstable();
-        all.dedup();
-        all.len()
-    })
+        }
+        (self.len, shared)
+    }
+
+    /// How many distinct values the table holds.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn contains(&self, h: u64) -> bool {
+        if h == Self::EMPTY {
+            return self.zero;
+        }
+        let wrap = self.slots.len() - 1;
+        let mut i = self.home(h);
+        loop {
+            let cur = self.slots[i];
+            if cur == h {
+                return true;
+            }
+            if cur == Self::EMPTY {
+                return false;
+            }
+            i = (i + 1) & wrap;
+        }
+    }
+
+    /// Empty, with room for `n` values: at least twice as many slots, so a
+    /// probe always ends at an empty slot.
+    fn clear_for(&mut self, n: usize) {
+        let bits = table_bits(n);
+        self.shift = 64 - bits;
+        self.slots.clear();
+        self.slots.resize(1 << bits, Self::EMPTY);
+        self.len = 0;
+        self.zero = false;
+    }
+
+    fn home(&self, h: u64) -> usize {
+        (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// Add `h`; true when it was not there yet. At most the `n` of
+    /// `clear_for` values may be added.
+    fn insert(&mut self, h: u64) -> bool {
+        if h == Self::EMPTY {
+            let new = !self.zero;
+            self.zero = true;
+            self.len += new as usize;
+            return new;
+        }
+        let wrap = self.slots.len() - 1;
+        let mut i = self.home(h);
+        loop {
+            let cur = self.slots[i];
+            if cur == Self::EMPTY {
+                self.slots[i] = h;
+                self.len += 1;
+                return true;
+            }
+            if cur == h {
+                return false;
+            }
+            i = (i + 1) & wrap;
+        }
+    }
 }
 
 /// Copy `items` into `out` (cleared first) ordered by `key`, a uniformly

@@ -7,14 +7,13 @@ use crate::corpus::{DocId, TextSource};
 use crate::fingerprint::{Fingerprint, FingerprintParams, Fingerprinter};
 use crate::lsh::{candidates, Banding, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use crate::progress::Progress;
-use crate::verify::{Relation, Scores, ShingleSet, Thresholds};
+use crate::verify::{score_pairs, Relation, Scores, Thresholds};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-/// Shingle sets held at once while verifying (a news-length document's set
-/// is about 32 KB), so memory stays bounded on any corpus size.
-const VERIFY_BATCH_DOCS: usize = 8192;
+/// Candidate pairs verified between two ticks of the progress bar.
+const VERIFY_BLOCK: usize = 1 << 14;
 
 /// Everything a scan is configured by.
 #[derive(Debug, Clone)]
@@ -205,10 +204,10 @@ pub fn fingerprint_docs<S: TextSource + ?Sized>(
     prints
 }
 
-/// Verify candidate pairs exactly and keep those that earn a relation, a
-/// batch of pairs at a time so that at most VERIFY_BATCH_DOCS shingle sets
-/// are held at once (a document in pairs of several batches is shingled
-/// again for each). `scan` and `verify` both verify here.
+/// Verify candidate pairs exactly (`verify::score_pairs`) and keep those
+/// that earn a relation. `pairs` come sorted, so each first document's pairs
+/// are adjacent. No shingle set is held beyond its pair. `scan` and `verify`
+/// both verify here.
 pub fn verify_pairs<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
@@ -216,40 +215,24 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
     pairs: &[Pair],
     progress: Progress,
 ) -> Vec<Match> {
-    let fp = &config.fingerprinter;
     let bar = progress.bar(pairs.len() as u64, "verifying");
+    let text = |id: DocId| corpus.text(id);
     let mut matches: Vec<Match> = Vec::new();
-    let mut rest = pairs;
-    while !rest.is_empty() {
-        let mut docs: HashSet<DocId> = HashSet::with_capacity(VERIFY_BATCH_DOCS + 1);
-        let mut take = 0;
-        while take < rest.len() && docs.len() < VERIFY_BATCH_DOCS {
-            docs.insert(rest[take].a);
-            docs.insert(rest[take].b);
-            take += 1;
-        }
-        let (batch, tail) = rest.split_at(take);
-        rest = tail;
-        // In input order, so texts read again from a file are read forwards.
-        let mut docs: Vec<DocId> = docs.into_iter().collect();
-        docs.sort_unstable();
-        let sets: HashMap<DocId, (ShingleSet, u128)> = docs
-            .par_iter()
-            .map(|&id| (id, fp.shingle_set_and_hash(&corpus.text(id), mask)))
-            .collect();
-        matches.par_extend(batch.par_iter().filter_map(|&pair| {
-            let ((set_a, hash_a), (set_b, hash_b)) = (&sets[&pair.a], &sets[&pair.b]);
-            let scores = Scores::of(set_a, set_b);
-            config
-                .thresholds
-                .classify(&scores, hash_a == hash_b)
-                .map(|relation| Match {
-                    pair,
-                    scores,
-                    relation,
-                })
+    for block in pairs.chunks(VERIFY_BLOCK) {
+        let keys: Vec<(DocId, DocId)> = block.iter().map(|p| (p.a, p.b)).collect();
+        let scored = score_pairs(&config.fingerprinter, mask, &keys, &text, &|id| {
+            Some(text(id))
+        });
+        matches.extend(block.iter().zip(scored).filter_map(|(&pair, v)| {
+            let v = v?;
+            let relation = config.thresholds.classify(&v.scores, v.same_text)?;
+            Some(Match {
+                pair,
+                scores: v.scores,
+                relation,
+            })
         }));
-        bar.inc(batch.len() as u64);
+        bar.inc(block.len() as u64);
     }
     bar.finish_and_clear();
     matches

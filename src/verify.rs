@@ -1,51 +1,94 @@
 //! Exact verification of candidate pairs on their shingle sets: Jaccard and
 //! containment both ways, and the relation label a pair earns from them.
+//! `scan`, `verify` and `query` all score pairs through `score_pairs`.
 
-use crate::hashsort::sorted_distinct_into;
+use crate::boilerplate::Mask;
+use crate::fingerprint::Fingerprinter;
+use crate::hashsort::DistinctTable;
+use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::cell::RefCell;
 
-/// A document's distinct shingle hashes, sorted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ShingleSet(Vec<u64>);
+/// Pairs of one first document scored with one table of its shingles, at
+/// most: a document in many pairs is spread over several threads.
+const PAIRS_PER_TABLE: usize = 32;
 
-impl ShingleSet {
-    /// The set of `hashes` (repeats allowed, any order), sorted into a new
-    /// vector: the one allocation per document.
-    pub fn from_slice(hashes: &[u64]) -> ShingleSet {
-        let mut set = Vec::new();
-        sorted_distinct_into(hashes, &mut set);
-        ShingleSet(set)
+thread_local! {
+    static OVERLAP: RefCell<Overlap> = RefCell::new(Overlap::default());
+}
+
+/// The exact overlap of one document (A) with others, one at a time: A's
+/// distinct shingle hashes in an unordered probing table, each other
+/// document's deduplicated in a second one and probed against A's. No set
+/// is sorted and none outlives its pair.
+#[derive(Debug, Default)]
+pub struct Overlap {
+    a: DistinctTable,
+    b: DistinctTable,
+}
+
+impl Overlap {
+    /// Make `hashes` (repeats allowed, any order) document A.
+    pub fn set_a(&mut self, hashes: &[u64]) {
+        self.a.fill(hashes);
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
+    /// Scores of A against a document with shingle hashes `hashes`.
+    pub fn scores(&mut self, hashes: &[u64]) -> Scores {
+        let (len_b, shared) = self.b.fill_counting_shared(hashes, &self.a);
+        Scores::from_counts(self.a.len(), len_b, shared)
     }
+}
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
+/// A pair's exact scores and whether the two normalized texts are equal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verified {
+    pub scores: Scores,
+    pub same_text: bool,
+}
 
-    /// Number of shingles in both sets (a linear merge).
-    pub fn shared(&self, other: &ShingleSet) -> usize {
-        let (a, b) = (&self.0, &other.0);
-        let (mut i, mut j, mut n) = (0, 0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    n += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        n
-    }
-
-    pub fn contains(&self, h: u64) -> bool {
-        self.0.binary_search(&h).is_ok()
-    }
+/// Exact scores of `pairs` (with `fp`'s shingles, leaving out those `mask`
+/// holds), in `pairs`' order, in parallel; `None` where `text_b` has no
+/// text. Pairs with the same first key must be adjacent: they share one
+/// table of A's shingles (a chunk of up to PAIRS_PER_TABLE pairs each), and
+/// every B is shingled once per pair.
+pub fn score_pairs<'t, A, B>(
+    fp: &Fingerprinter,
+    mask: &Mask,
+    pairs: &[(A, B)],
+    text_a: &(dyn Fn(A) -> Cow<'t, str> + Sync),
+    text_b: &(dyn Fn(B) -> Option<Cow<'t, str>> + Sync),
+) -> Vec<Option<Verified>>
+where
+    A: Copy + PartialEq + Sync,
+    B: Copy + Sync,
+{
+    let chunks: Vec<&[(A, B)]> = pairs
+        .chunk_by(|x, y| x.0 == y.0)
+        .flat_map(|group| group.chunks(PAIRS_PER_TABLE))
+        .collect();
+    chunks
+        .par_iter()
+        .flat_map_iter(|chunk| {
+            OVERLAP.with_borrow_mut(|overlap| {
+                let hash_a = fp.with_unmasked(&text_a(chunk[0].0), mask, |hashes, hash| {
+                    overlap.set_a(hashes);
+                    hash
+                });
+                chunk
+                    .iter()
+                    .map(|&(_, b)| {
+                        let text = text_b(b)?;
+                        Some(fp.with_unmasked(&text, mask, |hashes, hash_b| Verified {
+                            scores: overlap.scores(hashes),
+                            same_text: hash_a == hash_b,
+                        }))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect()
 }
 
 /// Exact overlap scores of a pair.
@@ -62,11 +105,6 @@ pub struct Scores {
 }
 
 impl Scores {
-    pub fn of(a: &ShingleSet, b: &ShingleSet) -> Scores {
-        let shared = a.shared(b);
-        Scores::from_counts(a.len(), b.len(), shared)
-    }
-
     pub fn from_counts(len_a: usize, len_b: usize, shared: usize) -> Scores {
         let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
         Scores {
@@ -172,39 +210,87 @@ impl Thresholds {
 mod tests {
     use super::*;
 
-    fn set(v: &[u64]) -> ShingleSet {
-        ShingleSet::from_slice(v)
+    fn scores(a: &[u64], b: &[u64]) -> Scores {
+        let mut overlap = Overlap::default();
+        overlap.set_a(a);
+        overlap.scores(b)
     }
 
     #[test]
     fn scores_are_exact() {
-        let a = set(&[1, 2, 3, 4, 4]);
-        let b = set(&[3, 4, 5, 6, 7, 8]);
-        let s = Scores::of(&a, &b);
-        assert_eq!(s.shared, 2);
+        let s = scores(&[1, 2, 3, 4, 4], &[3, 4, 5, 6, 7, 8]);
+        assert_eq!((s.shingles_a, s.shingles_b, s.shared), (4, 6, 2));
         assert_eq!(s.jaccard, 2.0 / 8.0);
         assert_eq!(s.containment_a_in_b, 0.5);
         assert_eq!(s.containment_b_in_a, 2.0 / 6.0);
-        assert_eq!(Scores::of(&set(&[]), &set(&[])).jaccard, 0.0);
+        assert_eq!(scores(&[], &[]).jaccard, 0.0);
+        // Zero (the tables' empty marker) is a value like any other.
+        let z = scores(&[0, 0, 9], &[0, 5]);
+        assert_eq!((z.shingles_a, z.shingles_b, z.shared), (2, 2, 1));
     }
 
     #[test]
-    fn shared_counts_the_intersection() {
+    fn overlap_counts_distinct_values_and_the_intersection() {
+        use std::collections::HashSet;
         let mut rng = crate::synth::Rng::new(7);
         let mut next = |n: u64| rng.below(n as usize) as u64;
-        for _ in 0..500 {
-            // Values from a small range overlap; lengths from 0 (empty sets)
-            // and ranges that put one set wholly before the other.
-            let (la, lb, range) = (next(300), next(300), 1 + next(2000));
+        let mut overlap = Overlap::default();
+        for _ in 0..300 {
+            // Values from a small range overlap and repeat (0 among them);
+            // lengths from 0 (empty sets) and ranges that put one set wholly
+            // before the other. Each A is scored against several Bs, so its
+            // table serves more than one pair.
+            let (la, range) = (next(3000), 1 + next(4000));
             let a: Vec<u64> = (0..la).map(|_| next(range)).collect();
-            let b: Vec<u64> = (0..lb).map(|_| range / 2 + next(range)).collect();
-            let want = a
-                .iter()
-                .collect::<std::collections::HashSet<_>>()
-                .intersection(&b.iter().collect())
-                .count();
-            assert_eq!(set(&a).shared(&set(&b)), want);
-            assert_eq!(set(&b).shared(&set(&a)), want);
+            let set_a: HashSet<u64> = a.iter().copied().collect();
+            overlap.set_a(&a);
+            for _ in 0..3 {
+                let lb = next(3000);
+                let b: Vec<u64> = (0..lb).map(|_| range / 2 + next(range)).collect();
+                let set_b: HashSet<u64> = b.iter().copied().collect();
+                let s = overlap.scores(&b);
+                assert_eq!(s.shingles_a, set_a.len());
+                assert_eq!(s.shingles_b, set_b.len());
+                assert_eq!(s.shared, set_a.intersection(&set_b).count());
+            }
+        }
+    }
+
+    /// `score_pairs` keeps the pairs' order across chunks of one A and
+    /// across As, leaves `None` where B has no text, and gives each pair
+    /// the scores of its own two texts.
+    #[test]
+    fn score_pairs_scores_each_pair_in_order() {
+        let fp = Fingerprinter::default();
+        // Six overlapping windows of one stream of made-up words.
+        let mut rng = crate::synth::Rng::new(11);
+        let words: Vec<String> = (0..1500).map(|_| format!("w{}", rng.below(400))).collect();
+        let texts: Vec<String> = (0..6)
+            .map(|i| words[i * 150..i * 150 + 600].join(" "))
+            .collect();
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for a in 0..3 {
+            // More pairs of A = 0 than one table serves.
+            let n = if a == 0 { PAIRS_PER_TABLE * 2 + 3 } else { 4 };
+            pairs.extend((0..n).map(|k| (a, (a + 1 + k) % 7)));
+        }
+        let text = |i: usize| Cow::Borrowed(texts[i].as_str());
+        let got = score_pairs(&fp, &Mask::none(), &pairs, &text, &|i| {
+            texts.get(i).map(|t| Cow::Borrowed(t.as_str()))
+        });
+        assert_eq!(got.len(), pairs.len());
+        for (&(a, b), v) in pairs.iter().zip(&got) {
+            if b == 6 {
+                assert_eq!(*v, None);
+                continue;
+            }
+            let alone = score_pairs(&fp, &Mask::none(), &[(a, b)], &text, &|i| Some(text(i)));
+            assert_eq!(*v, alone[0]);
+            let v = v.unwrap();
+            assert_eq!(v.same_text, a == b);
+            let distinct = |i: usize| fp.distinct_shingles_masked(&texts[i], &Mask::none());
+            assert_eq!(v.scores.shingles_a, distinct(a));
+            assert_eq!(v.scores.shingles_b, distinct(b));
         }
     }
 

@@ -9,9 +9,10 @@ use crate::fingerprint::Fingerprint;
 use crate::progress::Progress;
 use crate::report::{Format, PairRecord, PAIR_CSV_HEADER};
 use crate::scan::{Parameters, ScanConfig};
-use crate::verify::{Relation, Scores, ShingleSet, Thresholds};
+use crate::verify::{score_pairs, Relation, Scores, Thresholds};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
@@ -205,33 +206,39 @@ impl Index {
             // A candidate removed since its run was written is no candidate.
             pairs.retain(|(_, d)| stored.contains_key(d));
             stats.candidates += pairs.len();
-            let archive_sets: HashMap<i64, ShingleSet> = stored
-                .par_iter()
-                .filter_map(|(&d, s)| {
-                    s.text
-                        .as_deref()
-                        .map(|t| (d, fp.shingle_set_masked(t, mask)))
-                })
-                .collect();
-            let queried: BTreeSet<usize> = pairs.iter().map(|&(i, _)| i).collect();
-            let query_sets: HashMap<usize, ShingleSet> = queried
-                .par_iter()
-                .map(|&i| (i, fp.shingle_set_masked(&docs[i].text, mask)))
-                .collect();
             let pairs: Vec<(usize, i64)> = pairs.into_iter().collect();
+            let verified = score_pairs(
+                fp,
+                mask,
+                &pairs,
+                &|i| Cow::Borrowed(docs[i].text.as_str()),
+                &|d| stored[&d].text.as_deref().map(Cow::Borrowed),
+            );
+            // A story's distinct shingles, where a candidate without text
+            // needs them (exact copies' scores, estimates).
+            let textless: BTreeSet<usize> = pairs
+                .iter()
+                .zip(&verified)
+                .filter(|(_, v)| v.is_none())
+                .map(|(&(i, _), _)| i)
+                .collect();
+            let distinct: HashMap<usize, usize> = textless
+                .par_iter()
+                .map(|&i| (i, fp.distinct_shingles_masked(&docs[i].text, mask)))
+                .collect();
             let found: Vec<QueryMatch> = pairs
                 .par_iter()
-                .filter_map(|&(i, d)| {
+                .zip(verified)
+                .filter_map(|(&(i, d), verified)| {
                     let (a, b) = (&prints[i], &stored[&d]);
-                    let qset = &query_sets[&i];
                     let same = a.text_hash == b.text_hash;
-                    let (scores, estimated) = match archive_sets.get(&d) {
-                        Some(bset) => (Scores::of(qset, bset), false),
-                        None if same => (
-                            Scores::from_counts(qset.len(), qset.len(), qset.len()),
-                            false,
-                        ),
-                        None => (estimated_scores(a, qset.len(), b), true),
+                    let (scores, estimated) = match verified {
+                        Some(v) => (v.scores, false),
+                        None if same => {
+                            let n = distinct[&i];
+                            (Scores::from_counts(n, n, n), false)
+                        }
+                        None => (estimated_scores(a, distinct[&i], b), true),
                     };
                     let relation = options.thresholds.classify(&scores, same)?;
                     Some(QueryMatch {
