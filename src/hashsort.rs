@@ -1,8 +1,9 @@
 //! Sorting by uniformly distributed 64-bit hashes in about linear time, both
 //! placing each item by its hash's top bits: the distinct hashes of a
-//! document (verification sets, the boilerplate mask's sample) through a
-//! sorted linear-probing table, LSH band keys by a scatter into buckets;
-//! and counting a document's distinct hashes without ordering them.
+//! document (the boilerplate mask's sample) through a sorted linear-probing
+//! table, LSH band keys by a scatter into buckets; and, without ordering
+//! anything, counting a document's distinct hashes and those two documents
+//! share (verification).
 
 thread_local! {
     /// Per-thread bucket offsets, reused across calls.
@@ -19,8 +20,8 @@ fn table_bits(n: usize) -> u32 {
 }
 
 /// The distinct values of `hashes` (uniformly distributed, repeats
-/// allowed), sorted, into `out` (cleared first): a verification set, a mask
-/// sample's slots, a document's distinct shingle count. Each hash goes into
+/// allowed), sorted, into `out` (cleared first): a mask sample's slots come
+/// from them. Each hash goes into
 /// a table of 2 to 4 slots per hash, starting at the slot its top bits
 /// name and walking right past smaller values, shifting larger ones right
 /// (a sorted linear-probing table); a repeat stops at its equal. Then the
@@ -128,45 +129,6 @@ impl DistinctTable {
         self.len
     }
 
-    /// `fill`, also returning how many of the distinct values `other` holds.
-    pub(crate) fn fill_counting_shared(
-        &mut self,
-        hashes: &[u64],
-        other: &DistinctTable,
-    ) -> (usize, usize) {
-        self.clear_for(hashes.len());
-        let mut shared = 0;
-        for &h in hashes {
-            if self.insert(h) {
-                shared += other.contains(h) as usize;
-            }
-        }
-        (self.len, shared)
-    }
-
-    /// How many distinct values the table holds.
-    pub(crate) fn len(&self) -> usize {
-        self.len
-    }
-
-    pub(crate) fn contains(&self, h: u64) -> bool {
-        if h == Self::EMPTY {
-            return self.zero;
-        }
-        let wrap = self.slots.len() - 1;
-        let mut i = self.home(h);
-        loop {
-            let cur = self.slots[i];
-            if cur == h {
-                return true;
-            }
-            if cur == Self::EMPTY {
-                return false;
-            }
-            i = (i + 1) & wrap;
-        }
-    }
-
     /// Empty, with room for `n` values: at least twice as many slots, so a
     /// probe always ends at an empty slot.
     fn clear_for(&mut self, n: usize) {
@@ -205,6 +167,121 @@ impl DistinctTable {
             }
             i = (i + 1) & wrap;
         }
+    }
+}
+
+/// One document's (A's) distinct hashes in a linear-probing table, against
+/// which other documents (B) are counted one at a time. A B's hashes that A
+/// lacks are added to A's table for its count and taken out after it, and a
+/// byte per slot (16 to 32 KB for a news-length A) marks what this B has
+/// seen: a B costs one probe per hash, no table of its own and nothing to
+/// clear.
+#[derive(Debug, Default)]
+pub(crate) struct OverlapTable {
+    /// A's values; while a B is counted, also B's values that A lacks.
+    table: DistinctTable,
+    /// Per slot, the round (B) that last saw its value.
+    seen: Vec<u8>,
+    round: u8,
+    /// The round that last saw the value 0 (kept aside by `DistinctTable`).
+    zero_seen: u8,
+    /// Slots a B's values were added to, emptied when it is counted.
+    added: Vec<usize>,
+}
+
+impl OverlapTable {
+    /// Make `hashes` (repeats allowed) A; returns its distinct count.
+    pub(crate) fn fill_a(&mut self, hashes: &[u64]) -> usize {
+        // Room for A and a B as long (a longer B grows the table).
+        self.table.clear_for(2 * hashes.len());
+        for &h in hashes {
+            self.table.insert(h);
+        }
+        self.reset_seen();
+        self.table.len
+    }
+
+    /// A's distinct count.
+    pub(crate) fn len_a(&self) -> usize {
+        self.table.len
+    }
+
+    /// B's distinct count and how many of those A holds.
+    pub(crate) fn count_b(&mut self, hashes: &[u64]) -> (usize, usize) {
+        let need = self.table.len + hashes.len();
+        if 2 * need > self.table.slots.len() {
+            self.grow(need);
+        }
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            self.reset_seen();
+            self.round = 1;
+        }
+        let round = self.round;
+        let t = &mut self.table;
+        let wrap = t.slots.len() - 1;
+        let (mut distinct, mut shared) = (0, 0);
+        for &h in hashes {
+            if h == DistinctTable::EMPTY {
+                if self.zero_seen != round {
+                    self.zero_seen = round;
+                    distinct += 1;
+                    shared += t.zero as usize;
+                }
+                continue;
+            }
+            let mut i = t.home(h);
+            loop {
+                let cur = t.slots[i];
+                if cur == h {
+                    // A's value seen for the first time in this round, or
+                    // a repeat (of A's value or of one this B added).
+                    if self.seen[i] != round {
+                        self.seen[i] = round;
+                        distinct += 1;
+                        shared += 1;
+                    }
+                    break;
+                }
+                if cur == DistinctTable::EMPTY {
+                    // Not in A: held until B is counted. B's values only
+                    // take slots A left empty, so emptying them again
+                    // leaves exactly A's table.
+                    t.slots[i] = h;
+                    self.seen[i] = round;
+                    self.added.push(i);
+                    distinct += 1;
+                    break;
+                }
+                i = (i + 1) & wrap;
+            }
+        }
+        for &i in &self.added {
+            t.slots[i] = DistinctTable::EMPTY;
+        }
+        self.added.clear();
+        (distinct, shared)
+    }
+
+    /// Rebuild A's table with room for `n` values.
+    fn grow(&mut self, n: usize) {
+        let old = std::mem::take(&mut self.table.slots);
+        let zero = self.table.zero;
+        self.table.clear_for(n);
+        for h in old.into_iter().filter(|&h| h != DistinctTable::EMPTY) {
+            self.table.insert(h);
+        }
+        if zero {
+            self.table.insert(DistinctTable::EMPTY);
+        }
+        self.reset_seen();
+    }
+
+    fn reset_seen(&mut self) {
+        self.seen.clear();
+        self.seen.resize(self.table.slots.len(), 0);
+        self.round = 0;
+        self.zero_seen = 0;
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::boilerplate::Mask;
 use crate::fingerprint::Fingerprinter;
-use crate::hashsort::DistinctTable;
+use crate::hashsort::OverlapTable;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -20,24 +20,23 @@ thread_local! {
 
 /// The exact overlap of one document (A) with others, one at a time: A's
 /// distinct shingle hashes in an unordered probing table, each other
-/// document's deduplicated in a second one and probed against A's. No set
-/// is sorted and none outlives its pair.
+/// document's probed against it once per hash (`OverlapTable`). No set is
+/// sorted and none outlives its pair.
 #[derive(Debug, Default)]
 pub struct Overlap {
-    a: DistinctTable,
-    b: DistinctTable,
+    table: OverlapTable,
 }
 
 impl Overlap {
     /// Make `hashes` (repeats allowed, any order) document A.
     pub fn set_a(&mut self, hashes: &[u64]) {
-        self.a.fill(hashes);
+        self.table.fill_a(hashes);
     }
 
     /// Scores of A against a document with shingle hashes `hashes`.
     pub fn scores(&mut self, hashes: &[u64]) -> Scores {
-        let (len_b, shared) = self.b.fill_counting_shared(hashes, &self.a);
-        Scores::from_counts(self.a.len(), len_b, shared)
+        let (len_b, shared) = self.table.count_b(hashes);
+        Scores::from_counts(self.table.len_a(), len_b, shared)
     }
 }
 
@@ -239,7 +238,8 @@ mod tests {
             // Values from a small range overlap and repeat (0 among them);
             // lengths from 0 (empty sets) and ranges that put one set wholly
             // before the other. Each A is scored against several Bs, so its
-            // table serves more than one pair.
+            // table serves more than one pair, and a B longer than its A
+            // grows A's table.
             let (la, range) = (next(3000), 1 + next(4000));
             let a: Vec<u64> = (0..la).map(|_| next(range)).collect();
             let set_a: HashSet<u64> = a.iter().copied().collect();
@@ -253,6 +253,23 @@ mod tests {
                 assert_eq!(s.shingles_b, set_b.len());
                 assert_eq!(s.shared, set_a.intersection(&set_b).count());
             }
+        }
+    }
+
+    /// A table marks what each B has seen with a byte per slot: a B counted
+    /// after the byte wraps (here A itself, after 254 Bs that share nothing
+    /// with it) must not find A's slots still marked from the first B.
+    #[test]
+    fn one_a_serves_more_bs_than_a_byte_numbers() {
+        let a: Vec<u64> = (0..1000).collect();
+        let other: Vec<u64> = (5000..5500).collect();
+        let mut overlap = Overlap::default();
+        overlap.set_a(&a);
+        for k in 0..600 {
+            let same = k % 255 == 0;
+            let s = overlap.scores(if same { &a } else { &other });
+            let want = if same { (1000, 1000) } else { (500, 0) };
+            assert_eq!((s.shingles_b, s.shared), want, "B number {k}");
         }
     }
 
