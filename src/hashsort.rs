@@ -122,7 +122,12 @@ impl DistinctTable {
     /// Hold the distinct values of `hashes` (and nothing else); returns how
     /// many there are.
     pub(crate) fn fill(&mut self, hashes: &[u64]) -> usize {
-        self.clear_for(hashes.len());
+        self.fill_with_room(hashes, hashes.len())
+    }
+
+    /// `fill`, with room for `room` values (at least `hashes.len()`).
+    fn fill_with_room(&mut self, hashes: &[u64], room: usize) -> usize {
+        self.clear_for(room);
         for &h in hashes {
             self.insert(h);
         }
@@ -190,15 +195,11 @@ pub(crate) struct OverlapTable {
 }
 
 impl OverlapTable {
-    /// Make `hashes` (repeats allowed) A; returns its distinct count.
-    pub(crate) fn fill_a(&mut self, hashes: &[u64]) -> usize {
+    /// Make `hashes` (repeats allowed) A.
+    pub(crate) fn fill_a(&mut self, hashes: &[u64]) {
         // Room for A and a B as long (a longer B grows the table).
-        self.table.clear_for(2 * hashes.len());
-        for &h in hashes {
-            self.table.insert(h);
-        }
+        self.table.fill_with_room(hashes, 2 * hashes.len());
         self.reset_seen();
-        self.table.len
     }
 
     /// A's distinct count.
@@ -265,15 +266,14 @@ impl OverlapTable {
 
     /// Rebuild A's table with room for `n` values.
     fn grow(&mut self, n: usize) {
-        let old = std::mem::take(&mut self.table.slots);
-        let zero = self.table.zero;
-        self.table.clear_for(n);
-        for h in old.into_iter().filter(|&h| h != DistinctTable::EMPTY) {
-            self.table.insert(h);
+        let mut values: Vec<u64> = std::mem::take(&mut self.table.slots)
+            .into_iter()
+            .filter(|&h| h != DistinctTable::EMPTY)
+            .collect();
+        if self.table.zero {
+            values.push(DistinctTable::EMPTY);
         }
-        if zero {
-            self.table.insert(DistinctTable::EMPTY);
-        }
+        self.table.fill_with_room(&values, n);
         self.reset_seen();
     }
 
