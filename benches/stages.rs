@@ -1,10 +1,12 @@
 //! Criterion micro-benchmarks of each `reprint scan` stage: normalization,
 //! shingling, signatures (per document and per MB) and verification on news
-//! text built from samples/*.txt; LSH bucketing, clustering and a small
-//! end-to-end scan on a generated corpus with planted variants. Run with
+//! text built from samples/*.txt; the boilerplate mask, LSH bucketing,
+//! clustering and a small end-to-end scan on a generated corpus with planted
+//! variants. Run with
 //! `cargo bench --bench stages`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use reprint::boilerplate::{Mask, MaskConfig};
 use reprint::cluster::{clusters, Edge};
 use reprint::corpus::{Corpus, DocId, Document};
 use reprint::fingerprint::Fingerprinter;
@@ -236,6 +238,22 @@ fn bench_signature(c: &mut Criterion) {
     g.finish();
 }
 
+/// The boilerplate mask of a corpus: every one of 4,096 documents sampled
+/// (normalized, hashed, de-duplicated by slot) and its document frequencies
+/// counted, as `scan` does for up to 20,000 documents before fingerprinting.
+fn bench_mask(c: &mut Criterion) {
+    let texts = corpus_texts(4096);
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let sh = Shingler::default();
+    let config = MaskConfig::default();
+    let mut g = c.benchmark_group("mask");
+    g.throughput(Throughput::Elements(refs.len() as u64));
+    g.bench_function("build/4k_docs", |b| {
+        b.iter(|| black_box(Mask::build(black_box(&refs), &sh, &config)))
+    });
+    g.finish();
+}
+
 fn bench_lsh(c: &mut Criterion) {
     let texts = corpus_texts(10_000);
     let fp = Fingerprinter::default();
@@ -261,7 +279,7 @@ fn bench_verify(c: &mut Criterion) {
     let hashes = |t: &str| Shingler::default().hashes(&normalize(t).joined());
     let (a, b2, other) = (hashes(&docs[0]), hashes(&copy), hashes(&docs[1]));
     let fp = Fingerprinter::default();
-    let none = reprint::boilerplate::Mask::none();
+    let none = Mask::none();
     let mut g = c.benchmark_group("verify");
     g.throughput(Throughput::Elements(1));
     // B's hashes against A's table (built once): the per-pair work past
@@ -343,7 +361,7 @@ criterion_group! {
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = bench_normalize, bench_shingle, bench_signature, bench_lsh,
+    targets = bench_normalize, bench_shingle, bench_signature, bench_mask, bench_lsh,
         bench_verify, bench_cluster, bench_scan
 }
 criterion_main!(stages);
