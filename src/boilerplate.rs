@@ -14,7 +14,7 @@ const BITS: u32 = 24;
 /// range of counters each, counted one after the other).
 const TOPS_PER_TASK: usize = 16;
 
-/// Sampled texts grouped into one `ChunkSlots` (64 chunks to a round).
+/// Sampled texts grouped into one `ChunkSlots`.
 const CHUNK: usize = 32;
 
 /// How common a shingle must be to be masked.
@@ -359,8 +359,8 @@ impl Mask {
                         for c in &chunks {
                             let (from, to) = (c.starts[first + t], c.starts[first + t + 1]);
                             for &lo in &c.low[from as usize..to as usize] {
-                                let c = &mut counts[lo as usize];
-                                *c = c.saturating_add(1);
+                                let n = &mut counts[lo as usize];
+                                *n = n.saturating_add(1);
                             }
                         }
                     }
