@@ -16,11 +16,12 @@ thread_local! {
     static HASHES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Signs the unmasked shingle hashes it is given, counting them.
+/// Signs the unmasked shingle hashes it is given, counting the masked ones
+/// (rare, so the count is off the per-shingle path).
 struct Signer<'m> {
     sketch: Sketch,
     mask: &'m Mask,
-    shingles: usize,
+    masked: usize,
 }
 
 impl<'m> Signer<'m> {
@@ -28,7 +29,7 @@ impl<'m> Signer<'m> {
         Signer {
             sketch: minhasher.sketch(),
             mask,
-            shingles: 0,
+            masked: 0,
         }
     }
 
@@ -36,18 +37,19 @@ impl<'m> Signer<'m> {
     #[inline(always)]
     fn sign(&mut self, h: u64) -> bool {
         if self.mask.contains(h) {
+            self.masked += 1;
             return false;
         }
         self.sketch.add(h);
-        self.shingles += 1;
         true
     }
 
-    fn finish(self, text_hash: u128) -> Fingerprint {
+    /// The fingerprint of the `given` shingle hashes signed or masked.
+    fn finish(self, text_hash: u128, given: usize) -> Fingerprint {
         Fingerprint {
             signature: self.sketch.finish(),
             text_hash,
-            shingles: self.shingles,
+            shingles: given - self.masked,
         }
     }
 }
@@ -145,8 +147,8 @@ impl Fingerprinter {
     /// signed, with no vector of hashes in between.
     pub fn fingerprint_masked(&self, text: &str, mask: &Mask) -> Fingerprint {
         let mut signer = Signer::new(&self.minhasher, mask);
-        let text_hash = self.for_each_shingle(text, &mut signer);
-        signer.finish(text_hash)
+        let (text_hash, given) = self.for_each_shingle(text, &mut signer);
+        signer.finish(text_hash, given)
     }
 
     /// `fingerprint_masked`, also leaving the unmasked shingle hashes (in
@@ -163,18 +165,19 @@ impl Fingerprinter {
             signer: Signer::new(&self.minhasher, mask),
             hashes,
         };
-        let text_hash = self.for_each_shingle(text, &mut keeper);
-        keeper.signer.finish(text_hash)
+        let (text_hash, given) = self.for_each_shingle(text, &mut keeper);
+        keeper.signer.finish(text_hash, given)
     }
 
     /// Normalize `text`, hand every shingle hash to `sink` in text order,
-    /// and return the hash of the whole normalized text: the one pass that
-    /// fingerprints and shingle sets are both made by.
-    fn for_each_shingle(&self, text: &str, sink: &mut impl HashSink) -> u128 {
+    /// and return the hash of the whole normalized text and how many hashes
+    /// it gave: the one pass that fingerprints and shingle sets are both
+    /// made by.
+    fn for_each_shingle(&self, text: &str, sink: &mut impl HashSink) -> (u128, usize) {
         JOINED.with_borrow_mut(|joined| {
             normalize_joined_into(text, joined);
-            self.shingler.for_each_hash(joined, sink);
-            xxh3_128(joined.as_bytes())
+            let given = self.shingler.for_each_hash(joined, sink);
+            (xxh3_128(joined.as_bytes()), given)
         })
     }
 
@@ -195,7 +198,7 @@ impl Fingerprinter {
     ) -> R {
         HASHES.with_borrow_mut(|hashes| {
             hashes.clear();
-            let text_hash = self.for_each_shingle(text, &mut Unmasked { hashes, mask });
+            let (text_hash, _) = self.for_each_shingle(text, &mut Unmasked { hashes, mask });
             then(hashes, text_hash)
         })
     }

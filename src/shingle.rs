@@ -125,12 +125,12 @@ impl Shingler {
         self.for_each_hash(joined, &mut Push(out));
     }
 
-    /// Call `f` with the hash of every shingle of `joined`, in text order,
-    /// repeats included (what `hashes_into` appends).
+    /// Give `sink` the hash of every shingle of `joined`, in text order,
+    /// repeats included (what `hashes_into` appends); how many it gave.
     #[inline]
-    pub fn for_each_hash(&self, joined: &str, sink: &mut impl HashSink) {
+    pub fn for_each_hash(&self, joined: &str, sink: &mut impl HashSink) -> usize {
         if joined.is_empty() {
-            return;
+            return 0;
         }
         let bytes = joined.as_bytes();
         let short = (9..=16).contains(&self.k);
@@ -138,6 +138,7 @@ impl Shingler {
         if joined.is_ascii() {
             if bytes.len() <= self.k {
                 sink.add(xxh3_64_with_seed(bytes, self.seed));
+                return 1;
             } else if short {
                 short_windows(&x, self.k, bytes, sink);
             } else {
@@ -145,11 +146,11 @@ impl Shingler {
                     sink.add(xxh3_64_with_seed(w, self.seed));
                 }
             }
-            return;
+            return bytes.len() - self.k + 1;
         }
         // Windows of k characters (the whole stream when it has fewer), each
         // from the start of one character to the start of the k-th after it.
-        let (mut start, mut end) = (0, 0);
+        let (mut start, mut end, mut given) = (0, 0, 0);
         for _ in 0..self.k {
             if end < bytes.len() {
                 end += utf8_len(bytes[end]);
@@ -163,6 +164,7 @@ impl Shingler {
                 // with a few accented names is mostly such runs).
                 let stop = end + ascii_prefix(&bytes[end..]);
                 short_windows(&x, self.k, &bytes[start..stop], sink);
+                given += stop - start - self.k + 1;
                 (start, end) = (stop - self.k, stop);
             } else {
                 let w = &bytes[start..end];
@@ -171,9 +173,10 @@ impl Shingler {
                 } else {
                     xxh3_64_with_seed(w, self.seed)
                 });
+                given += 1;
             }
             if end == bytes.len() {
-                return;
+                return given;
             }
             start += utf8_len(bytes[start]);
             end += utf8_len(bytes[end]);
@@ -191,6 +194,15 @@ impl Shingler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `for_each_hash` says it gave (the hashes themselves dropped).
+    fn given(s: &Shingler, text: &str) -> usize {
+        struct Drop;
+        impl HashSink for Drop {
+            fn add(&mut self, _: u64) {}
+        }
+        s.for_each_hash(text, &mut Drop)
+    }
 
     #[test]
     fn counts_one_shingle_per_position() {
@@ -220,6 +232,7 @@ mod tests {
                     .map(|w| xxh3_64_with_seed(w, seed))
                     .collect();
                 assert_eq!(s.hashes(text), want, "k {k} seed {seed}");
+                assert_eq!(given(&s, text), want.len(), "k {k} seed {seed}");
             }
         }
     }
@@ -254,6 +267,7 @@ mod tests {
                         .collect()
                 };
                 assert_eq!(s.hashes(text), want, "{text} k {k}");
+                assert_eq!(given(&s, text), want.len(), "{text} k {k}");
             }
         }
     }
