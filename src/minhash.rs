@@ -120,32 +120,64 @@ fn mix(mut x: u64) -> u64 {
     x
 }
 
+/// Where bin `i` looks on its `attempt`-th try to borrow a value: a hash of
+/// (bin, attempt), the same for every document.
+fn borrow_target(i: usize, attempt: u64, k: usize, seed: u64) -> usize {
+    let mut key = [0u8; 16];
+    key[..8].copy_from_slice(&(i as u64).to_le_bytes());
+    key[8..].copy_from_slice(&attempt.to_le_bytes());
+    (xxh3_64_with_seed(&key, seed) % k as u64) as usize
+}
+
+/// Tries per bin whose targets are kept in `TARGETS`; a bin of a document
+/// with a share e of empty bins needs more only with probability e^4.
+const KEPT_ATTEMPTS: usize = 4;
+
+thread_local! {
+    /// (k, seed) and the first `KEPT_ATTEMPTS` targets of each of the k
+    /// bins: short documents densify often, and each target is otherwise an
+    /// xxh3 call.
+    static TARGETS: std::cell::RefCell<(usize, u64, Vec<u32>)> =
+        const { std::cell::RefCell::new((0, 0, Vec::new())) };
+}
+
 /// Optimal densification: every empty bin borrows the value of a non-empty
 /// bin chosen by a hash of (bin, attempt) that is the same for every
 /// document, which keeps the collision probability equal to Jaccard.
+/// Borrowed values are written with bit 32 set (dropped when the signature
+/// takes the low 32 bits), so a bin filled here is never lent on.
 fn densify(bins: &mut [u64], seed: u64) {
     let k = bins.len();
     if k == 0 || bins.iter().all(|&v| v == EMPTY) || !bins.contains(&EMPTY) {
         return;
     }
-    let filled: Vec<u64> = bins.to_vec();
-    for (i, slot) in bins.iter_mut().enumerate() {
-        if *slot != EMPTY {
-            continue;
-        }
-        let mut attempt: u64 = 0;
-        loop {
-            let mut key = [0u8; 16];
-            key[..8].copy_from_slice(&(i as u64).to_le_bytes());
-            key[8..].copy_from_slice(&attempt.to_le_bytes());
-            let j = (xxh3_64_with_seed(&key, seed) % k as u64) as usize;
-            if filled[j] != EMPTY {
-                *slot = filled[j];
-                break;
+    const BORROWED: u64 = 1 << 32;
+    let lent = |v: u64| v < BORROWED;
+    TARGETS.with_borrow_mut(|(tk, tseed, targets)| {
+        if (*tk, *tseed) != (k, seed) || targets.is_empty() {
+            targets.clear();
+            for i in 0..k {
+                for attempt in 0..KEPT_ATTEMPTS as u64 {
+                    targets.push(borrow_target(i, attempt, k, seed) as u32);
+                }
             }
-            attempt += 1;
+            (*tk, *tseed) = (k, seed);
         }
-    }
+        for i in 0..k {
+            if bins[i] != EMPTY {
+                continue;
+            }
+            let kept = &targets[i * KEPT_ATTEMPTS..(i + 1) * KEPT_ATTEMPTS];
+            let from = match kept.iter().map(|&j| bins[j as usize]).find(|&v| lent(v)) {
+                Some(v) => v,
+                None => (KEPT_ATTEMPTS as u64..)
+                    .map(|attempt| bins[borrow_target(i, attempt, k, seed)])
+                    .find(|&v| lent(v))
+                    .unwrap_or(EMPTY),
+            };
+            bins[i] = from | BORROWED;
+        }
+    });
 }
 
 #[cfg(test)]
@@ -194,6 +226,46 @@ mod tests {
         let est = a.estimate_jaccard(&b);
         // exact J = 20/60
         assert!((est - 1.0 / 3.0).abs() < 0.15, "est {est}");
+    }
+
+    /// Densification as first written: every empty bin tries targets one
+    /// xxh3 after another, lending only from bins filled before it began.
+    fn densify_by_hashing(bins: &mut [u64], seed: u64) {
+        let k = bins.len();
+        if k == 0 || bins.iter().all(|&v| v == EMPTY) {
+            return;
+        }
+        let filled = bins.to_vec();
+        for (i, slot) in bins.iter_mut().enumerate() {
+            if *slot == EMPTY {
+                *slot = (0..)
+                    .map(|attempt| filled[borrow_target(i, attempt, k, seed)])
+                    .find(|&v| v != EMPTY)
+                    .unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn densify_with_kept_targets_equals_hashing_each_target() {
+        // From one filled bin (most bins need more tries than are kept) to
+        // nearly all filled, for two sizes and seeds in turn (the kept
+        // targets are rebuilt when either changes).
+        for (k, seed) in [(256usize, 1u64), (64, 9), (256, 1), (256, 2)] {
+            for filled in [1usize, 3, 20, 100, 200, k - 1] {
+                let mut bins = vec![EMPTY; k];
+                for n in 0..filled {
+                    let i = (mix(n as u64 ^ seed) % k as u64) as usize;
+                    bins[i] = mix(n as u64) & 0xFFFF_FFFF;
+                }
+                let mut want = bins.clone();
+                densify_by_hashing(&mut want, seed);
+                densify(&mut bins, seed);
+                let got: Vec<u32> = bins.iter().map(|&v| v as u32).collect();
+                let want: Vec<u32> = want.iter().map(|&v| v as u32).collect();
+                assert_eq!(got, want, "k {k} seed {seed} filled {filled}");
+            }
+        }
     }
 
     #[test]
