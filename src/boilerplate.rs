@@ -2,9 +2,8 @@
 //! furniture, wire templates, share-button text) are left out of fingerprints
 //! and verification, so shared boilerplate never makes two stories look alike.
 
-use crate::hashsort::sorted_distinct_into;
 use crate::normalize::{normalize, normalize_joined_into};
-use crate::shingle::Shingler;
+use crate::shingle::{HashSink, Shingler};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -86,8 +85,8 @@ impl MaskConfig {
 #[derive(Default)]
 struct Scratch {
     joined: String,
-    hashes: Vec<u64>,
-    sorted: Vec<u64>,
+    /// A linear-probing table of one text's slots (slot + 1; 0 is empty).
+    table: Vec<u32>,
     slots: Vec<u32>,
 }
 
@@ -101,32 +100,61 @@ struct ChunkSlots {
     low: Vec<u16>,
 }
 
+/// Takes one text's shingle hashes and keeps each distinct slot once (in
+/// no order: only counts are taken of them), counting each top byte's.
+struct DistinctSlots<'s> {
+    table: &'s mut [u32],
+    slots: &'s mut Vec<u32>,
+    starts: &'s mut [u32; 257],
+}
+
+impl HashSink for DistinctSlots<'_> {
+    #[inline(always)]
+    fn add(&mut self, h: u64) {
+        let s = Mask::slot(h) as u32;
+        // Slots are hash bits: their low bits place them well.
+        let wrap = self.table.len() - 1;
+        let mut i = s as usize & wrap;
+        loop {
+            let cur = self.table[i];
+            if cur == 0 {
+                self.table[i] = s + 1;
+                self.slots.push(s);
+                self.starts[(s >> 16) as usize + 1] += 1;
+                return;
+            }
+            if cur == s + 1 {
+                return;
+            }
+            i = (i + 1) & wrap;
+        }
+    }
+}
+
 impl ChunkSlots {
     fn of(texts: &[&str], shingler: &Shingler, scratch: &mut Scratch) -> ChunkSlots {
         let Scratch {
             joined,
-            hashes,
-            sorted,
+            table,
             slots,
         } = scratch;
         slots.clear();
         let mut starts = Box::new([0u32; 257]);
         for text in texts {
             normalize_joined_into(text, joined);
-            hashes.clear();
-            shingler.hashes_into(joined, hashes);
-            // Sorted hashes are sorted slots (a slot is a hash's top bits):
-            // one pass de-duplicates them and counts each top byte's group.
-            sorted_distinct_into(hashes, sorted);
-            let mut last = u32::MAX;
-            for &h in sorted.iter() {
-                let s = Mask::slot(h) as u32;
-                if s != last {
-                    slots.push(s);
-                    starts[(s >> 16) as usize + 1] += 1;
-                    last = s;
-                }
-            }
+            // At least twice as many entries as shingles (at most one per
+            // byte) or as slots there are, so every probe ends.
+            let room = joined.len().clamp(64, 1 << BITS);
+            table.clear();
+            table.resize((2 * room).next_power_of_two(), 0);
+            shingler.for_each_hash(
+                joined,
+                &mut DistinctSlots {
+                    table,
+                    slots,
+                    starts: &mut starts,
+                },
+            );
         }
         for t in 1..257 {
             starts[t] += starts[t - 1];

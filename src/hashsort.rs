@@ -1,15 +1,11 @@
-//! Sorting by uniformly distributed 64-bit hashes in about linear time, both
-//! placing each item by its hash's top bits: the distinct hashes of a
-//! document (the boilerplate mask's sample) through a sorted linear-probing
-//! table, LSH band keys by a scatter into buckets; and, without ordering
-//! anything, counting a document's distinct hashes and those two documents
-//! share (verification).
+//! Sorting by uniformly distributed 64-bit hashes in about linear time,
+//! placing each item by its hash's top bits (LSH band keys, by a scatter
+//! into buckets); and, without ordering anything, counting a document's
+//! distinct hashes and those two documents share (verification).
 
 thread_local! {
     /// Per-thread bucket offsets, reused across calls.
     static STARTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// Per-thread table of `sorted_distinct_into`, reused across calls.
-    static TABLE: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Per-thread table of `distinct_count`, reused across calls.
     static DISTINCT: std::cell::RefCell<DistinctTable> = std::cell::RefCell::new(DistinctTable::default());
 }
@@ -19,86 +15,9 @@ fn table_bits(n: usize) -> u32 {
     (usize::BITS - n.leading_zeros() + 1).clamp(8, 40)
 }
 
-/// The distinct values of `hashes` (uniformly distributed, repeats
-/// allowed), sorted, into `out` (cleared first): a mask sample's slots come
-/// from them. Each hash goes into
-/// a table of 2 to 4 slots per hash, starting at the slot its top bits
-/// name and walking right past smaller values, shifting larger ones right
-/// (a sorted linear-probing table); a repeat stops at its equal. Then the
-/// filled slots are gathered without a branch. Two passes, against
-/// `sort_by_hash_into`'s count, prefix sum, scatter and insertion passes and
-/// a de-duplication after them.
-pub(crate) fn sorted_distinct_into(hashes: &[u64], out: &mut Vec<u64>) {
-    const EMPTY: u64 = 0;
-    /// Slots past the last home slot, for the runs that reach the end.
-    const SPILL: usize = 64;
-    let n = hashes.len();
-    out.clear();
-    let bits = table_bits(n);
-    let shift = 64 - bits;
-    let len = (1usize << bits) + SPILL;
-    // Few hashes are sorted directly, like crowded ones.
-    let filled = n >= 256
-        && TABLE.with_borrow_mut(|table| {
-            table.clear();
-            table.resize(len, EMPTY);
-            // Keys crowded into few slots (not what xxh3 gives) would make the
-            // runs long: past a budget of steps, or off the end, sort instead.
-            let mut budget = 4 * n;
-            let mut zero = false;
-            for &h in hashes {
-                if h == EMPTY {
-                    zero = true;
-                    continue;
-                }
-                let mut v = h;
-                let mut i = (h >> shift) as usize;
-                loop {
-                    let cur = table[i];
-                    if cur == EMPTY {
-                        table[i] = v;
-                        break;
-                    }
-                    if cur == v {
-                        break;
-                    }
-                    if cur > v {
-                        table[i] = v;
-                        v = cur;
-                    }
-                    i += 1;
-                    budget = budget.saturating_sub(1);
-                    if i == len || budget == 0 {
-                        return false;
-                    }
-                }
-            }
-            if zero {
-                out.push(EMPTY);
-            }
-            // Every slot is written at the end, only filled ones move the end
-            // on: room for every hash and the one slot written past the last.
-            let base = out.len();
-            out.resize(base + n + 1, 0);
-            let mut k = base;
-            for &v in table.iter() {
-                out[k] = v;
-                k += (v != EMPTY) as usize;
-            }
-            out.truncate(k);
-            true
-        });
-    if !filled {
-        out.clear();
-        out.extend_from_slice(hashes);
-        out.sort_unstable();
-        out.dedup();
-    }
-}
-
 /// How many distinct values `hashes` holds (repeats allowed): what a
 /// document's distinct shingle count needs, without the order
-/// `sorted_distinct_into` pays for (a per-thread `DistinctTable`).
+/// a sort would pay for (a per-thread `DistinctTable`).
 pub(crate) fn distinct_count(hashes: &[u64]) -> usize {
     DISTINCT.with_borrow_mut(|table| table.fill(hashes))
 }
@@ -393,10 +312,9 @@ mod tests {
         }
     }
 
-    /// `sorted_distinct_into` and `distinct_count` against sort and dedup.
+    /// `distinct_count` against sort and dedup.
     #[test]
     fn distinct_values_equal_sort_and_dedup() {
-        let mut got = vec![9u64; 4];
         for n in [0usize, 1, 255, 256, 257, 3000, 20_000, 300_000] {
             let mut v = random(n);
             // Repeats of other values too, and the tables' empty marker.
@@ -406,9 +324,8 @@ mod tests {
                 v[1] = 0;
                 v[2] = u64::MAX;
             }
-            // Plain keys; crowded ones (top bits all zero) and ones crowding
-            // the last slots (top bits all one), which take the sorted
-            // table's fallback; and keys alike in their low 44 bits.
+            // Plain keys; keys alike in their top bits (all zero or all one)
+            // or in their low 44 bits.
             for keys in [
                 v.clone(),
                 v.iter().map(|h| h >> 40).collect::<Vec<u64>>(),
@@ -418,8 +335,6 @@ mod tests {
                 let mut want = keys.clone();
                 want.sort_unstable();
                 want.dedup();
-                sorted_distinct_into(&keys, &mut got);
-                assert_eq!(got, want, "{n}");
                 assert_eq!(distinct_count(&keys), want.len(), "{n}");
             }
         }
