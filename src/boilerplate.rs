@@ -101,7 +101,8 @@ struct ChunkSlots {
 }
 
 /// Takes one text's shingle hashes and keeps each distinct slot once (in
-/// no order: only counts are taken of them), counting each top byte's.
+/// no order: only counts are taken of them), and counts the slots of each
+/// top byte.
 struct DistinctSlots<'s> {
     table: &'s mut [u32],
     slots: &'s mut Vec<u32>,
