@@ -2,6 +2,7 @@
 //! furniture, wire templates, share-button text) are left out of fingerprints
 //! and verification, so shared boilerplate never makes two stories look alike.
 
+use crate::hashsort::DistinctTable;
 use crate::normalize::{normalize, normalize_joined_into};
 use crate::shingle::{HashSink, Shingler};
 use rayon::prelude::*;
@@ -85,8 +86,8 @@ impl MaskConfig {
 #[derive(Default)]
 struct Scratch {
     joined: String,
-    /// A linear-probing table of one text's slots (slot + 1; 0 is empty).
-    table: Vec<u32>,
+    /// One text's distinct slots.
+    table: DistinctTable,
     slots: Vec<u32>,
 }
 
@@ -104,7 +105,7 @@ struct ChunkSlots {
 /// no order: only counts are taken of them), and counts the slots of each
 /// top byte.
 struct DistinctSlots<'s> {
-    table: &'s mut [u32],
+    table: &'s mut DistinctTable,
     slots: &'s mut Vec<u32>,
     starts: &'s mut [u32; 257],
 }
@@ -113,21 +114,9 @@ impl HashSink for DistinctSlots<'_> {
     #[inline(always)]
     fn add(&mut self, h: u64) {
         let s = Mask::slot(h) as u32;
-        // Slots are hash bits: their low bits place them well.
-        let wrap = self.table.len() - 1;
-        let mut i = s as usize & wrap;
-        loop {
-            let cur = self.table[i];
-            if cur == 0 {
-                self.table[i] = s + 1;
-                self.slots.push(s);
-                self.starts[(s >> 16) as usize + 1] += 1;
-                return;
-            }
-            if cur == s + 1 {
-                return;
-            }
-            i = (i + 1) & wrap;
+        if self.table.insert(s as u64) {
+            self.slots.push(s);
+            self.starts[(s >> 16) as usize + 1] += 1;
         }
     }
 }
@@ -143,11 +132,8 @@ impl ChunkSlots {
         let mut starts = Box::new([0u32; 257]);
         for text in texts {
             normalize_joined_into(text, joined);
-            // At least twice as many entries as shingles (at most one per
-            // byte) or as slots there are, so every probe ends.
-            let room = joined.len().clamp(64, 1 << BITS);
-            table.clear();
-            table.resize((2 * room).next_power_of_two(), 0);
+            // Room for every shingle (at most one per byte) or every slot.
+            table.clear_for(joined.len().min(1 << BITS));
             shingler.for_each_hash(
                 joined,
                 &mut DistinctSlots {

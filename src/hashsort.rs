@@ -55,7 +55,7 @@ impl DistinctTable {
 
     /// Empty, with room for `n` values: at least twice as many slots, so a
     /// probe always ends at an empty slot.
-    fn clear_for(&mut self, n: usize) {
+    pub(crate) fn clear_for(&mut self, n: usize) {
         let bits = table_bits(n);
         self.shift = 64 - bits;
         self.slots.clear();
@@ -70,7 +70,7 @@ impl DistinctTable {
 
     /// Add `h`; true when it was not there yet. At most the `n` of
     /// `clear_for` values may be added.
-    fn insert(&mut self, h: u64) -> bool {
+    pub(crate) fn insert(&mut self, h: u64) -> bool {
         if h == Self::EMPTY {
             let new = !self.zero;
             self.zero = true;

@@ -154,7 +154,7 @@ fn densify(bins: &mut [u64], seed: u64) {
     const BORROWED: u64 = 1 << 32;
     let lent = |v: u64| v < BORROWED;
     TARGETS.with_borrow_mut(|(tk, tseed, targets)| {
-        if (*tk, *tseed) != (k, seed) || targets.is_empty() {
+        if (*tk, *tseed) != (k, seed) {
             targets.clear();
             for i in 0..k {
                 for attempt in 0..KEPT_ATTEMPTS as u64 {

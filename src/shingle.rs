@@ -197,11 +197,11 @@ mod tests {
 
     /// What `for_each_hash` says it gave (the hashes themselves dropped).
     fn given(s: &Shingler, text: &str) -> usize {
-        struct Drop;
-        impl HashSink for Drop {
+        struct Discard;
+        impl HashSink for Discard {
             fn add(&mut self, _: u64) {}
         }
-        s.for_each_hash(text, &mut Drop)
+        s.for_each_hash(text, &mut Discard)
     }
 
     #[test]
