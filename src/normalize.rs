@@ -692,12 +692,18 @@ fn fold_parts(token: &str) -> (&str, &'static str) {
 /// The last (up to) eight bytes of a token as one number, the last byte
 /// lowest: a rule is then a mask and a compare (`RULE_TAILS`), not a
 /// `memcmp` call; a tenth of all tokens reach the rules.
+/// Tokens are at least four bytes here; two four-byte reads (overlapping
+/// for tokens under eight bytes, where the overlap ORs equal bytes) make it
+/// without a loop or a branch on the length.
 #[inline(always)]
 fn tail_bytes(bytes: &[u8]) -> u64 {
-    match bytes.last_chunk::<8>() {
-        Some(last) => u64::from_be_bytes(*last),
-        None => bytes.iter().fold(0, |t, &b| t << 8 | b as u64),
-    }
+    let n = bytes.len();
+    debug_assert!(n >= 4);
+    let four =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let high_at = n.max(8) - 8;
+    let shift = 8 * (n.min(8) - 4);
+    (four(high_at) as u64) << shift | four(n - 4) as u64
 }
 
 /// What `fold_parts` tests of one rule before looking closer: a token may
@@ -1047,6 +1053,18 @@ mod tests {
             }
         }
         (token, "")
+    }
+
+    #[test]
+    fn tail_bytes_are_the_last_eight_bytes() {
+        let s = b"abcdefghijkl";
+        for n in 4..=s.len() {
+            let t = &s[..n];
+            let want = t[n.saturating_sub(8)..]
+                .iter()
+                .fold(0u64, |a, &b| a << 8 | b as u64);
+            assert_eq!(tail_bytes(t), want, "length {n}");
+        }
     }
 
     #[test]
