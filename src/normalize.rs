@@ -691,10 +691,9 @@ fn fold_parts(token: &str) -> (&str, &'static str) {
 
 /// The last (up to) eight bytes of a token as one number, the last byte
 /// lowest: a rule is then a mask and a compare (`RULE_TAILS`), not a
-/// `memcmp` call; a tenth of all tokens reach the rules.
-/// Tokens are at least four bytes here; two four-byte reads (overlapping
-/// for tokens under eight bytes, where the overlap ORs equal bytes) make it
-/// without a loop or a branch on the length.
+/// `memcmp` call; a tenth of all tokens reach the rules. Tokens are at least
+/// four bytes here: two four-byte reads (overlapping under eight bytes,
+/// where the OR meets equal bytes) make it without a loop on the length.
 #[inline(always)]
 fn tail_bytes(bytes: &[u8]) -> u64 {
     let n = bytes.len();
@@ -1093,7 +1092,7 @@ mod tests {
                 tokens.push(t.clone());
                 t.pop();
                 tokens.push(format!("{t}z"));
-                tokens.push(format!("q{}", &suffix[1..]));
+                tokens.push(format!("{stem}q{}", &suffix[1..]));
             }
         }
         assert!(EXCEPTIONS.is_sorted(), "EXCEPTIONS must stay sorted");
