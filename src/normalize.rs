@@ -585,6 +585,21 @@ const NO_RULE: u8 = u8::MAX;
 /// below, `SPELLING_WORDS[n]`.
 const SUFFIX_RULE: u8 = 64;
 
+/// How many rules there are: the spelling words, then the suffixes.
+const RULES: usize = SPELLING_WORDS.len() + SPELLING_SUFFIXES.len();
+
+/// The `i`-th rule (of `RULES`): its British form and its rule number
+/// (`i` for a word, `SUFFIX_RULE + j` for suffix `j`); what the rule tables
+/// below are built from.
+const fn nth_rule(i: usize) -> (&'static [u8], u8) {
+    if i < SPELLING_WORDS.len() {
+        (SPELLING_WORDS[i].0.as_bytes(), i as u8)
+    } else {
+        let j = i - SPELLING_WORDS.len();
+        (SPELLING_SUFFIXES[j].0.as_bytes(), SUFFIX_RULE + j as u8)
+    }
+}
+
 /// For each token ending (`end_key` of its last two bytes), the spelling
 /// words and then the suffix rules ending so, in table order, padded with
 /// `NO_RULE`: a token is checked against a handful of rules, most against
@@ -592,13 +607,8 @@ const SUFFIX_RULE: u8 = 64;
 const RULES_BY_END: [[u8; 8]; 1024] = {
     let mut t = [[NO_RULE; 8]; 1024];
     let mut i = 0;
-    while i < SPELLING_WORDS.len() + SPELLING_SUFFIXES.len() {
-        let (w, rule) = if i < SPELLING_WORDS.len() {
-            (SPELLING_WORDS[i].0.as_bytes(), i as u8)
-        } else {
-            let j = i - SPELLING_WORDS.len();
-            (SPELLING_SUFFIXES[j].0.as_bytes(), SUFFIX_RULE + j as u8)
-        };
+    while i < RULES {
+        let (w, rule) = nth_rule(i);
         let slot = &mut t[end_key(w[w.len() - 2], w[w.len() - 1])];
         let mut k = 0;
         while slot[k] != NO_RULE {
@@ -622,12 +632,8 @@ const fn end3_key(a: u8, b: u8, c: u8) -> usize {
 const RULES_BY_END3: [u64; 512] = {
     let mut t = [0u64; 512];
     let mut i = 0;
-    while i < SPELLING_WORDS.len() + SPELLING_SUFFIXES.len() {
-        let w = if i < SPELLING_WORDS.len() {
-            SPELLING_WORDS[i].0.as_bytes()
-        } else {
-            SPELLING_SUFFIXES[i - SPELLING_WORDS.len()].0.as_bytes()
-        };
+    while i < RULES {
+        let (w, _) = nth_rule(i);
         let n = w.len();
         let k = end3_key(w[n - 3], w[n - 2], w[n - 1]);
         t[k >> 6] |= 1 << (k & 63);
@@ -651,10 +657,8 @@ fn fold_parts(token: &str) -> (&str, &'static str) {
     if n < 4 || !may_fold(bytes[n - 3], bytes[n - 2], bytes[n - 1]) {
         return (token, "");
     }
+    // Not empty: the rule that passed `may_fold` ends in the same two bytes.
     let rules = &RULES_BY_END[end_key(bytes[n - 2], bytes[n - 1])];
-    if rules[0] == NO_RULE {
-        return (token, "");
-    }
     // Most tokens here match no rule: test all of the slot's rules at once,
     // without a branch per rule (the endings vary, so those mispredict).
     let tail = tail_bytes(bytes);
@@ -725,17 +729,9 @@ const RULE_TAILS: [RuleTail; 256] = {
     };
     let mut t = [NEVER; 256];
     let mut i = 0;
-    while i < SPELLING_WORDS.len() + SPELLING_SUFFIXES.len() {
-        let (w, rule, whole) = if i < SPELLING_WORDS.len() {
-            (SPELLING_WORDS[i].0.as_bytes(), i, true)
-        } else {
-            let j = i - SPELLING_WORDS.len();
-            (
-                SPELLING_SUFFIXES[j].0.as_bytes(),
-                SUFFIX_RULE as usize + j,
-                false,
-            )
-        };
+    while i < RULES {
+        let (w, rule) = nth_rule(i);
+        let whole = rule < SUFFIX_RULE;
         assert!(
             whole || w.len() <= 8,
             "a suffix rule longer than tail_bytes holds"
@@ -748,7 +744,7 @@ const RULE_TAILS: [RuleTail; 256] = {
             j += 1;
         }
         let kept = w.len() - last;
-        t[rule] = RuleTail {
+        t[rule as usize] = RuleTail {
             ending,
             mask: if kept == 8 {
                 u64::MAX
