@@ -2,7 +2,6 @@
 //! furniture, wire templates, share-button text) are left out of fingerprints
 //! and verification, so shared boilerplate never makes two stories look alike.
 
-use crate::hashsort::DistinctTable;
 use crate::normalize::{normalize, normalize_joined_into};
 use crate::shingle::{HashSink, Shingler};
 use rayon::prelude::*;
@@ -16,6 +15,12 @@ const TOPS_PER_TASK: usize = 16;
 
 /// Sampled texts grouped into one `ChunkSlots`.
 const CHUNK: usize = 32;
+
+/// Sampled texts read and counted together by `Mask::build_from`. A text's
+/// stamp in a count (its number in the round, offset by the top byte's
+/// place in its task) must fit in a `u16`.
+const ROUND: usize = 2048;
+const _: () = assert!(TOPS_PER_TASK * ROUND < u16::MAX as usize);
 
 /// How common a shingle must be to be masked.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -86,60 +91,55 @@ impl MaskConfig {
 #[derive(Default)]
 struct Scratch {
     joined: String,
-    /// One text's distinct slots.
-    table: DistinctTable,
-    slots: Vec<u32>,
+    /// The chunk's slot entries in text order (`Entries`).
+    entries: Vec<u32>,
 }
 
-/// Texts sampled together (`CHUNK` of them), as the distinct mask slots of
-/// each, grouped by the slot's top byte across all of them: the low 16 bits
-/// of the slots with top byte `t` are `low[starts[t]..starts[t + 1]]`, one
-/// entry per text holding the slot. Grouped so, the count of one top byte
-/// reads a few long runs instead of a short run of every text.
+/// Texts sampled together (`CHUNK` of them), as the mask slots of each
+/// (repeats included), grouped by the slot's top byte across all of them:
+/// the slots with top byte `t` are `low[starts[t]..starts[t + 1]]`, each as
+/// its low 16 bits and, above them, its text's number in the round, in text
+/// order. Grouped so, the count of one top byte reads a few long runs
+/// instead of a short run of every text; the count takes each text once
+/// per slot (`Mask::build_from`), so no text's slots are de-duplicated here.
 struct ChunkSlots {
     starts: Box<[u32; 257]>,
-    low: Vec<u16>,
+    low: Vec<u32>,
 }
 
-/// Takes one text's shingle hashes and keeps each distinct slot once (in
-/// no order: only counts are taken of them), and counts the slots of each
-/// top byte.
-struct DistinctSlots<'s> {
-    table: &'s mut DistinctTable,
-    slots: &'s mut Vec<u32>,
+/// Takes one text's shingle hashes as slot entries (the 24-bit slot, and
+/// the text's number in its chunk in the top byte), and counts the
+/// entries of each top byte.
+struct Entries<'s> {
+    entries: &'s mut Vec<u32>,
     starts: &'s mut [u32; 257],
+    text: u32,
 }
 
-impl HashSink for DistinctSlots<'_> {
+impl HashSink for Entries<'_> {
     #[inline(always)]
     fn add(&mut self, h: u64) {
         let s = Mask::slot(h) as u32;
-        if self.table.insert(s as u64) {
-            self.slots.push(s);
-            self.starts[(s >> 16) as usize + 1] += 1;
-        }
+        self.entries.push(s | self.text);
+        self.starts[(s >> 16) as usize + 1] += 1;
     }
 }
 
 impl ChunkSlots {
-    fn of(texts: &[&str], shingler: &Shingler, scratch: &mut Scratch) -> ChunkSlots {
-        let Scratch {
-            joined,
-            table,
-            slots,
-        } = scratch;
-        slots.clear();
+    /// The slots of `texts`, the round's texts `first..first + texts.len()`.
+    fn of(texts: &[&str], first: usize, shingler: &Shingler, scratch: &mut Scratch) -> ChunkSlots {
+        const _: () = assert!(BITS == 24 && CHUNK <= 256);
+        let Scratch { joined, entries } = scratch;
+        entries.clear();
         let mut starts = Box::new([0u32; 257]);
-        for text in texts {
+        for (i, text) in texts.iter().enumerate() {
             normalize_joined_into(text, joined);
-            // Room for every shingle (at most one per byte) or every slot.
-            table.clear_for(joined.len().min(1 << BITS));
             shingler.for_each_hash(
                 joined,
-                &mut DistinctSlots {
-                    table,
-                    slots,
+                &mut Entries {
+                    entries,
                     starts: &mut starts,
+                    text: (i as u32) << BITS,
                 },
             );
         }
@@ -147,10 +147,11 @@ impl ChunkSlots {
             starts[t] += starts[t - 1];
         }
         let mut at: [u32; 256] = std::array::from_fn(|t| starts[t]);
-        let mut low = vec![0u16; slots.len()];
-        for &s in slots.iter() {
-            let t = (s >> 16) as usize;
-            low[at[t] as usize] = s as u16;
+        let mut low = vec![0u32; entries.len()];
+        for &e in entries.iter() {
+            let t = ((e >> 16) & 0xFF) as usize;
+            let text = (first + (e >> BITS) as usize) as u32;
+            low[at[t] as usize] = (e & 0xFFFF) | (text << 16);
             at[t] += 1;
         }
         ChunkSlots { starts, low }
@@ -319,18 +320,19 @@ impl Mask {
 
     /// `build` over `count` sampled texts given one by one by `text` (which
     /// may read them from disk; `None` skips one), `ROUND` texts at a time.
-    /// Document frequencies are counted without atomics: the distinct
-    /// slots of each `CHUNK` of texts are grouped by their top byte
-    /// (`ChunkSlots`), and each run of `TOPS_PER_TASK` of the 256 slot
-    /// ranges (128 KB of counters each) is counted by one thread over the
-    /// whole round, one range at a time, so its counters stay in cache.
+    /// Document frequencies are counted without atomics: the slots of each
+    /// `CHUNK` of texts are grouped by their top byte (`ChunkSlots`), and
+    /// each run of `TOPS_PER_TASK` of the 256 slot ranges (128 KB of
+    /// counters each) is counted by one thread over the whole round, one
+    /// range at a time, so its counters stay in cache. A text counts once
+    /// per slot: each counter has a stamp of the last text it counted
+    /// (texts come in order), so a repeat adds nothing, without a branch.
     pub fn build_from<'a>(
         count: usize,
         text: &(dyn Fn(usize) -> Option<std::borrow::Cow<'a, str>> + Sync),
         shingler: &Shingler,
         config: &MaskConfig,
     ) -> Mask {
-        const ROUND: usize = 2048;
         if count == 0 || config.min_docs > count {
             return Mask::none();
         }
@@ -359,8 +361,9 @@ impl Mask {
             unique += keep.len();
             let chunks: Vec<ChunkSlots> = keep
                 .par_chunks(CHUNK)
-                .map_init(Scratch::default, |scratch, texts| {
-                    ChunkSlots::of(texts, shingler, scratch)
+                .enumerate()
+                .map_init(Scratch::default, |scratch, (c, texts)| {
+                    ChunkSlots::of(texts, c * CHUNK, shingler, scratch)
                 })
                 .collect();
             counters
@@ -368,14 +371,22 @@ impl Mask {
                 .enumerate()
                 .for_each(|(task, counters)| {
                     let first = task * TOPS_PER_TASK;
+                    // The last text each counter of the range counted, as
+                    // 1 + its number in the round + ROUND * the range's
+                    // place in the task: unique within the task's round.
+                    let mut stamps = vec![0u16; 1 << 16];
                     for t in 0..TOPS_PER_TASK {
                         // One top byte's 128 KB of counters at a time.
                         let counts = &mut counters[t << 16..(t + 1) << 16];
+                        let base = (t * ROUND + 1) as u16;
                         for c in &chunks {
                             let (from, to) = (c.starts[first + t], c.starts[first + t + 1]);
-                            for &lo in &c.low[from as usize..to as usize] {
-                                let n = &mut counts[lo as usize];
-                                *n = n.saturating_add(1);
+                            for &e in &c.low[from as usize..to as usize] {
+                                let lo = (e & 0xFFFF) as usize;
+                                let stamp = base + (e >> 16) as u16;
+                                let fresh = stamps[lo] != stamp;
+                                stamps[lo] = stamp;
+                                counts[lo] = counts[lo].saturating_add(fresh as u16);
                             }
                         }
                     }
@@ -546,6 +557,40 @@ mod tests {
         assert_eq!(mask.stats().sampled_documents, distinct.len());
         assert!(!want.is_empty() && want.len() < df.len());
         assert_eq!(mask.slots, want);
+    }
+
+    /// Texts at the same place in different chunks, and the same text's
+    /// repeats of a phrase: each text counts once per slot, no text is
+    /// lost to another's stamp.
+    #[test]
+    fn each_text_counts_once_per_slot_across_chunks() {
+        let phrase = "the harbour pilots struck at dawn over their pay. ";
+        let count = |holders: &[usize], repeats: usize| {
+            let texts: Vec<String> = (0..4 * CHUNK)
+                .map(|i| {
+                    let extra = if holders.contains(&i) {
+                        phrase.repeat(repeats)
+                    } else {
+                        String::new()
+                    };
+                    format!("{}{extra}", story(i))
+                })
+                .collect();
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let config = MaskConfig {
+                share: 0.0,
+                min_docs: 4,
+                sample: 1000,
+            };
+            let sh = Shingler::default();
+            let mask = Mask::build(&refs, &sh, &config);
+            let hashes = sh.hashes(&normalize(phrase).joined());
+            hashes.iter().filter(|&&h| mask.contains(h)).count() * 2 > hashes.len()
+        };
+        // Four texts, each first in its chunk: the phrase is in 4 documents.
+        assert!(count(&[0, CHUNK, 2 * CHUNK, 3 * CHUNK], 1));
+        // Three texts, each saying it ten times: still only 3 documents.
+        assert!(!count(&[1, CHUNK + 1, 2 * CHUNK + 1], 10));
     }
 
     #[test]
