@@ -394,33 +394,141 @@ fn read_jsonl_chunks_of(
     chunk: usize,
     mut each: impl FnMut(&[(usize, u64, &[u8])]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let mut buf: Vec<u8> = Vec::new();
-    let mut base = 0u64; // offset of buf[0] in the input
-    let mut next_line = 1usize; // number of buf's first line
-    loop {
-        // Grown as bytes arrive (never zeroed ahead): a one-line input costs
-        // a few bytes, not a chunk.
-        let got = (&mut input).take(chunk as u64).read_to_end(&mut buf)?;
-        let eof = got == 0;
-        // Whole lines only, unless the input has ended.
-        let end = if eof {
-            buf.len()
-        } else {
-            match memchr::memrchr(b'\n', &buf) {
-                Some(i) => i,
-                None => continue,
+    let mut chunker = Chunker::new(chunk);
+    let mut buf = Vec::new();
+    while let Some(c) = chunker.next(&mut input, buf)? {
+        each(&c.lines())?;
+        buf = c.bytes;
+    }
+    Ok(())
+}
+
+/// `read_jsonl_chunks`, with the input read and cut into lines on a thread
+/// of its own while `each` has the chunk before: reading (a gunzip, or the
+/// copy out of the page cache) and finding line ends no longer wait for the
+/// parse, nor it for them. Two chunks are in memory, and their buffers are
+/// reused. The thread ends at the end of the input, at a read error (handed
+/// over after the chunks before it), or when `each` has failed, after the
+/// read it is in (so a blocked stdin never holds up the caller).
+fn read_jsonl_chunks_ahead(
+    input: Box<dyn Read + Send>,
+    chunk: usize,
+    mut each: impl FnMut(&[(usize, u64, &[u8])]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    // A rendezvous: the reader fills the next chunk while `each` runs.
+    let (ready, chunks) = std::sync::mpsc::sync_channel::<std::io::Result<LineChunk>>(0);
+    let (used, spare) = std::sync::mpsc::channel::<Vec<u8>>();
+    let reader = move || {
+        let mut input = input;
+        let mut chunker = Chunker::new(chunk);
+        loop {
+            let buf = spare.try_recv().unwrap_or_default();
+            let next = chunker.next(&mut input, buf).transpose();
+            let Some(next) = next else { return };
+            let failed = next.is_err();
+            if ready.send(next).is_err() || failed {
+                return;
+            }
+        }
+    };
+    std::thread::Builder::new()
+        .name("reprint-read".into())
+        .spawn(reader)?;
+    for c in chunks {
+        let c = c?;
+        each(&c.lines())?;
+        // The reader may have ended: then the buffer is dropped here.
+        let _ = used.send(c.bytes);
+    }
+    Ok(())
+}
+
+/// Whole lines of an input, owned: the bytes read, and each non-blank
+/// line's (number, offset in the input, start and end in `bytes`).
+struct LineChunk {
+    bytes: Vec<u8>,
+    lines: Vec<(usize, u64, usize, usize)>,
+}
+
+impl LineChunk {
+    /// The lines as `read_jsonl_chunks` hands them over.
+    fn lines(&self) -> Vec<(usize, u64, &[u8])> {
+        self.lines
+            .iter()
+            .map(|&(n, at, from, to)| (n, at, &self.bytes[from..to]))
+            .collect()
+    }
+}
+
+/// Cuts an input into `LineChunk`s of whole lines, about `chunk` bytes each
+/// (or one longer line), numbered and trimmed as `jsonl_lines_at` does.
+struct Chunker {
+    chunk: usize,
+    /// Bytes read after the last whole line, for the next chunk.
+    carry: Vec<u8>,
+    /// Offset in the input of the next chunk's first byte.
+    base: u64,
+    /// Number of the next chunk's first line.
+    next_line: usize,
+    done: bool,
+}
+
+impl Chunker {
+    fn new(chunk: usize) -> Chunker {
+        Chunker {
+            chunk,
+            carry: Vec::new(),
+            base: 0,
+            next_line: 1,
+            done: false,
+        }
+    }
+
+    /// The next chunk, read into `buf` (a buffer to reuse), or `None` after
+    /// the last one (the input's end always gives one last, maybe empty).
+    fn next(
+        &mut self,
+        input: &mut impl Read,
+        mut buf: Vec<u8>,
+    ) -> std::io::Result<Option<LineChunk>> {
+        if self.done {
+            return Ok(None);
+        }
+        buf.clear();
+        buf.extend_from_slice(&self.carry);
+        let (end, eof) = loop {
+            // Grown as bytes arrive (never zeroed ahead): a one-line input
+            // costs a few bytes, not a chunk.
+            let got = (&mut *input)
+                .take(self.chunk as u64)
+                .read_to_end(&mut buf)?;
+            if got == 0 {
+                break (buf.len(), true);
+            }
+            // Whole lines only, unless the input has ended.
+            if let Some(i) = memchr::memrchr(b'\n', &buf) {
+                break (i, false);
             }
         };
-        let lines: Vec<(usize, u64, &[u8])> = jsonl_lines_at(&buf[..end])
-            .map(|(n, at, line)| (next_line + n - 1, base + at as u64, line))
-            .collect();
-        each(&lines)?;
-        if eof {
-            return Ok(());
+        let mut lines = Vec::new();
+        let (mut from, mut pieces) = (0, 0);
+        for to in memchr::memchr_iter(b'\n', &buf[..end]).chain(std::iter::once(end)) {
+            pieces += 1;
+            if let Some(line) = record_line(&buf[from..to]) {
+                let at = self.base + from as u64;
+                lines.push((self.next_line + pieces - 1, at, from, from + line.len()));
+            }
+            from = to + 1;
         }
-        next_line += memchr::memchr_iter(b'\n', &buf[..end]).count() + 1;
-        buf.drain(..=end);
-        base += end as u64 + 1;
+        self.next_line += pieces;
+        self.carry.clear();
+        if eof {
+            self.done = true;
+        } else {
+            self.carry.extend_from_slice(&buf[end + 1..]);
+            self.base += end as u64 + 1;
+        }
+        Ok(Some(LineChunk { bytes: buf, lines }))
     }
 }
 
@@ -438,7 +546,7 @@ fn read_jsonl(
     let mut last_line = 0;
     let mut stopped = false;
     let read = open_decompressed(path, gz).and_then(|input| {
-        read_jsonl_chunks(input, |lines| {
+        read_jsonl_chunks_ahead(input, JSONL_CHUNK, |lines| {
             last_line = lines.last().map_or(last_line, |l| l.0);
             if each(lines, &name) {
                 Ok(())
@@ -501,9 +609,9 @@ pub(crate) fn read_bytes(path: &Path, gz: bool) -> std::io::Result<Vec<u8>> {
 
 /// An input's bytes as a stream (`-` is stdin), decompressed when `gz` or
 /// when they start with the gzip magic bytes.
-pub(crate) fn open_decompressed(path: &Path, gz: bool) -> std::io::Result<Box<dyn Read>> {
+pub(crate) fn open_decompressed(path: &Path, gz: bool) -> std::io::Result<Box<dyn Read + Send>> {
     if path.as_os_str() == "-" {
-        decompressed(std::io::stdin().lock(), gz)
+        decompressed(std::io::stdin(), gz)
     } else {
         decompressed(std::fs::File::open(path)?, gz)
     }
@@ -511,9 +619,9 @@ pub(crate) fn open_decompressed(path: &Path, gz: bool) -> std::io::Result<Box<dy
 
 /// `input`, gunzipped when `gz` or when it starts with the gzip magic bytes.
 pub(crate) fn decompressed<'a>(
-    mut input: impl Read + 'a,
+    mut input: impl Read + Send + 'a,
     gz: bool,
-) -> std::io::Result<Box<dyn Read + 'a>> {
+) -> std::io::Result<Box<dyn Read + Send + 'a>> {
     let mut head = Vec::with_capacity(2);
     (&mut input).take(2).read_to_end(&mut head)?;
     let gz = gz || head.starts_with(&[0x1f, 0x8b]);
@@ -727,41 +835,71 @@ mod tests {
         }
     }
 
+    /// Both ways of reading JSONL in chunks: on the calling thread, and
+    /// read ahead on a thread of its own.
+    fn chunked(
+        input: Flaky<'static>,
+        chunk: usize,
+        ahead: bool,
+        each: impl FnMut(&[(usize, u64, &[u8])]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        if ahead {
+            read_jsonl_chunks_ahead(Box::new(input), chunk, each)
+        } else {
+            read_jsonl_chunks_of(input, chunk, each)
+        }
+    }
+
     #[test]
     fn chunked_jsonl_lines_equal_the_whole_buffer_split() {
-        let data = b"{\"a\":1}\r\n\n  \n{\"b\":\"a line longer than any chunk here\"}\n\n{\"c\":3}\n{\"d\":4}";
+        let data: &'static [u8] = b"{\"a\":1}\r\n\n  \n{\"b\":\"a line longer than any chunk here\"}\n\n{\"c\":3}\n{\"d\":4}";
         let want: Vec<(usize, u64, Vec<u8>)> = jsonl_lines_at(data)
             .map(|(n, at, l)| (n, at as u64, l.to_vec()))
             .collect();
         assert_eq!(want.len(), 4);
-        for chunk in [1usize, 3, 7, 16, 64, 1000] {
+        for ahead in [false, true] {
+            for chunk in [1usize, 3, 7, 16, 64, 1000] {
+                let mut got = Vec::new();
+                let mut calls = 0;
+                let input = Flaky {
+                    data,
+                    fail_at_end: false,
+                };
+                chunked(input, chunk, ahead, |lines| {
+                    calls += 1;
+                    got.extend(lines.iter().map(|&(n, at, l)| (n, at, l.to_vec())));
+                    Ok(())
+                })
+                .expect("read");
+                assert_eq!(got, want, "chunk {chunk}, ahead {ahead}");
+                assert!(chunk >= data.len() || calls > 1, "chunk {chunk}");
+            }
+            // A read error midway: the lines handed over before it stay.
             let mut got = Vec::new();
+            let failing = Flaky {
+                data: &data[..40],
+                fail_at_end: true,
+            };
+            let err = chunked(failing, 8, ahead, |lines| {
+                got.extend(lines.iter().map(|l| l.0));
+                Ok(())
+            });
+            assert!(err.is_err());
+            assert_eq!(got, vec![1]);
+            // An error from `each` ends the read with that error, after
+            // the chunk it was given.
             let mut calls = 0;
             let input = Flaky {
                 data,
                 fail_at_end: false,
             };
-            read_jsonl_chunks_of(input, chunk, |lines| {
+            let err = chunked(input, 3, ahead, |_| {
                 calls += 1;
-                got.extend(lines.iter().map(|&(n, at, l)| (n, at, l.to_vec())));
-                Ok(())
-            })
-            .expect("read");
-            assert_eq!(got, want, "chunk {chunk}");
-            assert!(chunk >= data.len() || calls > 1, "chunk {chunk}");
+                Err(std::io::Error::other("stop"))
+            });
+            assert_eq!(err.map_err(|e| e.to_string()), Err("stop".to_string()));
+            assert_eq!(calls, 1);
         }
-        // A read error midway: the lines handed over before it stay.
-        let mut got = Vec::new();
-        let failing = Flaky {
-            data: &data[..40],
-            fail_at_end: true,
-        };
-        let err = read_jsonl_chunks_of(failing, 8, |lines| {
-            got.extend(lines.iter().map(|l| l.0));
-            Ok(())
-        });
-        assert!(err.is_err());
-        assert_eq!(got, vec![1]);
     }
 
     #[test]

@@ -121,7 +121,7 @@ impl Read for AtReader<'_> {
 
 /// Copy `input` into an anonymous temporary file, gunzipped when `gz` or
 /// when it starts with the gzip magic bytes (as `corpus::read_bytes` does).
-fn spool(input: impl Read, gz: bool) -> io::Result<File> {
+fn spool(input: impl Read + Send, gz: bool) -> io::Result<File> {
     let input = BufReader::with_capacity(1 << 20, input);
     let mut out = io::BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
     io::copy(&mut decompressed(input, gz)?, &mut out)?;
@@ -131,7 +131,7 @@ fn spool(input: impl Read, gz: bool) -> io::Result<File> {
 /// How a JSONL input is read: in place, or spooled (stdin, gzip).
 fn open_jsonl(path: &Path, gz: bool, open_files: usize) -> io::Result<Backing> {
     if path.as_os_str() == "-" {
-        return Ok(Backing::Open(spool(io::stdin().lock(), false)?));
+        return Ok(Backing::Open(spool(io::stdin(), false)?));
     }
     let file = File::open(path)?;
     let mut head = [0u8; 2];
