@@ -7,13 +7,10 @@ use crate::corpus::{DocId, TextSource};
 use crate::fingerprint::{Fingerprint, FingerprintParams, Fingerprinter};
 use crate::lsh::{candidates, Banding, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use crate::progress::Progress;
-use crate::verify::{score_pairs, Relation, Scores, Thresholds};
+use crate::verify::{score_components, Relation, Scores, Thresholds};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// Candidate pairs verified between two ticks of the progress bar.
-const VERIFY_BLOCK: usize = 1 << 14;
 
 /// Everything a scan is configured by.
 #[derive(Debug, Clone)]
@@ -216,14 +213,18 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
     progress: Progress,
 ) -> Vec<Match> {
     let bar = progress.bar(pairs.len() as u64, "verifying");
-    let text = |id: DocId| corpus.text(id);
-    let mut matches: Vec<Match> = Vec::new();
-    for block in pairs.chunks(VERIFY_BLOCK) {
-        let keys: Vec<(DocId, DocId)> = block.iter().map(|p| (p.a, p.b)).collect();
-        let scored = score_pairs(&config.fingerprinter, mask, &keys, &text, &|id| {
-            Some(text(id))
-        });
-        matches.extend(block.iter().zip(scored).filter_map(|(&pair, v)| {
+    let keys: Vec<(DocId, DocId)> = pairs.iter().map(|p| (p.a, p.b)).collect();
+    let scored = score_components(
+        &config.fingerprinter,
+        mask,
+        &keys,
+        &|id| corpus.text(id),
+        &|n| bar.inc(n as u64),
+    );
+    let matches: Vec<Match> = pairs
+        .iter()
+        .zip(scored)
+        .filter_map(|(&pair, v)| {
             let v = v?;
             let relation = config.thresholds.classify(&v.scores, v.same_text)?;
             Some(Match {
@@ -231,9 +232,8 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
                 scores: v.scores,
                 relation,
             })
-        }));
-        bar.inc(block.len() as u64);
-    }
+        })
+        .collect();
     bar.finish_and_clear();
     matches
 }

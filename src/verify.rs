@@ -90,6 +90,110 @@ where
         .collect()
 }
 
+/// Documents of one component that `score_components` shingles together,
+/// at most: more go through `score_pairs` (memory: 8 bytes per shingle
+/// of each document held).
+const COMPONENT_DOCS: usize = 32;
+
+/// `score_pairs` for pairs of documents of one corpus, done one connected
+/// component of the pairs' graph at a time: each document of a component is
+/// normalized and shingled once, however many of its pairs it is in (by
+/// `score_pairs`, once per pair as B). Components of more than
+/// `COMPONENT_DOCS` documents go through `score_pairs`. Pairs must come
+/// sorted (each first document's pairs adjacent); `done` is told how many
+/// pairs each finished piece of work scored.
+pub fn score_components<'t, K>(
+    fp: &Fingerprinter,
+    mask: &Mask,
+    pairs: &[(K, K)],
+    text: &(dyn Fn(K) -> Cow<'t, str> + Sync),
+    done: &(dyn Fn(usize) + Sync),
+) -> Vec<Option<Verified>>
+where
+    K: Copy + Eq + std::hash::Hash + Sync,
+{
+    // Dense numbers for the documents, and their components.
+    let mut number: std::collections::HashMap<K, u32> = Default::default();
+    let mut docs: Vec<K> = Vec::new();
+    let mut num = |k: K| {
+        *number.entry(k).or_insert_with(|| {
+            docs.push(k);
+            docs.len() as u32 - 1
+        })
+    };
+    let numbered: Vec<(u32, u32)> = pairs.iter().map(|&(a, b)| (num(a), num(b))).collect();
+    let mut uf = crate::cluster::UnionFind::new(docs.len());
+    for &(a, b) in &numbered {
+        uf.union(a, b);
+    }
+    let mut size = vec![0usize; docs.len()];
+    for d in 0..docs.len() as u32 {
+        size[uf.find(d) as usize] += 1;
+    }
+    // Each small component's pairs (by index, in order), and the rest.
+    let mut small: Vec<(u32, usize)> = Vec::new();
+    let mut large: Vec<usize> = Vec::new();
+    for (i, &(a, _)) in numbered.iter().enumerate() {
+        let root = uf.find(a);
+        if size[root as usize] <= COMPONENT_DOCS {
+            small.push((root, i));
+        } else {
+            large.push(i);
+        }
+    }
+    small.sort_unstable();
+    let groups: Vec<&[(u32, usize)]> = small.chunk_by(|x, y| x.0 == y.0).collect();
+    let mut out: Vec<Option<Verified>> = vec![None; pairs.len()];
+    let scored: Vec<Vec<(usize, Verified)>> = groups
+        .par_iter()
+        .map(|group| {
+            OVERLAP.with_borrow_mut(|overlap| {
+                // The component's documents' unmasked hashes, each once.
+                let mut held: Vec<(u32, Vec<u64>, u128)> = Vec::new();
+                let hashes_of = |held: &mut Vec<(u32, Vec<u64>, u128)>, d: u32| -> usize {
+                    if let Some(at) = held.iter().position(|h| h.0 == d) {
+                        return at;
+                    }
+                    let (hashes, hash) =
+                        fp.with_unmasked(&text(docs[d as usize]), mask, |h, t| (h.to_vec(), t));
+                    held.push((d, hashes, hash));
+                    held.len() - 1
+                };
+                let mut a_now = u32::MAX;
+                let mut got = Vec::with_capacity(group.len());
+                for &(_, i) in group.iter() {
+                    let (a, b) = numbered[i];
+                    let ia = hashes_of(&mut held, a);
+                    let ib = hashes_of(&mut held, b);
+                    if a != a_now {
+                        overlap.set_a(&held[ia].1);
+                        a_now = a;
+                    }
+                    got.push((
+                        i,
+                        Verified {
+                            scores: overlap.scores(&held[ib].1),
+                            same_text: held[ia].2 == held[ib].2,
+                        },
+                    ));
+                }
+                done(group.len());
+                got
+            })
+        })
+        .collect();
+    for (i, v) in scored.into_iter().flatten() {
+        out[i] = Some(v);
+    }
+    let rest: Vec<(K, K)> = large.iter().map(|&i| pairs[i]).collect();
+    let rest_scored = score_pairs(fp, mask, &rest, text, &|k| Some(text(k)));
+    done(rest.len());
+    for (&i, v) in large.iter().zip(rest_scored) {
+        out[i] = v;
+    }
+    out
+}
+
 /// Exact overlap scores of a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Scores {
@@ -208,6 +312,42 @@ impl Thresholds {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Scoring by component gives what scoring pair by pair gives, for
+    /// small components, one over `COMPONENT_DOCS`, and repeated texts.
+    #[test]
+    fn components_score_as_pairs_do() {
+        let base = "The harbour pilots struck at dawn over pay and pensions, \
+                    leaving ships waiting off the coast for a second day. ";
+        let texts: Vec<String> = (0..80)
+            .map(|i| match i {
+                // A chain of 40 growing variants: one large component.
+                0..40 => format!("{base}{}", "Talks resume on Monday. ".repeat(i + 1)),
+                // Pairs and triples of variants of other stories.
+                _ => format!(
+                    "Story {} of the council budget. {base} Day {}.",
+                    i / 3,
+                    i % 3
+                ),
+            })
+            .collect();
+        let mut pairs: Vec<(usize, usize)> = (0..39).map(|i| (i, i + 1)).collect();
+        pairs.extend((40..80).filter(|i| i % 3 != 2).map(|i| (i, i + 1)));
+        pairs.extend((40..78).step_by(3).map(|i| (i, i + 2)));
+        pairs.push((5, 70));
+        pairs.retain(|&(_, b)| b < 80);
+        pairs.sort_unstable();
+        let fp = Fingerprinter::default();
+        let text = |i: usize| Cow::Borrowed(texts[i].as_str());
+        let want = score_pairs(&fp, &Mask::none(), &pairs, &text, &|i| Some(text(i)));
+        let ticks = std::sync::atomic::AtomicUsize::new(0);
+        let got = score_components(&fp, &Mask::none(), &pairs, &text, &|n| {
+            ticks.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        });
+        assert_eq!(got, want);
+        assert_eq!(ticks.into_inner(), pairs.len());
+        assert!(got.iter().all(Option::is_some));
+    }
 
     fn scores(a: &[u64], b: &[u64]) -> Scores {
         let mut overlap = Overlap::default();
