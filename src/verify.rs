@@ -51,7 +51,7 @@ pub struct Verified {
 /// holds), in `pairs`' order, in parallel; `None` where `text_b` has no
 /// text. Pairs with the same first key must be adjacent: they share one
 /// table of A's shingles (a chunk of up to PAIRS_PER_TABLE pairs each), and
-/// every B is shingled once per pair.
+/// every B is shingled once per chunk it is in.
 pub fn score_pairs<'t, A, B>(
     fp: &Fingerprinter,
     mask: &Mask,
@@ -70,22 +70,13 @@ where
     chunks
         .par_iter()
         .flat_map_iter(|chunk| {
-            OVERLAP.with_borrow_mut(|overlap| {
-                let hash_a = fp.with_unmasked(&text_a(chunk[0].0), mask, |hashes, hash| {
-                    overlap.set_a(hashes);
-                    hash
-                });
-                chunk
-                    .iter()
-                    .map(|&(_, b)| {
-                        let text = text_b(b)?;
-                        Some(fp.with_unmasked(&text, mask, |hashes, hash_b| Verified {
-                            scores: overlap.scores(hashes),
-                            same_text: hash_a == hash_b,
-                        }))
-                    })
-                    .collect::<Vec<_>>()
-            })
+            // Document 0 is the chunk's A, document i its i-th B.
+            let text = |d: usize| match d {
+                0 => Some(text_a(chunk[0].0)),
+                _ => text_b(chunk[d - 1].1),
+            };
+            let pairs: Vec<(usize, usize)> = (1..=chunk.len()).map(|b| (0, b)).collect();
+            score_piece(fp, mask, chunk.len() + 1, &text, &pairs)
         })
         .collect()
 }
@@ -144,46 +135,32 @@ where
     small.sort_unstable();
     let groups: Vec<&[(u32, usize)]> = small.chunk_by(|x, y| x.0 == y.0).collect();
     let mut out: Vec<Option<Verified>> = vec![None; pairs.len()];
-    let scored: Vec<Vec<(usize, Verified)>> = groups
+    let scored: Vec<Vec<Option<Verified>>> = groups
         .par_iter()
         .map(|group| {
-            OVERLAP.with_borrow_mut(|overlap| {
-                // The component's documents' unmasked hashes, each once.
-                let mut held: Vec<(u32, Vec<u64>, u128)> = Vec::new();
-                let hashes_of = |held: &mut Vec<(u32, Vec<u64>, u128)>, d: u32| -> usize {
-                    if let Some(at) = held.iter().position(|h| h.0 == d) {
-                        return at;
-                    }
-                    let (hashes, hash) =
-                        fp.with_unmasked(&text(docs[d as usize]), mask, |h, t| (h.to_vec(), t));
-                    held.push((d, hashes, hash));
-                    held.len() - 1
-                };
-                let mut a_now = u32::MAX;
-                let mut got = Vec::with_capacity(group.len());
-                for &(_, i) in group.iter() {
-                    let (a, b) = numbered[i];
-                    let ia = hashes_of(&mut held, a);
-                    let ib = hashes_of(&mut held, b);
-                    if a != a_now {
-                        overlap.set_a(&held[ia].1);
-                        a_now = a;
-                    }
-                    got.push((
-                        i,
-                        Verified {
-                            scores: overlap.scores(&held[ib].1),
-                            same_text: held[ia].2 == held[ib].2,
-                        },
-                    ));
+            // The component's documents, numbered from 0 in first use.
+            let mut members: Vec<u32> = Vec::with_capacity(COMPONENT_DOCS);
+            let mut local = |d: u32| match members.iter().position(|&m| m == d) {
+                Some(at) => at,
+                None => {
+                    members.push(d);
+                    members.len() - 1
                 }
-                done(group.len());
-                got
-            })
+            };
+            let local_pairs: Vec<(usize, usize)> = group
+                .iter()
+                .map(|&(_, i)| (local(numbered[i].0), local(numbered[i].1)))
+                .collect();
+            let text = |d: usize| Some(text(docs[members[d] as usize]));
+            let got = score_piece(fp, mask, members.len(), &text, &local_pairs);
+            done(group.len());
+            got
         })
         .collect();
-    for (i, v) in scored.into_iter().flatten() {
-        out[i] = Some(v);
+    for (group, got) in groups.iter().zip(scored) {
+        for (&(_, i), v) in group.iter().zip(got) {
+            out[i] = v;
+        }
     }
     let rest: Vec<(K, K)> = large.iter().map(|&i| pairs[i]).collect();
     let rest_scored = score_pairs(fp, mask, &rest, text, &|k| Some(text(k)));
@@ -192,6 +169,62 @@ where
         out[i] = v;
     }
     out
+}
+
+/// Scores of one piece of work's `pairs`, each (A, B) as numbers of its
+/// documents `0..docs`, in order: the one loop `score_pairs` and
+/// `score_components` both run. Each document is normalized and shingled
+/// once, when first needed; the hashes of one in more than one pair are
+/// held until the piece is done, those of one in a single pair (as B) are
+/// scored straight from the shingling buffer. `text` gives a document's
+/// text (`None`: its pairs score `None`). A's table is filled once per run
+/// of pairs with the same A.
+fn score_piece<'t>(
+    fp: &Fingerprinter,
+    mask: &Mask,
+    docs: usize,
+    text: &dyn Fn(usize) -> Option<Cow<'t, str>>,
+    pairs: &[(usize, usize)],
+) -> Vec<Option<Verified>> {
+    let mut uses = vec![0u32; docs];
+    for &(a, b) in pairs {
+        uses[a] += 1;
+        uses[b] += 1;
+    }
+    /// A document's unmasked hashes and its normalized text's hash (`None`:
+    /// it has no text).
+    type Shingled = Option<(Vec<u64>, u128)>;
+    let hashes_of =
+        |d: usize| text(d).map(|t| fp.with_unmasked(&t, mask, |h, th| (h.to_vec(), th)));
+    let mut held: Vec<Option<Shingled>> = vec![None; docs];
+    OVERLAP.with_borrow_mut(|overlap| {
+        // The document whose table `overlap` holds, and its text's hash.
+        let mut table_of: Option<(usize, u128)> = None;
+        pairs
+            .iter()
+            .map(|&(a, b)| {
+                let text_a = match table_of {
+                    Some((d, th)) if d == a => th,
+                    _ => {
+                        let (hashes, th) = held[a].get_or_insert_with(|| hashes_of(a)).as_ref()?;
+                        overlap.set_a(hashes);
+                        table_of = Some((a, *th));
+                        *th
+                    }
+                };
+                let mut verified = |hashes: &[u64], text_b: u128| Verified {
+                    scores: overlap.scores(hashes),
+                    same_text: text_a == text_b,
+                };
+                if held[b].is_none() && uses[b] == 1 {
+                    let t = text(b)?;
+                    return Some(fp.with_unmasked(&t, mask, verified));
+                }
+                let (hashes, th) = held[b].get_or_insert_with(|| hashes_of(b)).as_ref()?;
+                Some(verified(hashes, *th))
+            })
+            .collect()
+    })
 }
 
 /// Exact overlap scores of a pair.
@@ -313,16 +346,20 @@ impl Thresholds {
 mod tests {
     use super::*;
 
-    /// Scoring by component gives what scoring pair by pair gives, for
-    /// small components, one over `COMPONENT_DOCS`, and repeated texts.
+    /// Scoring by component and pair by pair both give the exact scores
+    /// (counted here on hash sets), for small components, one over
+    /// `COMPONENT_DOCS`, and copies of one text; a pair whose B has no
+    /// text scores `None`.
     #[test]
-    fn components_score_as_pairs_do() {
+    fn components_and_pairs_score_exactly() {
         let base = "The harbour pilots struck at dawn over pay and pensions, \
                     leaving ships waiting off the coast for a second day. ";
         let texts: Vec<String> = (0..80)
             .map(|i| match i {
                 // A chain of 40 growing variants: one large component.
                 0..40 => format!("{base}{}", "Talks resume on Monday. ".repeat(i + 1)),
+                // Copies of one story: the same normalized text.
+                76.. => format!("The council budget, again! {base}"),
                 // Pairs and triples of variants of other stories.
                 _ => format!(
                     "Story {} of the council budget. {base} Day {}.",
@@ -334,19 +371,45 @@ mod tests {
         let mut pairs: Vec<(usize, usize)> = (0..39).map(|i| (i, i + 1)).collect();
         pairs.extend((40..80).filter(|i| i % 3 != 2).map(|i| (i, i + 1)));
         pairs.extend((40..78).step_by(3).map(|i| (i, i + 2)));
-        pairs.push((5, 70));
+        pairs.extend([(5, 70), (76, 79)]);
         pairs.retain(|&(_, b)| b < 80);
         pairs.sort_unstable();
+        pairs.dedup();
         let fp = Fingerprinter::default();
+        let set = |i: usize| -> std::collections::HashSet<u64> {
+            let mut joined = String::new();
+            crate::normalize::normalize_joined_into(&texts[i], &mut joined);
+            fp.shingler.hashes(&joined).into_iter().collect()
+        };
+        let want: Vec<Option<Verified>> = pairs
+            .iter()
+            .map(|&(a, b)| {
+                let (sa, sb) = (set(a), set(b));
+                Some(Verified {
+                    scores: Scores::from_counts(sa.len(), sb.len(), sa.intersection(&sb).count()),
+                    same_text: texts[a] == texts[b],
+                })
+            })
+            .collect();
+        assert!(want.iter().flatten().any(|v| v.same_text));
+        assert!(want.iter().flatten().any(|v| !v.same_text));
         let text = |i: usize| Cow::Borrowed(texts[i].as_str());
-        let want = score_pairs(&fp, &Mask::none(), &pairs, &text, &|i| Some(text(i)));
+        assert_eq!(
+            score_pairs(&fp, &Mask::none(), &pairs, &text, &|i| Some(text(i))),
+            want
+        );
         let ticks = std::sync::atomic::AtomicUsize::new(0);
         let got = score_components(&fp, &Mask::none(), &pairs, &text, &|n| {
             ticks.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         });
         assert_eq!(got, want);
         assert_eq!(ticks.into_inner(), pairs.len());
-        assert!(got.iter().all(Option::is_some));
+        // No text for B: that pair alone scores `None`.
+        let missing = |i: usize| (i != 41).then(|| text(i));
+        let partial = score_pairs(&fp, &Mask::none(), &pairs, &text, &missing);
+        for ((&(_, b), got), want) in pairs.iter().zip(&partial).zip(&want) {
+            assert_eq!(got, if b == 41 { &None } else { want });
+        }
     }
 
     fn scores(a: &[u64], b: &[u64]) -> Scores {
