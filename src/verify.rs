@@ -1,6 +1,7 @@
 //! Exact verification of candidate pairs on their shingle sets: Jaccard and
 //! containment both ways, and the relation label a pair earns from them.
-//! `scan`, `verify` and `query` all score pairs through `score_pairs`.
+//! `scan`, `verify` and `query` all score pairs through `score_piece` (by
+//! `score_components` or `score_pairs`).
 
 use crate::boilerplate::Mask;
 use crate::fingerprint::Fingerprinter;
