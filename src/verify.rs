@@ -163,14 +163,24 @@ where
             out[i] = v;
         }
     }
+    // The large components' pairs, pair by pair, a slice at a time so that
+    // `done` hears of them as they go, not all at the end.
     let rest: Vec<(K, K)> = large.iter().map(|&i| pairs[i]).collect();
-    let rest_scored = score_pairs(fp, mask, &rest, text, &|k| Some(text(k)));
-    done(rest.len());
+    let mut rest_scored = Vec::with_capacity(rest.len());
+    for slice in rest.chunks(LARGE_SLICE) {
+        rest_scored.extend(score_pairs(fp, mask, slice, text, &|k| Some(text(k))));
+        done(slice.len());
+    }
     for (&i, v) in large.iter().zip(rest_scored) {
         out[i] = v;
     }
     out
 }
+
+/// Pairs of large components given to `score_pairs` at once: enough for
+/// both threads (128 tables of 32 pairs), few enough for progress to move
+/// every tenth of a second or so.
+const LARGE_SLICE: usize = 4096;
 
 /// Scores of one piece of work's `pairs`, each (A, B) as numbers of its
 /// documents `0..docs`, in order: the one loop `score_pairs` and
@@ -411,6 +421,32 @@ mod tests {
         for ((&(_, b), got), want) in pairs.iter().zip(&partial).zip(&want) {
             assert_eq!(got, if b == 41 { &None } else { want });
         }
+    }
+
+    /// The pairs of a component too large to shingle together are told to
+    /// `done` a slice at a time, not all at the end.
+    #[test]
+    fn large_components_report_progress_as_they_go() {
+        let texts: Vec<String> = (0..100)
+            .map(|i| format!("Ferry services resume after the storm, update {i}."))
+            .collect();
+        let pairs: Vec<(usize, usize)> = (0..100)
+            .flat_map(|a| (a + 1..100).map(move |b| (a, b)))
+            .collect();
+        assert!(pairs.len() > LARGE_SLICE);
+        let text = |i: usize| Cow::Borrowed(texts[i].as_str());
+        let ticks = std::sync::Mutex::new(Vec::new());
+        let got = score_components(
+            &Fingerprinter::default(),
+            &Mask::none(),
+            &pairs,
+            &text,
+            &|n| ticks.lock().unwrap().push(n),
+        );
+        let ticks = ticks.into_inner().unwrap();
+        assert_eq!(ticks.iter().sum::<usize>(), pairs.len());
+        assert!(ticks.len() > 1 && ticks.iter().all(|&n| n <= LARGE_SLICE));
+        assert!(got.iter().all(|v| v.is_some_and(|v| v.scores.shared > 0)));
     }
 
     fn scores(a: &[u64], b: &[u64]) -> Scores {
