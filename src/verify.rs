@@ -64,6 +64,22 @@ where
     A: Copy + PartialEq + Sync,
     B: Copy + Sync,
 {
+    score_chunks(fp, mask, pairs, text_a, text_b, &|_| {})
+}
+
+/// `score_pairs`, telling `done` how many pairs each chunk scored.
+fn score_chunks<'t, A, B>(
+    fp: &Fingerprinter,
+    mask: &Mask,
+    pairs: &[(A, B)],
+    text_a: &(dyn Fn(A) -> Cow<'t, str> + Sync),
+    text_b: &(dyn Fn(B) -> Option<Cow<'t, str>> + Sync),
+    done: &(dyn Fn(usize) + Sync),
+) -> Vec<Option<Verified>>
+where
+    A: Copy + PartialEq + Sync,
+    B: Copy + Sync,
+{
     let chunks: Vec<&[(A, B)]> = pairs
         .chunk_by(|x, y| x.0 == y.0)
         .flat_map(|group| group.chunks(PAIRS_PER_TABLE))
@@ -77,7 +93,9 @@ where
                 _ => text_b(chunk[d - 1].1),
             };
             let pairs: Vec<(usize, usize)> = (1..=chunk.len()).map(|b| (0, b)).collect();
-            score_piece(fp, mask, chunk.len() + 1, &text, &pairs)
+            let got = score_piece(fp, mask, chunk.len() + 1, &text, &pairs);
+            done(chunk.len());
+            got
         })
         .collect()
 }
@@ -163,24 +181,14 @@ where
             out[i] = v;
         }
     }
-    // The large components' pairs, pair by pair, a slice at a time so that
-    // `done` hears of them as they go, not all at the end.
+    // The large components' pairs, pair by pair; `done` hears of each chunk.
     let rest: Vec<(K, K)> = large.iter().map(|&i| pairs[i]).collect();
-    let mut rest_scored = Vec::with_capacity(rest.len());
-    for slice in rest.chunks(LARGE_SLICE) {
-        rest_scored.extend(score_pairs(fp, mask, slice, text, &|k| Some(text(k))));
-        done(slice.len());
-    }
+    let rest_scored = score_chunks(fp, mask, &rest, text, &|k| Some(text(k)), done);
     for (&i, v) in large.iter().zip(rest_scored) {
         out[i] = v;
     }
     out
 }
-
-/// Pairs of large components given to `score_pairs` at once: enough for
-/// both threads (128 tables of 32 pairs), few enough for progress to move
-/// every tenth of a second or so.
-const LARGE_SLICE: usize = 4096;
 
 /// Scores of one piece of work's `pairs`, each (A, B) as numbers of its
 /// documents `0..docs`, in order: the one loop `score_pairs` and
@@ -227,7 +235,8 @@ fn score_piece<'t>(
                     scores: overlap.scores(hashes),
                     same_text: text_a == text_b,
                 };
-                if held[b].is_none() && uses[b] == 1 {
+                // A document in one pair only was never held.
+                if uses[b] == 1 {
                     let t = text(b)?;
                     return Some(fp.with_unmasked(&t, mask, verified));
                 }
@@ -424,7 +433,7 @@ mod tests {
     }
 
     /// The pairs of a component too large to shingle together are told to
-    /// `done` a slice at a time, not all at the end.
+    /// `done` a chunk at a time, not all at the end.
     #[test]
     fn large_components_report_progress_as_they_go() {
         let texts: Vec<String> = (0..100)
@@ -433,7 +442,7 @@ mod tests {
         let pairs: Vec<(usize, usize)> = (0..100)
             .flat_map(|a| (a + 1..100).map(move |b| (a, b)))
             .collect();
-        assert!(pairs.len() > LARGE_SLICE);
+        assert!(pairs.len() > PAIRS_PER_TABLE);
         let text = |i: usize| Cow::Borrowed(texts[i].as_str());
         let ticks = std::sync::Mutex::new(Vec::new());
         let got = score_components(
@@ -445,7 +454,7 @@ mod tests {
         );
         let ticks = ticks.into_inner().unwrap();
         assert_eq!(ticks.iter().sum::<usize>(), pairs.len());
-        assert!(ticks.len() > 1 && ticks.iter().all(|&n| n <= LARGE_SLICE));
+        assert!(ticks.len() > 1 && ticks.iter().all(|&n| n <= PAIRS_PER_TABLE));
         assert!(got.iter().all(|v| v.is_some_and(|v| v.scores.shared > 0)));
     }
 
