@@ -639,6 +639,15 @@ impl Index {
     /// error, if any, is the one reported.
     fn after_add(&self, added: Result<AddStats>) -> Result<AddStats> {
         let restore = || -> rusqlite::Result<()> {
+            if added.is_ok() {
+                // The merges due that the batches' budgets left.
+                let tx = rusqlite::Transaction::new_unchecked(
+                    &self.conn,
+                    rusqlite::TransactionBehavior::Immediate,
+                )?;
+                runs::compact(&tx, self.banding.bands as u32 + 1, usize::MAX)?;
+                tx.commit()?;
+            }
             self.conn
                 .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
             self.conn
@@ -733,7 +742,9 @@ impl Index {
                     "UPDATE meta SET value = CAST(value AS INTEGER) + ?1 WHERE key = 'documents'",
                 )?
                 .execute([next - first - replaced as i64])?;
-                runs::compact(&tx, self.banding.bands as u32 + 1)?;
+                let bands = self.banding.bands as u32 + 1;
+                let written = (next - first) as usize * bands as usize;
+                runs::compact(&tx, bands, written.saturating_mul(runs::MERGE_PACE))?;
             }
             tx.commit()?;
             Ok((added, replaced, skipped))

@@ -16,9 +16,12 @@
 //! scattered over the whole archive. Runs of similar size that follow each other are merged, FANOUT
 //! at a time, so an archive of N documents holds O(log N) runs and a lookup
 //! reads one chunk per run and band (`index compact` merges them all into
-//! one). Runs always cover consecutive ranges of
-//! document numbers; removed documents are listed in `dead` until the run
-//! holding their entries is rewritten.
+//! one). A merge moves one band at a time, written to the new run and deleted
+//! from the old ones in the same transaction, so it can span several batches'
+//! transactions while lookups find every entry once. Runs cover consecutive
+//! ranges of document numbers (a run being merged into lies inside the new
+//! run's range); removed documents are listed in `dead` until the run holding
+//! their entries is rewritten.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -51,12 +54,10 @@ fn band_ids(run: i64, band: u32) -> (i64, i64) {
     (lo, lo | ((1 << KEY_BITS) - 1))
 }
 
-/// The rowids of the chunks of `run`.
-fn run_ids(run: i64) -> (i64, i64) {
-    let lo = run << (BAND_BITS + KEY_BITS);
-    (lo, lo | ((1 << (BAND_BITS + KEY_BITS)) - 1))
-}
-
+/// Entries a batch's transaction may rewrite for merges, per entry it
+/// writes itself (see `compact`): with batches of 5,000, the merge into a
+/// run of 320k documents spans about 8 batches.
+pub(super) const MERGE_PACE: usize = 8;
 /// Runs of one size tier merged at a time.
 pub(super) const FANOUT: usize = 4;
 /// Runs of fewer documents than this are all in the lowest tier.
@@ -206,6 +207,17 @@ impl<'c> RunWriter<'c> {
         })
     }
 
+    /// Go on writing run `run`, whose bands so far were written earlier.
+    pub fn resume(conn: &'c Connection, run: i64) -> rusqlite::Result<RunWriter<'c>> {
+        Ok(RunWriter {
+            run,
+            insert: conn.prepare_cached("INSERT INTO chunks(id, data) VALUES (?1, ?2)")?,
+            entries: conn
+                .prepare_cached("SELECT entries FROM runs WHERE run = ?1")?
+                .query_row([run], |r| r.get(0))?,
+        })
+    }
+
     /// Write the entries of `band` (sorted; bands in increasing order).
     pub fn band(&mut self, band: u32, entries: &[Entry]) -> rusqlite::Result<()> {
         debug_assert!(entries.windows(2).all(|w| w[0] <= w[1]));
@@ -261,30 +273,118 @@ pub(super) fn dead_count(conn: &Connection, run: &Run) -> rusqlite::Result<i64> 
         .query_row([run.first_doc, run.last_doc], |r| r.get(0))
 }
 
-/// Rewrite consecutive `runs` as one, leaving out removed documents.
-/// Band by band, so memory stays at one band of the merged runs; `on_band`
-/// is called after each.
+/// Rewrite consecutive `runs` as one, leaving out removed documents, now
+/// (after settling any merge in progress): `start` and then `advance` with
+/// no budget. `on_band` is called after each band written.
 pub(super) fn merge(
     conn: &Connection,
     runs: &[Run],
     bands: u32,
-    mut on_band: impl FnMut(),
+    on_band: impl FnMut(),
 ) -> rusqlite::Result<()> {
+    settle(conn, bands)?;
+    start(conn, runs)?;
+    advance(conn, bands, &mut { usize::MAX }, on_band)?;
+    Ok(())
+}
+
+/// A merge in progress: `target` is written band by band from the runs
+/// that lie inside its document range; bands below `band` are done.
+/// `dead` is the number of removed documents in that range when it began.
+struct Pending {
+    target: Run,
+    band: u32,
+    dead: i64,
+}
+
+/// The merge in progress, kept in `meta` (merge_run, merge_band,
+/// merge_dead), if any.
+fn pending(conn: &Connection) -> rusqlite::Result<Option<Pending>> {
+    let mut get = conn.prepare_cached("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1")?;
+    let mut get = |key: &str| get.query_row([key], |r| r.get::<_, i64>(0)).optional();
+    let Some(slot) = get("merge_run")? else {
+        return Ok(None);
+    };
+    let (band, dead) = (
+        get("merge_band")?.unwrap_or(0),
+        get("merge_dead")?.unwrap_or(0),
+    );
+    match list(conn)?.into_iter().find(|r| r.run == slot) {
+        Some(target) => Ok(Some(Pending {
+            target,
+            band: band as u32,
+            dead,
+        })),
+        // Its run is gone: nothing left to do.
+        None => {
+            set_pending(conn, None)?;
+            Ok(None)
+        }
+    }
+}
+
+/// Record (or, with `None`, clear) the merge in progress.
+fn set_pending(conn: &Connection, state: Option<(i64, u32, i64)>) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM meta WHERE key IN ('merge_run', 'merge_band', 'merge_dead')")?
+        .execute([])?;
+    if let Some((run, band, dead)) = state {
+        conn.prepare_cached(
+            "INSERT INTO meta(key, value) VALUES ('merge_run', ?1), ('merge_band', ?2), ('merge_dead', ?3)",
+        )?
+        .execute(params![run, band, dead])?;
+    }
+    Ok(())
+}
+
+/// Begin merging consecutive `runs` (no merge may be in progress): the new
+/// run is created empty and written by `advance`.
+fn start(conn: &Connection, runs: &[Run]) -> rusqlite::Result<()> {
     let (first, last) = (runs[0].first_doc, runs[runs.len() - 1].last_doc);
+    let dead = dead_in(conn, first, last)?.len() as i64;
+    let docs = runs.iter().map(|r| r.docs).sum::<i64>() - dead;
+    let writer = RunWriter::new(conn, first, last, docs.max(0))?;
+    set_pending(conn, Some((writer.run, 0, dead)))?;
+    Ok(())
+}
+
+/// Write bands of the merge in progress, at least one and then while
+/// `budget` (in entries written, spent as they are) lasts; whether the merge
+/// is done (also when none was in progress). Each band's entries move in
+/// one transaction: written to the new run and deleted from the merged ones,
+/// so that between transactions every entry is in exactly one run and a
+/// lookup, which reads every run, finds each once. The merged runs go when
+/// the last band is written; so do the removed documents they held, unless
+/// more were removed meanwhile (then they stay listed, as lingering entries
+/// of theirs may be in the bands already written).
+fn advance(
+    conn: &Connection,
+    bands: u32,
+    budget: &mut usize,
+    mut on_band: impl FnMut(),
+) -> rusqlite::Result<bool> {
+    let Some(p) = pending(conn)? else {
+        return Ok(true);
+    };
+    let (first, last) = (p.target.first_doc, p.target.last_doc);
+    let sources: Vec<Run> = list(conn)?
+        .into_iter()
+        .filter(|r| r.run != p.target.run && r.first_doc >= first && r.last_doc <= last)
+        .collect();
     let dead: std::collections::HashSet<u32> = dead_in(conn, first, last)?
         .into_iter()
         .map(|d| d as u32)
         .collect();
-    let docs = runs.iter().map(|r| r.docs).sum::<i64>() - dead.len() as i64;
-    let mut writer = RunWriter::new(conn, first, last, docs.max(0))?;
+    let mut writer = RunWriter::resume(conn, p.target.run)?;
     let mut read =
         conn.prepare_cached("SELECT data FROM chunks WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
+    let mut delete = conn.prepare_cached("DELETE FROM chunks WHERE id BETWEEN ?1 AND ?2")?;
     let (mut entries, mut scratch) = (Vec::new(), Vec::new());
-    let mut ends = Vec::with_capacity(runs.len());
-    for band in 0..bands {
+    let mut ends = Vec::with_capacity(sources.len());
+    let mut band = p.band;
+    while band < bands && (band == p.band || *budget > 0) {
         entries.clear();
         ends.clear();
-        for r in runs {
+        for r in &sources {
             let (lo, hi) = band_ids(r.run, band);
             let mut rows = read.query([lo, hi])?;
             while let Some(row) = rows.next()? {
@@ -295,18 +395,34 @@ pub(super) fn merge(
         }
         merge_sorted(&mut entries, &mut ends, &mut scratch);
         writer.band(band, &entries)?;
+        for r in &sources {
+            let (lo, hi) = band_ids(r.run, band);
+            delete.execute([lo, hi])?;
+        }
+        *budget = budget.saturating_sub(entries.len().max(1));
+        band += 1;
         on_band();
     }
     writer.finish(conn)?;
-    let mut del_chunks = conn.prepare_cached("DELETE FROM chunks WHERE id BETWEEN ?1 AND ?2")?;
+    if band < bands {
+        set_pending(conn, Some((p.target.run, band, p.dead)))?;
+        return Ok(false);
+    }
     let mut del_run = conn.prepare_cached("DELETE FROM runs WHERE run = ?1")?;
-    for r in runs {
-        let (lo, hi) = run_ids(r.run);
-        del_chunks.execute([lo, hi])?;
+    for r in &sources {
         del_run.execute([r.run])?;
     }
-    conn.prepare_cached("DELETE FROM dead WHERE doc BETWEEN ?1 AND ?2")?
-        .execute([first, last])?;
+    if dead.len() as i64 == p.dead {
+        conn.prepare_cached("DELETE FROM dead WHERE doc BETWEEN ?1 AND ?2")?
+            .execute([first, last])?;
+    }
+    set_pending(conn, None)?;
+    Ok(true)
+}
+
+/// Finish the merge in progress, if any.
+pub(super) fn settle(conn: &Connection, bands: u32) -> rusqlite::Result<()> {
+    advance(conn, bands, &mut { usize::MAX }, || {})?;
     Ok(())
 }
 
@@ -346,23 +462,34 @@ fn merge_two(a: &[Entry], b: &[Entry], out: &mut Vec<Entry>) {
     out.extend_from_slice(&b[j..]);
 }
 
-/// Merge the newest runs while FANOUT or more of them are of no higher size
-/// tier than the newest one (runs merged are always consecutive).
-pub(super) fn compact(conn: &Connection, bands: u32) -> rusqlite::Result<()> {
+/// Merge runs while FANOUT or more consecutive ones are of one size tier
+/// (the oldest such group first: it is of the highest tier), one merge at a
+/// time, writing bands while `budget` (entries) lasts: a merge can span the
+/// transactions of several batches instead of holding up one (an add's
+/// runs merged at once into one of 320k documents took seconds while the
+/// fingerprinting threads waited). Runs added meanwhile wait for the next
+/// merge. `usize::MAX` does every merge due.
+pub(super) fn compact(conn: &Connection, bands: u32, mut budget: usize) -> rusqlite::Result<()> {
     loop {
-        let runs = list(conn)?;
-        let Some(newest) = runs.last() else {
-            return Ok(());
-        };
-        let tier = newest.tier();
-        let from = runs
-            .iter()
-            .rposition(|r| r.tier() > tier)
-            .map_or(0, |i| i + 1);
-        if runs.len() - from < FANOUT {
+        if !advance(conn, bands, &mut budget, || {})? || budget == 0 {
             return Ok(());
         }
-        merge(conn, &runs[from..], bands, || {})?;
+        let runs = list(conn)?;
+        let mut from = 0;
+        let group = loop {
+            let Some(first) = runs.get(from) else {
+                return Ok(());
+            };
+            let n = runs[from..]
+                .iter()
+                .take_while(|r| r.tier() == first.tier())
+                .count();
+            if n >= FANOUT {
+                break &runs[from..from + n];
+            }
+            from += n;
+        };
+        start(conn, group)?;
     }
 }
 
@@ -375,6 +502,7 @@ pub(super) fn merge_all(
     bands: u32,
     on_band: impl FnMut(),
 ) -> rusqlite::Result<(usize, usize)> {
+    settle(conn, bands)?;
     let runs = list(conn)?;
     let dead: i64 = conn.query_row("SELECT count(*) FROM dead", [], |r| r.get(0))?;
     if runs.len() > 1 || (dead > 0 && !runs.is_empty()) {
@@ -385,6 +513,7 @@ pub(super) fn merge_all(
 
 /// Rewrite runs of which half or more of the documents were removed.
 pub(super) fn purge(conn: &Connection, bands: u32) -> rusqlite::Result<()> {
+    settle(conn, bands)?;
     for r in list(conn)? {
         let dead = dead_count(conn, &r)?;
         if dead > 0 && dead * 2 >= r.docs {
@@ -452,8 +581,7 @@ mod tests {
         for run in [1, 2, MAX_SLOTS - 1] {
             for band in [0, 1, MAX_BANDS as u32 - 1] {
                 let (lo, hi) = band_ids(run, band);
-                let (rlo, rhi) = run_ids(run);
-                assert!(rlo <= lo && hi <= rhi && lo > 0);
+                assert!(lo > 0 && lo < hi);
                 for k in keys {
                     let id = chunk_id(run, band, k);
                     assert!(lo <= id && id <= hi);
@@ -465,6 +593,116 @@ mod tests {
         assert!(ids.windows(2).all(|w| w[0] <= w[1]));
         assert_eq!(prefix(0), prefix(1));
         assert!(prefix(-1) < prefix(1 << 30));
+    }
+
+    /// Every (band, key) filed in `conn`'s runs, with its documents as a
+    /// lookup reads them (every run, in order), less those listed dead.
+    fn buckets(conn: &Connection, bands: u32) -> Vec<(u32, i64, Vec<u32>)> {
+        let dead: Vec<i64> = dead_in(conn, 0, i64::MAX).unwrap();
+        let runs = list(conn).unwrap();
+        let mut keys: Vec<(u32, i64)> = Vec::new();
+        let mut st = conn.prepare("SELECT id, data FROM chunks").unwrap();
+        let mut rows = st.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let id: i64 = row.get(0).unwrap();
+            let band = ((id >> KEY_BITS) & ((1 << BAND_BITS) - 1)) as u32;
+            let data = row.get_ref(1).unwrap().as_blob().unwrap();
+            keys.extend(Chunk::new(data).entries().map(|(k, _)| (band, k)));
+        }
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .map(|(band, key)| {
+                assert!(band < bands);
+                let mut docs = Vec::new();
+                for r in &runs {
+                    if let Some(data) = chunk(conn, r.run, band, key).unwrap() {
+                        docs.extend(Chunk::new(&data).find(key));
+                    }
+                }
+                docs.retain(|d| !dead.contains(&(*d as i64)));
+                (band, key, docs)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_merge_spread_over_transactions_files_every_entry_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs.db");
+        let open = || Connection::open(&path).unwrap();
+        let conn = open();
+        conn.execute_batch(super::super::SCHEMA).unwrap();
+        // Four runs of 300 documents, 3 bands; keys shared within and
+        // across runs, some buckets over a chunk's CHUNK_ENTRIES.
+        let bands = 3;
+        for r in 0..4i64 {
+            let (first, last) = (r * 300 + 1, r * 300 + 300);
+            let mut w = RunWriter::new(&conn, first, last, 300).unwrap();
+            for band in 0..bands {
+                let mut e: Vec<Entry> = (first..=last)
+                    .map(|d| ((d * 7 + band as i64) % 97 - 48, d as u32))
+                    .collect();
+                e.sort();
+                w.band(band, &e).unwrap();
+            }
+            w.finish(&conn).unwrap();
+        }
+        conn.execute("INSERT INTO dead(doc) VALUES (5)", [])
+            .unwrap();
+        let mut want = buckets(&conn, bands);
+        assert!(want.iter().all(|(_, _, docs)| !docs.contains(&5)));
+
+        // A budget of one entry: one band per transaction, a connection
+        // closed and opened again between them (as between two adds).
+        let mut conn = conn;
+        let mut steps = 0;
+        loop {
+            let tx = conn.transaction().unwrap();
+            compact(&tx, bands, 1).unwrap();
+            tx.commit().unwrap();
+            steps += 1;
+            assert_eq!(buckets(&conn, bands), want, "after {steps} steps");
+            if steps == 1 {
+                // A document removed while the merge is under way, after
+                // its entries of band 0 were moved.
+                conn.execute("INSERT INTO dead(doc) VALUES (700)", [])
+                    .unwrap();
+                for (_, _, docs) in &mut want {
+                    docs.retain(|&d| d != 700);
+                }
+                assert_eq!(buckets(&conn, bands), want);
+            }
+            if pending(&conn).unwrap().is_none() {
+                break;
+            }
+            drop(conn);
+            conn = open();
+        }
+        assert_eq!(steps, bands as usize);
+        let runs = list(&conn).unwrap();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(
+            (runs[0].first_doc, runs[0].last_doc, runs[0].docs),
+            (1, 1200, 1199)
+        );
+        let stored: i64 = conn
+            .query_row("SELECT entries FROM runs", [], |r| r.get(0))
+            .unwrap();
+        // Document 5 left out of every band, 700 of the two moved after
+        // it was removed.
+        assert_eq!(stored, 3 * 1200 - 3 - 2);
+        // Document 700 was removed after its first band was moved, whose
+        // entries of it are still filed: both removed documents stay
+        // listed, so lookups still leave 700 out.
+        assert_eq!(dead_in(&conn, 0, i64::MAX).unwrap(), vec![5, 700]);
+        assert_eq!(buckets(&conn, bands), want);
+        // The next merge of that range drops them for good.
+        let tx = conn.transaction().unwrap();
+        merge(&tx, &runs, bands, || {}).unwrap();
+        tx.commit().unwrap();
+        assert!(dead_in(&conn, 0, i64::MAX).unwrap().is_empty());
+        assert_eq!(buckets(&conn, bands), want);
     }
 
     #[test]
