@@ -462,34 +462,35 @@ fn merge_two(a: &[Entry], b: &[Entry], out: &mut Vec<Entry>) {
     out.extend_from_slice(&b[j..]);
 }
 
-/// Merge runs while FANOUT or more consecutive ones are of one size tier
-/// (the oldest such group first: it is of the highest tier), one merge at a
-/// time, writing bands while `budget` (entries) lasts: a merge can span the
-/// transactions of several batches instead of holding up one (an add's
-/// runs merged at once into one of 320k documents took seconds while the
-/// fingerprinting threads waited). Runs added meanwhile wait for the next
-/// merge. `usize::MAX` does every merge due.
+/// Merge runs while FANOUT or more consecutive ones are of one size tier,
+/// one merge at a time, writing bands while `budget` (entries) lasts: a
+/// merge can span the transactions of several batches instead of holding
+/// up one (an add's runs merged at once into one of 320k documents took
+/// seconds while the fingerprinting threads waited). Runs added meanwhile
+/// wait: the newest group due (the smallest runs, the cheapest merge) goes
+/// first, FANOUT runs at a time, so tiers keep their sizes. `usize::MAX`
+/// does every merge due.
 pub(super) fn compact(conn: &Connection, bands: u32, mut budget: usize) -> rusqlite::Result<()> {
     loop {
         if !advance(conn, bands, &mut budget, || {})? || budget == 0 {
             return Ok(());
         }
         let runs = list(conn)?;
-        let mut from = 0;
-        let group = loop {
-            let Some(first) = runs.get(from) else {
-                return Ok(());
-            };
+        let (mut from, mut due) = (0, None);
+        while let Some(first) = runs.get(from) {
             let n = runs[from..]
                 .iter()
                 .take_while(|r| r.tier() == first.tier())
                 .count();
             if n >= FANOUT {
-                break &runs[from..from + n];
+                due = Some(from);
             }
             from += n;
+        }
+        let Some(from) = due else {
+            return Ok(());
         };
-        start(conn, group)?;
+        start(conn, &runs[from..from + FANOUT])?;
     }
 }
 
@@ -703,6 +704,27 @@ mod tests {
         tx.commit().unwrap();
         assert!(dead_in(&conn, 0, i64::MAX).unwrap().is_empty());
         assert_eq!(buckets(&conn, bands), want);
+    }
+
+    #[test]
+    fn runs_merge_fanout_at_a_time_smallest_first() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(super::super::SCHEMA).unwrap();
+        // Three runs of 20k documents, then eight of 5k (as after a long
+        // merge during which batches went on): one entry per run is enough.
+        let mut first = 1;
+        for docs in [20_000, 20_000, 20_000].into_iter().chain([5_000; 8]) {
+            let mut w = RunWriter::new(&conn, first, first + docs - 1, docs).unwrap();
+            w.band(0, &[(first, first as u32)]).unwrap();
+            w.finish(&conn).unwrap();
+            first += docs;
+        }
+        compact(&conn, 1, usize::MAX).unwrap();
+        let sizes: Vec<i64> = list(&conn).unwrap().iter().map(|r| r.docs).collect();
+        // 5k x4 -> 20k twice, then the oldest four of the five 20k runs.
+        assert_eq!(sizes, vec![80_000, 20_000]);
+        assert!(pending(&conn).unwrap().is_none());
+        assert_eq!(buckets(&conn, 1).len(), 11);
     }
 
     #[test]
