@@ -273,16 +273,16 @@ pub(super) fn dead_count(conn: &Connection, run: &Run) -> rusqlite::Result<i64> 
         .query_row([run.first_doc, run.last_doc], |r| r.get(0))
 }
 
-/// Rewrite consecutive `runs` as one, leaving out removed documents, now
-/// (after settling any merge in progress): `start` and then `advance` with
-/// no budget. `on_band` is called after each band written.
+/// Rewrite consecutive `runs` as one, leaving out removed documents, now:
+/// `start` and then `advance` with no budget (no merge may be in progress:
+/// callers `settle` before they list the runs). `on_band` is called after
+/// each band written.
 pub(super) fn merge(
     conn: &Connection,
     runs: &[Run],
     bands: u32,
     on_band: impl FnMut(),
 ) -> rusqlite::Result<()> {
-    settle(conn, bands)?;
     start(conn, runs)?;
     advance(conn, bands, &mut { usize::MAX }, on_band)?;
     Ok(())
