@@ -267,10 +267,11 @@ fn dead_in(conn: &Connection, first: i64, last: i64) -> rusqlite::Result<Vec<i64
     rows.collect()
 }
 
-/// Number of removed documents whose entries `run` still holds.
-pub(super) fn dead_count(conn: &Connection, run: &Run) -> rusqlite::Result<i64> {
+/// Number of removed documents of `first..=last` (whose entries runs of
+/// that range may still hold).
+fn dead_count(conn: &Connection, first: i64, last: i64) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT count(*) FROM dead WHERE doc BETWEEN ?1 AND ?2")?
-        .query_row([run.first_doc, run.last_doc], |r| r.get(0))
+        .query_row([first, last], |r| r.get(0))
 }
 
 /// Rewrite consecutive `runs` as one, leaving out removed documents, now:
@@ -288,11 +289,13 @@ pub(super) fn merge(
     Ok(())
 }
 
-/// A merge in progress: `target` is written band by band from the runs
-/// that lie inside its document range; bands below `band` are done.
-/// `dead` is the number of removed documents in that range when it began.
+/// A merge in progress: `target` is written band by band from `sources`,
+/// the runs that lie inside its document range; bands below `band` are
+/// done. `dead` is the number of removed documents in that range when it
+/// began.
 struct Pending {
     target: Run,
+    sources: Vec<Run>,
     band: u32,
     dead: i64,
 }
@@ -309,8 +312,14 @@ fn pending(conn: &Connection) -> rusqlite::Result<Option<Pending>> {
         get("merge_band")?.unwrap_or(0),
         get("merge_dead")?.unwrap_or(0),
     );
-    match list(conn)?.into_iter().find(|r| r.run == slot) {
+    let (target, others): (Vec<Run>, Vec<Run>) =
+        list(conn)?.into_iter().partition(|r| r.run == slot);
+    match target.into_iter().next() {
         Some(target) => Ok(Some(Pending {
+            sources: others
+                .into_iter()
+                .filter(|r| r.first_doc >= target.first_doc && r.last_doc <= target.last_doc)
+                .collect(),
             target,
             band: band as u32,
             dead,
@@ -340,7 +349,7 @@ fn set_pending(conn: &Connection, state: Option<(i64, u32, i64)>) -> rusqlite::R
 /// run is created empty and written by `advance`.
 fn start(conn: &Connection, runs: &[Run]) -> rusqlite::Result<()> {
     let (first, last) = (runs[0].first_doc, runs[runs.len() - 1].last_doc);
-    let dead = dead_in(conn, first, last)?.len() as i64;
+    let dead = dead_count(conn, first, last)?;
     let docs = runs.iter().map(|r| r.docs).sum::<i64>() - dead;
     let writer = RunWriter::new(conn, first, last, docs.max(0))?;
     set_pending(conn, Some((writer.run, 0, dead)))?;
@@ -366,10 +375,7 @@ fn advance(
         return Ok(true);
     };
     let (first, last) = (p.target.first_doc, p.target.last_doc);
-    let sources: Vec<Run> = list(conn)?
-        .into_iter()
-        .filter(|r| r.run != p.target.run && r.first_doc >= first && r.last_doc <= last)
-        .collect();
+    let sources = &p.sources;
     let dead: std::collections::HashSet<u32> = dead_in(conn, first, last)?
         .into_iter()
         .map(|d| d as u32)
@@ -384,7 +390,7 @@ fn advance(
     while band < bands && (band == p.band || *budget > 0) {
         entries.clear();
         ends.clear();
-        for r in &sources {
+        for r in sources {
             let (lo, hi) = band_ids(r.run, band);
             let mut rows = read.query([lo, hi])?;
             while let Some(row) = rows.next()? {
@@ -395,7 +401,7 @@ fn advance(
         }
         merge_sorted(&mut entries, &mut ends, &mut scratch);
         writer.band(band, &entries)?;
-        for r in &sources {
+        for r in sources {
             let (lo, hi) = band_ids(r.run, band);
             delete.execute([lo, hi])?;
         }
@@ -409,7 +415,7 @@ fn advance(
         return Ok(false);
     }
     let mut del_run = conn.prepare_cached("DELETE FROM runs WHERE run = ?1")?;
-    for r in &sources {
+    for r in sources {
         del_run.execute([r.run])?;
     }
     if dead.len() as i64 == p.dead {
@@ -516,7 +522,7 @@ pub(super) fn merge_all(
 pub(super) fn purge(conn: &Connection, bands: u32) -> rusqlite::Result<()> {
     settle(conn, bands)?;
     for r in list(conn)? {
-        let dead = dead_count(conn, &r)?;
+        let dead = dead_count(conn, r.first_doc, r.last_doc)?;
         if dead > 0 && dead * 2 >= r.docs {
             merge(conn, &[r], bands, || {})?;
         }
