@@ -7,12 +7,14 @@
 #
 # Builds the release binaries, takes N generated news documents (from FILE,
 # else `gen_corpus --docs N`), adds them to a new archive in P `index add`
-# runs of N/P documents each (timed: wall, CPU, docs/s), fingerprints the
-# last part once more without writing (the fingerprinting-only rate, for
-# comparison), then times Q single-story `reprint query` processes (half
-# stories new to the archive, half archived ones) and prints the median and
-# p99 wall time, first with the page cache dropped (when run as root), then
-# warm. Defaults: N=100000, P=5, Q=200, DIR=/tmp/reprint-index-bench.
+# runs of N/P documents each (timed: wall, CPU, docs/s; each row also has
+# the peer: the same part fingerprinted without writing, right after the add,
+# and the add's rate as a share of it: on a shared machine whose speed
+# drifts, that ratio is what compares), fingerprints the last part once more
+# without writing (the fingerprinting-only rate as the tool reports it), then
+# times Q single-story `reprint query` processes (half stories new to the
+# archive, half archived ones) and prints the median and p99 wall time,
+# first with the page cache dropped (when run as root), then warm. Defaults: N=100000, P=5, Q=200, DIR=/tmp/reprint-index-bench.
 # With perf(1) available, the CPU time of each query process (task-clock) is
 # measured too, in a second pass: on a machine shared with other jobs the
 # wall times mostly measure the wait for a core. --query-only re-times the
@@ -66,15 +68,19 @@ head -n "$docs" "$corpus" | split -l "$per" -d -a 3 --additional-suffix=.jsonl -
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "archive: $docs documents in $parts adds${notext:+ (${notext[*]})}"
-printf '%-14s %9s %8s %9s %10s\n' part docs wall_s cpu_s docs_per_s
+printf '%-14s %9s %8s %9s %10s %10s %6s\n' part docs wall_s cpu_s docs_per_s peer_docs_s ratio
 for p in "$work"/part_*.jsonl; do
     n=$(wc -l < "$p")
     t0=$EPOCHREALTIME
     cpu=$( { /usr/bin/time -f '%U %S' "$bin" index add -q "${notext[@]}" "$db" "$p" 2>&1 >/dev/null; } | tail -n 1)
     t1=$EPOCHREALTIME
-    awk -v n="$n" -v a="$t0" -v b="$t1" -v c="$cpu" -v name="$(basename "$p")" 'BEGIN {
-        split(c, u, " "); w = b - a;
-        printf "%-14s %9d %8.2f %9.2f %10.0f\n", name, n, w, u[1] + u[2], n / w }'
+    # The peer, right after: the same part read and fingerprinted by the
+    # same binary, nothing written (whole process, as the add is timed).
+    "$bin" index add --fingerprint-only "${notext[@]}" "$db" "$p" >/dev/null 2>&1 || true
+    t2=$EPOCHREALTIME
+    awk -v n="$n" -v a="$t0" -v b="$t1" -v e="$t2" -v c="$cpu" -v name="$(basename "$p")" 'BEGIN {
+        split(c, u, " "); w = b - a; f = e - b;
+        printf "%-14s %9d %8.2f %9.2f %10.0f %10.0f %6.2f\n", name, n, w, u[1] + u[2], n / w, n / f, f / w }'
 done
 last=$(ls "$work"/part_*.jsonl | tail -n 1)
 echo "fingerprinting only (same code, nothing written), last part:"
