@@ -10,11 +10,12 @@
 # runs of N/P documents each (timed: wall, CPU, docs/s; each row also has
 # the peer: the same part fingerprinted without writing, right after the add,
 # and the add's rate as a share of it: on a shared machine whose speed
-# drifts, that ratio is what compares), fingerprints the last part once more
-# without writing (the fingerprinting-only rate as the tool reports it), then
-# times Q single-story `reprint query` processes (half stories new to the
-# archive, half archived ones) and prints the median and p99 wall time,
-# first with the page cache dropped (when run as root), then warm. Defaults: N=100000, P=5, Q=200, DIR=/tmp/reprint-index-bench.
+# drifts, that ratio is what compares; the last part's peer is also shown as
+# the tool reports it), then times Q single-story `reprint query` processes
+# (half stories new to the archive, half archived ones) and prints the
+# median and p99 wall time, first with the page cache dropped (when run as
+# root), then warm. Defaults: N=100000, P=5, Q=200,
+# DIR=/tmp/reprint-index-bench.
 # With perf(1) available, the CPU time of each query process (task-clock) is
 # measured too, in a second pass: on a machine shared with other jobs the
 # wall times mostly measure the wait for a core. --query-only re-times the
@@ -76,15 +77,15 @@ for p in "$work"/part_*.jsonl; do
     t1=$EPOCHREALTIME
     # The peer, right after: the same part read and fingerprinted by the
     # same binary, nothing written (whole process, as the add is timed).
-    "$bin" index add --fingerprint-only "${notext[@]}" "$db" "$p" >/dev/null 2>&1 || true
+    /usr/bin/time -f '  (%e s wall, %U s user + %S s sys)' "$bin" index add --fingerprint-only "${notext[@]}" "$db" "$p" > "$work/peer.txt" 2>&1 || true
     t2=$EPOCHREALTIME
     awk -v n="$n" -v a="$t0" -v b="$t1" -v e="$t2" -v c="$cpu" -v name="$(basename "$p")" 'BEGIN {
         split(c, u, " "); w = b - a; f = e - b;
         printf "%-14s %9d %8.2f %9.2f %10.0f %10.0f %6.2f\n", name, n, w, u[1] + u[2], n / w, n / f, f / w }'
 done
 last=$(ls "$work"/part_*.jsonl | tail -n 1)
-echo "fingerprinting only (same code, nothing written), last part:"
-/usr/bin/time -f '  (%e s wall, %U s user + %S s sys)' "$bin" index add --fingerprint-only "${notext[@]}" "$db" "$last" 2>&1 | sed 's/^reprint/  reprint/' || true
+echo "fingerprinting only (same code, nothing written), last part (its peer above):"
+sed 's/^reprint/  reprint/' "$work/peer.txt"
 bytes=$(( $(stat -c %s "$db") + $( [ -f "$db-wal" ] && stat -c %s "$db-wal" || echo 0) ))
 echo "archive size: $bytes bytes ($(( bytes / 1048576 )) MiB)"
 "$bin" index stats "$db" | sed 's/^/  /'

@@ -466,6 +466,12 @@ impl Index {
         })
     }
 
+    /// Bands filed in the bucket runs: the LSH bands, then the exact-text
+    /// hash as one more.
+    fn run_bands(&self) -> u32 {
+        self.banding.bands as u32 + 1
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -645,7 +651,7 @@ impl Index {
                     &self.conn,
                     rusqlite::TransactionBehavior::Immediate,
                 )?;
-                runs::compact(&tx, self.banding.bands as u32 + 1, usize::MAX)?;
+                runs::compact(&tx, self.run_bands(), usize::MAX)?;
                 tx.commit()?;
             }
             self.conn
@@ -742,7 +748,7 @@ impl Index {
                     "UPDATE meta SET value = CAST(value AS INTEGER) + ?1 WHERE key = 'documents'",
                 )?
                 .execute([next - first - replaced as i64])?;
-                let bands = self.banding.bands as u32 + 1;
+                let bands = self.run_bands();
                 let written = (next - first) as usize * bands as usize;
                 runs::compact(&tx, bands, written.saturating_mul(runs::MERGE_PACE))?;
             }
@@ -821,7 +827,7 @@ impl Index {
                     &self.conn,
                     rusqlite::TransactionBehavior::Immediate,
                 )?;
-                runs::purge(&tx, self.banding.bands as u32 + 1)?;
+                runs::purge(&tx, self.run_bands())?;
                 tx.commit()
             };
             run().map_err(|e| self.err(e))?;
@@ -835,7 +841,7 @@ impl Index {
     /// index (86 entries of 12 bytes per document); `add` goes on merging its new runs
     /// by size tiers as before. `progress` counts bands written.
     pub fn compact(&mut self, progress: Progress) -> Result<CompactStats> {
-        let bands = self.banding.bands as u32 + 1;
+        let bands = self.run_bands();
         let bar = progress.bar(bands as u64, "compacting");
         let run = || -> rusqlite::Result<CompactStats> {
             let tx = rusqlite::Transaction::new_unchecked(
