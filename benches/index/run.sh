@@ -3,7 +3,7 @@
 #
 #   benches/index/run.sh [--docs N] [--parts P] [--queries Q] [--no-text]
 #                        [--corpus FILE] [--work DIR] [--keep] [--query-only]
-#                        [--compact]
+#                        [--compact] [--url-ids]
 #
 # Builds the release binaries, takes N generated news documents (from FILE,
 # else `gen_corpus --docs N`), adds them to a new archive in P `index add`
@@ -22,6 +22,10 @@
 # queries against the archive and query stories left in DIR by a full run.
 # --compact runs `reprint index compact` (timed: wall, CPU, peak RSS) on the
 # archive before the queries, merging its bucket index into one run.
+# --url-ids gives the documents URL-like ids in an order unrelated to the
+# feed's (https://news.example.com/story/<8 hex digits>-<line number>), as
+# real feeds have, instead of the generator's ascending doc0, doc1...:
+# every add then inserts into the whole of the archive's id index.
 # REPRINT_BIN=path benchmarks another reprint binary (e.g. an older build).
 set -euo pipefail
 
@@ -34,6 +38,7 @@ work=/tmp/reprint-index-bench
 keep=0
 query_only=0
 compact=0
+url_ids=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --docs) docs=$2; shift 2 ;;
@@ -45,7 +50,8 @@ while [ $# -gt 0 ]; do
         --keep) keep=1; shift ;;
         --query-only) query_only=1; shift ;;
         --compact) compact=1; shift ;;
-        *) echo "usage: $0 [--docs N] [--parts P] [--queries Q] [--no-text] [--corpus FILE] [--work DIR] [--keep] [--query-only] [--compact]" >&2; exit 2 ;;
+        --url-ids) url_ids=1; shift ;;
+        *) echo "usage: $0 [--docs N] [--parts P] [--queries Q] [--no-text] [--corpus FILE] [--work DIR] [--keep] [--query-only] [--compact] [--url-ids]" >&2; exit 2 ;;
     esac
 done
 
@@ -65,10 +71,29 @@ if [ -z "$corpus" ]; then
 fi
 rm -f "$db" "$db-wal" "$db-shm" "$work"/part_*.jsonl
 per=$(( (docs + parts - 1) / parts ))
-head -n "$docs" "$corpus" | split -l "$per" -d -a 3 --additional-suffix=.jsonl - "$work/part_"
+ids() { # the documents as they are, or with --url-ids their ids rewritten
+    if [ "$url_ids" = 0 ]; then
+        cat
+    else
+        # A multiplicative hash of the line number (exact in awk's doubles),
+        # printed as two 16-bit halves (mawk's %x takes 32-bit signed ints).
+        # index/substr, not sub(): a regex over 5 KB lines made this 30x
+        # slower. A quote inside a JSON string is escaped, so the first
+        # `"id":"` is the field's.
+        awk -F'\t' '{
+            h = (NR * 2654435761) % 4294967296
+            id = sprintf("\"id\":\"https://news.example.com/story/%04x%04x-%d\"", int(h / 65536), h % 65536, NR)
+            p = index($0, "\"id\":\"")
+            if (p == 0) { print; next }
+            rest = substr($0, p + 6)
+            print substr($0, 1, p - 1) id substr(rest, index(rest, "\"") + 1)
+        }'
+    fi
+}
+head -n "$docs" "$corpus" | ids | split -l "$per" -d -a 3 --additional-suffix=.jsonl - "$work/part_"
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "archive: $docs documents in $parts adds${notext:+ (${notext[*]})}"
+echo "archive: $docs documents in $parts adds${notext:+ (${notext[*]})}$( [ "$url_ids" = 1 ] && echo ', URL-like ids in random order')"
 printf '%-14s %9s %8s %9s %10s %10s %6s\n' part docs wall_s cpu_s docs_per_s peer_docs_s ratio
 for p in "$work"/part_*.jsonl; do
     n=$(wc -l < "$p")
