@@ -80,7 +80,7 @@ ids() { # the documents as they are, or with --url-ids their ids rewritten
         # index/substr, not sub(): a regex over 5 KB lines made this 30x
         # slower. A quote inside a JSON string is escaped, so the first
         # `"id":"` is the field's.
-        awk -F'\t' '{
+        awk '{
             h = (NR * 2654435761) % 4294967296
             id = sprintf("\"id\":\"https://news.example.com/story/%04x%04x-%d\"", int(h / 65536), h % 65536, NR)
             p = index($0, "\"id\":\"")
@@ -93,7 +93,9 @@ ids() { # the documents as they are, or with --url-ids their ids rewritten
 head -n "$docs" "$corpus" | ids | split -l "$per" -d -a 3 --additional-suffix=.jsonl - "$work/part_"
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "archive: $docs documents in $parts adds${notext:+ (${notext[*]})}$( [ "$url_ids" = 1 ] && echo ', URL-like ids in random order')"
+ids_note=""
+[ "$url_ids" = 0 ] || ids_note=", URL-like ids in random order"
+echo "archive: $docs documents in $parts adds${notext:+ (${notext[*]})}$ids_note"
 printf '%-14s %9s %8s %9s %10s %10s %6s\n' part docs wall_s cpu_s docs_per_s peer_docs_s ratio
 for p in "$work"/part_*.jsonl; do
     n=$(wc -l < "$p")
@@ -130,6 +132,12 @@ fi
 stats=$("$bin" index stats "$db")
 echo "archive: $(stat -c %s "$db") bytes; $(printf '%s\n' "$stats" | sed -n 2p); $(printf '%s\n' "$stats" | grep '^runs' | cut -c14- | cut -d' ' -f1) runs"
 head -n 1 "$qfile" > "$work/story.jsonl"
+summarise() { # file of per-query milliseconds, label: median, p99, max
+    sort -n "$1" | awk -v label="$2" '{ v[NR] = $1 } END {
+        med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+        p99 = v[int(NR * 0.99 + 0.999999)];
+        printf "query: %d stories, one process each: median %.1f ms, p99 %.1f ms, max %.1f ms (%s)\n", NR, med, p99, v[NR], label }'
+}
 time_queries() { # label: one query process per story, wall times summarised
     local times="$work/query_ms.txt"
     : > "$times"
@@ -140,10 +148,7 @@ time_queries() { # label: one query process per story, wall times summarised
         t1=$EPOCHREALTIME
         awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }' >> "$times"
     done < "$qfile"
-    sort -n "$times" | awk -v label="$1" '{ v[NR] = $1 } END {
-        med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-        p99 = v[int(NR * 0.99 + 0.999999)];
-        printf "query: %d stories, one process each: median %.1f ms, p99 %.1f ms, max %.1f ms (%s)\n", NR, med, p99, v[NR], label }'
+    summarise "$times" "$1"
 }
 # Cold: the archive starts out of the page cache (dropping it needs root),
 # as for an archive larger than memory or one not read for a while.
@@ -164,10 +169,7 @@ if command -v perf > /dev/null && perf stat -x, -e task-clock -o /dev/null true 
         perf stat -x, -e task-clock -o "$work/perf.txt" "$bin" query -q --format jsonl "$db" "$work/story.jsonl" > /dev/null
         grep task-clock "$work/perf.txt" | cut -d, -f1 >> "$cpu"
     done < "$qfile"
-    sort -n "$cpu" | awk '{ v[NR] = $1 } END {
-        med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-        p99 = v[int(NR * 0.99 + 0.999999)];
-        printf "query: %d stories, one process each: median %.1f ms, p99 %.1f ms, max %.1f ms (CPU, task-clock)\n", NR, med, p99, v[NR] }'
+    summarise "$cpu" "CPU, task-clock"
 fi
 if [ "$keep" = 0 ]; then
     rm -f "$work"/part_*.jsonl "$work/new.jsonl"
