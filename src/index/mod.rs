@@ -4,6 +4,7 @@
 
 pub mod cli;
 mod header;
+mod ids;
 pub mod query;
 mod runs;
 
@@ -25,8 +26,10 @@ use std::path::{Path, PathBuf};
 /// kept one B-tree row per document and band; format 2 kept sorted runs in
 /// blobs of a table reached through a separate (run, band, first key)
 /// index; format 3 numbers each blob by its run, band and first key, so a
-/// lookup is one descent of one B-tree).
-pub const FORMAT_VERSION: i32 = 3;
+/// lookup is one descent of one B-tree, and kept a `UNIQUE` index on the id
+/// text; format 4 files id hashes in the runs instead, with a Bloom filter
+/// per run: see `ids`).
+pub const FORMAT_VERSION: i32 = 4;
 /// `PRAGMA application_id` of a reprint index ("RPRI").
 pub const APPLICATION_ID: i32 = 0x5250_5249;
 /// Documents per committed transaction of `index add`.
@@ -36,7 +39,7 @@ const SCHEMA: &str = "
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE docs(
     doc INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,
     title TEXT,
     source TEXT,
     date TEXT,
@@ -56,6 +59,11 @@ CREATE TABLE runs(
 );
 CREATE TABLE chunks(id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE dead(doc INTEGER PRIMARY KEY);
+CREATE TABLE filters(
+    serial INTEGER PRIMARY KEY AUTOINCREMENT,
+    run INTEGER NOT NULL UNIQUE,
+    data BLOB NOT NULL
+);
 ";
 
 /// Parameters the user asked for; `None` means the stored (or default) one.
@@ -291,6 +299,8 @@ pub struct Index {
     pub fingerprinter: Fingerprinter,
     pub banding: Banding,
     pub mask: Mask,
+    /// The runs' id filters, as of the last batch written.
+    filters: std::cell::RefCell<ids::Filters>,
 }
 
 /// A document fingerprinted for storage.
@@ -398,6 +408,7 @@ impl Index {
             banding: params.banding(),
             params,
             mask,
+            filters: Default::default(),
         })
     }
 
@@ -463,13 +474,19 @@ impl Index {
             banding: params.banding(),
             params,
             mask,
+            filters: Default::default(),
         })
     }
 
     /// Bands filed in the bucket runs: the LSH bands, then the exact-text
-    /// hash as one more.
+    /// hash as one more, then the id hash (always the last: see `ids`).
     fn run_bands(&self) -> u32 {
-        self.banding.bands as u32 + 1
+        self.banding.bands as u32 + 2
+    }
+
+    /// The band of the runs that files id hashes.
+    fn id_band(&self) -> u32 {
+        self.run_bands() - 1
     }
 
     pub fn path(&self) -> &Path {
@@ -686,18 +703,27 @@ impl Index {
             )?;
             let mut next = first;
             let (mut added, mut replaced, mut skipped) = (0, 0, Vec::new());
-            // Per band (the exact-text hash filed as one more): (key, doc).
-            let mut entries: Vec<Vec<runs::Entry>> = (0..=self.banding.bands)
+            // Per band (the exact-text hash and the id hash filed as two
+            // more): (key, doc).
+            let mut entries: Vec<Vec<runs::Entry>> = (0..self.run_bands())
                 .map(|_| Vec::with_capacity(prepared.len()))
                 .collect();
+            let runs = runs::list(&tx)?;
+            let mut filters = self.filters.borrow_mut();
+            filters.refresh(&tx)?;
+            // This batch's documents by id: its runs are not written yet.
+            let mut batch_ids: std::collections::HashMap<&str, i64> =
+                std::collections::HashMap::with_capacity(docs.len());
             {
-                let mut find = tx.prepare_cached("SELECT doc FROM docs WHERE id = ?1")?;
                 let mut insert = tx.prepare_cached(
                     "INSERT INTO docs(doc, id, title, source, date, day, text_hash, shingles, signature, text)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?;
                 for (d, p) in docs.iter().zip(prepared) {
-                    let old: Option<i64> = find.query_row([&d.id], |r| r.get(0)).optional()?;
+                    let old = match batch_ids.get(d.id.as_str()) {
+                        Some(&doc) => Some(doc),
+                        None => ids::find(&tx, &runs, Some(&filters), self.id_band(), &d.id)?,
+                    };
                     if let Some(doc) = old {
                         if !options.replace {
                             skipped.push(d.id.clone());
@@ -708,6 +734,7 @@ impl Index {
                     }
                     let doc = next;
                     next += 1;
+                    batch_ids.insert(&d.id, doc);
                     insert.execute(params![
                         doc,
                         d.id,
@@ -731,6 +758,7 @@ impl Index {
                         band.push((k as i64, doc));
                     }
                     entries[self.banding.bands].push((text_key(p.fp.text_hash), doc));
+                    entries[self.banding.bands + 1].push((ids::key(&d.id), doc));
                     added += 1;
                 }
             }
@@ -738,7 +766,11 @@ impl Index {
                 let mut run = runs::RunWriter::new(&tx, first, next - 1, next - first)?;
                 for (band, e) in entries.iter_mut().enumerate() {
                     e.sort_unstable();
-                    run.band(band as u32, e)?;
+                    if band as u32 == self.id_band() {
+                        run.ids(&tx, band as u32, e)?;
+                    } else {
+                        run.band(band as u32, e)?;
+                    }
                 }
                 run.finish(&tx)?;
                 tx.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'next_doc'")?
@@ -768,17 +800,15 @@ impl Index {
     pub fn remove(&mut self, removal: &Removal, batch_size: usize) -> Result<RemoveStats> {
         let mut stats = RemoveStats::default();
         let victims: Vec<i64> = match removal {
-            Removal::Ids(ids) => {
-                let mut st = self
-                    .conn
-                    .prepare("SELECT doc FROM docs WHERE id = ?1")
-                    .map_err(|e| self.err(e))?;
+            Removal::Ids(wanted) => {
+                // One snapshot: a concurrent add's merge may move the id
+                // band from run to run.
+                let snapshot = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+                let runs = runs::list(&snapshot).map_err(|e| self.err(e))?;
                 let mut v = Vec::new();
-                for id in ids {
-                    match st
-                        .query_row([id], |r| r.get(0))
-                        .optional()
-                        .map_err(|e| db_error(&self.path, e))?
+                for id in wanted {
+                    match ids::find(&snapshot, &runs, None, self.id_band(), id)
+                        .map_err(|e| self.err(e))?
                     {
                         Some(doc) => v.push(doc),
                         None => stats.missing.push(id.clone()),
@@ -1389,7 +1419,7 @@ fn read_meta(conn: &Connection, path: &Path) -> Result<(IndexParams, Mask)> {
         ));
     }
     if params.bands == 0
-        || params.bands >= runs::MAX_BANDS
+        || params.bands + 2 > runs::MAX_BANDS
         || params.rows == 0
         || params.bands * params.rows > params.num_perm
         || params.k == 0

@@ -238,6 +238,13 @@ impl<'c> RunWriter<'c> {
         Ok(())
     }
 
+    /// Write the entries of `band` (sorted), the run's id band (its last):
+    /// with them, the filter of their keys (see `ids`).
+    pub fn ids(&mut self, conn: &Connection, band: u32, entries: &[Entry]) -> rusqlite::Result<()> {
+        self.band(band, entries)?;
+        super::ids::store(conn, self.run, entries)
+    }
+
     /// Record the number of entries written.
     pub fn finish(self, conn: &Connection) -> rusqlite::Result<i64> {
         conn.prepare_cached("UPDATE runs SET entries = ?1 WHERE run = ?2")?
@@ -400,7 +407,11 @@ fn advance(
             ends.push(entries.len());
         }
         merge_sorted(&mut entries, &mut ends, &mut scratch);
-        writer.band(band, &entries)?;
+        if band + 1 == bands {
+            writer.ids(conn, band, &entries)?;
+        } else {
+            writer.band(band, &entries)?;
+        }
         for r in sources {
             let (lo, hi) = band_ids(r.run, band);
             delete.execute([lo, hi])?;
@@ -415,8 +426,10 @@ fn advance(
         return Ok(false);
     }
     let mut del_run = conn.prepare_cached("DELETE FROM runs WHERE run = ?1")?;
+    let mut del_filter = conn.prepare_cached("DELETE FROM filters WHERE run = ?1")?;
     for r in sources {
         del_run.execute([r.run])?;
+        del_filter.execute([r.run])?;
     }
     if dead.len() as i64 == p.dead {
         conn.prepare_cached("DELETE FROM dead WHERE doc BETWEEN ?1 AND ?2")?

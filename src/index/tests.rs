@@ -159,6 +159,90 @@ fn duplicates_are_skipped_or_replaced_and_remove_cleans_runs() {
 }
 
 #[test]
+fn ids_are_found_in_every_run_and_within_a_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    // Six runs of five, four of them merged: ids in merged and unmerged runs.
+    index
+        .add(
+            &corpus((0..30).map(numbered).collect()),
+            batches_of(5),
+            Progress::hidden(),
+        )
+        .unwrap();
+    assert_eq!(index.stats().unwrap().runs, 3);
+    let mut again: Vec<Document> = (0..30).map(numbered).collect();
+    // A new id twice in one batch: the second is a duplicate of the first.
+    again.insert(3, doc("new", None, &story(100)));
+    again.insert(5, doc("new", None, &story(101)));
+    let s = index
+        .add(&corpus(again.clone()), batches_of(7), Progress::hidden())
+        .unwrap();
+    assert_eq!(s.added, 1);
+    let mut skipped = s.skipped.clone();
+    skipped.sort();
+    let mut expected: Vec<String> = (0..30).map(|i| format!("d{i}")).collect();
+    expected.push("new".into());
+    expected.sort();
+    assert_eq!(skipped, expected);
+    assert_eq!(index.len().unwrap(), 31);
+    let s = index
+        .add(
+            &corpus(again),
+            AddOptions {
+                replace: true,
+                ..batches_of(7)
+            },
+            Progress::hidden(),
+        )
+        .unwrap();
+    // Every id replaced once per copy in the feed; the count stays.
+    assert_eq!((s.added, s.replaced), (0, 32));
+    assert_eq!(index.len().unwrap(), 31);
+    let count = |id: &str| -> i64 {
+        index
+            .conn
+            .query_row("SELECT count(*) FROM docs WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    assert_eq!((count("new"), count("d7")), (1, 1));
+
+    // A run with no filter (one a merge has not finished) is read.
+    index.conn.execute("DELETE FROM filters", []).unwrap();
+    let s = index
+        .add(
+            &corpus(vec![numbered(3)]),
+            AddOptions::default(),
+            Progress::hidden(),
+        )
+        .unwrap();
+    assert_eq!(s.skipped, vec!["d3".to_string()]);
+    // An id whose hash is filed for a document of another id (a collision)
+    // is not a match: the stored id text decides.
+    index
+        .conn
+        .execute("UPDATE docs SET id = 'other' WHERE id = 'd4'", [])
+        .unwrap();
+    let s = index
+        .add(
+            &corpus(vec![numbered(4)]),
+            AddOptions::default(),
+            Progress::hidden(),
+        )
+        .unwrap();
+    assert_eq!((s.added, s.skipped.len()), (1, 0));
+    let s = index
+        .remove(&Removal::Ids(vec!["d4".into(), "other".into()]), 10)
+        .unwrap();
+    // "other" is filed under d4's hash only: remove finds it no more than add.
+    assert_eq!((s.removed, s.missing), (1, vec!["other".to_string()]));
+    assert_eq!(index.integrity_check().unwrap(), Ok(()));
+}
+
+#[test]
 fn compact_merges_every_run_and_queries_answer_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
@@ -219,7 +303,26 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
         .conn
         .query_row("SELECT entries FROM runs", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(entries, 29 * (index.banding.bands as i64 + 1));
+    assert_eq!(entries, 29 * index.run_bands() as i64);
+    // One filter, the new run's, holding the 29 live ids.
+    let filters: Vec<(i64, Vec<u8>)> = index
+        .conn
+        .prepare("SELECT run, data FROM filters")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(filters.len(), 1);
+    let run: i64 = index
+        .conn
+        .query_row("SELECT run FROM runs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(filters[0].0, run);
+    let bloom = super::ids::Bloom::from_bytes(&filters[0].1).unwrap();
+    for id in ["d0", "d14", "d29"] {
+        assert!(bloom.may_hold(super::ids::key(id)), "{id}");
+    }
     assert_eq!(ask(&index), before);
     assert_eq!(index.integrity_check().unwrap(), Ok(()));
     // Already one run: nothing to do.
