@@ -313,11 +313,13 @@ fn bad_files_exit_2_and_are_left_untouched() {
     let mut newer = bytes.clone();
     newer[60..64].copy_from_slice(&99u32.to_be_bytes());
     // Format 1 kept one row per band and document, format 2 a chunk table
-    // with a rowid and a separate index.
+    // with a rowid and a separate index, format 3 a UNIQUE index on ids.
     let mut older = bytes.clone();
     older[60..64].copy_from_slice(&1u32.to_be_bytes());
     let mut format2 = bytes.clone();
     format2[60..64].copy_from_slice(&2u32.to_be_bytes());
+    let mut format3 = bytes.clone();
+    format3[60..64].copy_from_slice(&3u32.to_be_bytes());
     let mut damaged = bytes.clone();
     for b in &mut damaged[4096..] {
         *b = 0xA5;
@@ -337,6 +339,7 @@ fn bad_files_exit_2_and_are_left_untouched() {
         ("newer.db", newer, "newer reprint"),
         ("older.db", older, "older reprint"),
         ("format2.db", format2, "older reprint"),
+        ("format3.db", format3, "older reprint"),
         (
             "truncated.db",
             bytes[..bytes.len() / 2].to_vec(),

@@ -868,7 +868,7 @@ impl Index {
     /// Merge the bucket index into one run and drop the entries of removed
     /// documents, in one transaction: queries then read one chunk per band
     /// instead of one per run and band. Costs a rewrite of the whole bucket
-    /// index (86 entries of 12 bytes per document); `add` goes on merging its new runs
+    /// index (87 entries of 12 bytes per document); `add` goes on merging its new runs
     /// by size tiers as before. `progress` counts bands written.
     pub fn compact(&mut self, progress: Progress) -> Result<CompactStats> {
         let bands = self.run_bands();
