@@ -763,14 +763,11 @@ impl Index {
                 }
             }
             if next > first {
-                let mut run = runs::RunWriter::new(&tx, first, next - 1, next - first)?;
+                let mut run =
+                    runs::RunWriter::new(&tx, first, next - 1, next - first, self.run_bands())?;
                 for (band, e) in entries.iter_mut().enumerate() {
                     e.sort_unstable();
-                    if band as u32 == self.id_band() {
-                        run.ids(&tx, band as u32, e)?;
-                    } else {
-                        run.band(band as u32, e)?;
-                    }
+                    run.band(band as u32, e)?;
                 }
                 run.finish(&tx)?;
                 tx.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'next_doc'")?

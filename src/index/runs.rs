@@ -21,7 +21,8 @@
 //! transactions while lookups find every entry once. Runs cover consecutive
 //! ranges of document numbers (a run being merged into lies inside the new
 //! run's range); removed documents are listed in `dead` until the run holding
-//! their entries is rewritten.
+//! their entries is rewritten. A run's last band files its documents' id
+//! hashes, and is written with a Bloom filter of them (`ids`).
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -29,7 +30,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 /// bucket is always read from one chunk per run). 256 entries (3 KB) fit in
 /// one 4 KB table leaf page without an overflow page.
 pub(super) const CHUNK_ENTRIES: usize = 256;
-/// Bands (the exact-text hash included) a chunk rowid can number.
+/// Bands (the exact-text and id hashes included) a chunk rowid can number.
 pub(super) const MAX_BANDS: usize = 1 << BAND_BITS;
 const BAND_BITS: u32 = 13;
 const KEY_BITS: u32 = 40;
@@ -164,21 +165,25 @@ impl<'a> Chunk<'a> {
     }
 }
 
-/// Writes one new run, band after band.
+/// Writes one new run, band after band; with its last band, the run's id
+/// band, the filter of that band's keys (see `ids`).
 pub(super) struct RunWriter<'c> {
+    conn: &'c Connection,
     insert: rusqlite::CachedStatement<'c>,
     run: i64,
     entries: i64,
+    id_band: u32,
 }
 
 impl<'c> RunWriter<'c> {
-    /// Start a run covering documents `first_doc..=last_doc`, of which
-    /// `docs` are live.
+    /// Start a run of `bands` bands covering documents
+    /// `first_doc..=last_doc`, of which `docs` are live.
     pub fn new(
         conn: &'c Connection,
         first_doc: i64,
         last_doc: i64,
         docs: i64,
+        bands: u32,
     ) -> rusqlite::Result<RunWriter<'c>> {
         // The smallest free slot.
         let mut run = 1;
@@ -201,20 +206,25 @@ impl<'c> RunWriter<'c> {
         )?
         .execute(params![run, first_doc, last_doc, docs])?;
         Ok(RunWriter {
+            conn,
             run,
             insert: conn.prepare_cached("INSERT INTO chunks(id, data) VALUES (?1, ?2)")?,
             entries: 0,
+            id_band: bands.saturating_sub(1),
         })
     }
 
-    /// Go on writing run `run`, whose bands so far were written earlier.
-    pub fn resume(conn: &'c Connection, run: i64) -> rusqlite::Result<RunWriter<'c>> {
+    /// Go on writing run `run` of `bands` bands, whose bands so far were
+    /// written earlier.
+    pub fn resume(conn: &'c Connection, run: i64, bands: u32) -> rusqlite::Result<RunWriter<'c>> {
         Ok(RunWriter {
+            conn,
             run,
             insert: conn.prepare_cached("INSERT INTO chunks(id, data) VALUES (?1, ?2)")?,
             entries: conn
                 .prepare_cached("SELECT entries FROM runs WHERE run = ?1")?
                 .query_row([run], |r| r.get(0))?,
+            id_band: bands.saturating_sub(1),
         })
     }
 
@@ -235,14 +245,10 @@ impl<'c> RunWriter<'c> {
             start = end;
         }
         self.entries += entries.len() as i64;
+        if band == self.id_band {
+            super::ids::store(self.conn, self.run, entries)?;
+        }
         Ok(())
-    }
-
-    /// Write the entries of `band` (sorted), the run's id band (its last):
-    /// with them, the filter of their keys (see `ids`).
-    pub fn ids(&mut self, conn: &Connection, band: u32, entries: &[Entry]) -> rusqlite::Result<()> {
-        self.band(band, entries)?;
-        super::ids::store(conn, self.run, entries)
     }
 
     /// Record the number of entries written.
@@ -291,7 +297,7 @@ pub(super) fn merge(
     bands: u32,
     on_band: impl FnMut(),
 ) -> rusqlite::Result<()> {
-    start(conn, runs)?;
+    start(conn, runs, bands)?;
     advance(conn, bands, &mut { usize::MAX }, on_band)?;
     Ok(())
 }
@@ -354,11 +360,11 @@ fn set_pending(conn: &Connection, state: Option<(i64, u32, i64)>) -> rusqlite::R
 
 /// Begin merging consecutive `runs` (no merge may be in progress): the new
 /// run is created empty and written by `advance`.
-fn start(conn: &Connection, runs: &[Run]) -> rusqlite::Result<()> {
+fn start(conn: &Connection, runs: &[Run], bands: u32) -> rusqlite::Result<()> {
     let (first, last) = (runs[0].first_doc, runs[runs.len() - 1].last_doc);
     let dead = dead_count(conn, first, last)?;
     let docs = runs.iter().map(|r| r.docs).sum::<i64>() - dead;
-    let writer = RunWriter::new(conn, first, last, docs.max(0))?;
+    let writer = RunWriter::new(conn, first, last, docs.max(0), bands)?;
     set_pending(conn, Some((writer.run, 0, dead)))?;
     Ok(())
 }
@@ -387,7 +393,7 @@ fn advance(
         .into_iter()
         .map(|d| d as u32)
         .collect();
-    let mut writer = RunWriter::resume(conn, p.target.run)?;
+    let mut writer = RunWriter::resume(conn, p.target.run, bands)?;
     let mut read =
         conn.prepare_cached("SELECT data FROM chunks WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
     let mut delete = conn.prepare_cached("DELETE FROM chunks WHERE id BETWEEN ?1 AND ?2")?;
@@ -407,11 +413,7 @@ fn advance(
             ends.push(entries.len());
         }
         merge_sorted(&mut entries, &mut ends, &mut scratch);
-        if band + 1 == bands {
-            writer.ids(conn, band, &entries)?;
-        } else {
-            writer.band(band, &entries)?;
-        }
+        writer.band(band, &entries)?;
         for r in sources {
             let (lo, hi) = band_ids(r.run, band);
             delete.execute([lo, hi])?;
@@ -509,7 +511,7 @@ pub(super) fn compact(conn: &Connection, bands: u32, mut budget: usize) -> rusql
         let Some(from) = due else {
             return Ok(());
         };
-        start(conn, &runs[from..from + FANOUT])?;
+        start(conn, &runs[from..from + FANOUT], bands)?;
     }
 }
 
@@ -658,7 +660,7 @@ mod tests {
         let bands = 3;
         for r in 0..4i64 {
             let (first, last) = (r * 300 + 1, r * 300 + 300);
-            let mut w = RunWriter::new(&conn, first, last, 300).unwrap();
+            let mut w = RunWriter::new(&conn, first, last, 300, bands).unwrap();
             for band in 0..bands {
                 let mut e: Vec<Entry> = (first..=last)
                     .map(|d| ((d * 7 + band as i64) % 97 - 48, d as u32))
@@ -712,6 +714,20 @@ mod tests {
         // Document 5 left out of every band, 700 of the two moved after
         // it was removed.
         assert_eq!(stored, 3 * 1200 - 3 - 2);
+        // One filter left, the merged run's, of its last band's keys.
+        let filters: Vec<(i64, Vec<u8>)> = conn
+            .prepare("SELECT run, data FROM filters")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(filters.len(), 1);
+        assert_eq!(filters[0].0, runs[0].run);
+        let bloom = super::super::ids::Bloom::from_bytes(&filters[0].1).unwrap();
+        for (band, key, _) in &want {
+            assert!(*band != bands - 1 || bloom.may_hold(*key), "{key}");
+        }
         // Document 700 was removed after its first band was moved, whose
         // entries of it are still filed: both removed documents stay
         // listed, so lookups still leave 700 out.
@@ -733,7 +749,7 @@ mod tests {
         // merge during which batches went on): one entry per run is enough.
         let mut first = 1;
         for docs in [20_000, 20_000, 20_000].into_iter().chain([5_000; 8]) {
-            let mut w = RunWriter::new(&conn, first, first + docs - 1, docs).unwrap();
+            let mut w = RunWriter::new(&conn, first, first + docs - 1, docs, 1).unwrap();
             w.band(0, &[(first, first as u32)]).unwrap();
             w.finish(&conn).unwrap();
             first += docs;
