@@ -1,7 +1,8 @@
 //! End-to-end tests of `reprint index` and `reprint query`: an archive built
 //! in two adds answers as `scan` does, a SIGKILL mid-add keeps every committed
-//! batch, bad files exit 2 untouched, parameters and duplicates are checked,
-//! and `index compact` changes no answer.
+//! batch, two adds at once store each id once, bad files exit 2 untouched,
+//! parameters and duplicates are checked, and `index compact` changes no
+//! answer.
 
 use reprint::synth::{make_variant, ExtraPool, PseudoNews, Rng};
 use serde_json::Value;
@@ -378,6 +379,59 @@ fn bad_files_exit_2_and_are_left_untouched() {
             assert_eq!(std::fs::read(&path).unwrap(), content, "{name} was changed");
         }
     }
+}
+
+#[test]
+fn two_adds_at_once_of_one_feed_store_each_id_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let recs = generate(600, 0.0, (3, 2), 21);
+    let refs: Vec<&Rec> = recs.iter().collect();
+    let (start, forward, backward) = (
+        dir.path().join("start.jsonl"),
+        dir.path().join("forward.jsonl"),
+        dir.path().join("backward.jsonl"),
+    );
+    write_jsonl(&start, &refs[..50]);
+    write_jsonl(&forward, &refs);
+    let reversed: Vec<&Rec> = refs.iter().rev().copied().collect();
+    write_jsonl(&backward, &reversed);
+    let db = dir.path().join("a.db");
+    ok(&run(reprint()
+        .args(["index", "add", "-q"])
+        .arg(&db)
+        .arg(&start)));
+    // Each process checks ids against runs the other commits between its
+    // own batches (its cached id filters must catch up), from opposite ends.
+    let adds: Vec<_> = [&forward, &backward]
+        .into_iter()
+        .map(|feed| {
+            reprint()
+                .args(["index", "add", "-q", "--batch-size", "20"])
+                .arg(&db)
+                .arg(feed)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for add in adds {
+        let out = add.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(count(&db), 600);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (rows, ids): (i64, i64) = conn
+        .query_row("SELECT count(*), count(DISTINCT id) FROM docs", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((rows, ids), (600, 600));
+    ok(&run(reprint().args(["index", "stats", "--check"]).arg(&db)));
 }
 
 #[test]
