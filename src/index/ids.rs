@@ -83,6 +83,20 @@ pub(super) fn store(conn: &Connection, run: i64, entries: &[runs::Entry]) -> rus
     Ok(())
 }
 
+/// Every stored filter with its run slot, in slot order (for tests).
+#[cfg(test)]
+pub(super) fn stored(conn: &Connection) -> Vec<(i64, Bloom)> {
+    conn.prepare("SELECT run, data FROM filters ORDER BY run")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, Vec<u8>>(1)?)))
+        .unwrap()
+        .map(|row| {
+            let (run, data) = row.unwrap();
+            (run, Bloom::from_bytes(&data).unwrap())
+        })
+        .collect()
+}
+
 /// The filters of an archive's runs, read once and then only those written
 /// since: a filter is never changed, and its serial (AUTOINCREMENT) is
 /// never reused, so a cached one is valid while its serial is listed.
