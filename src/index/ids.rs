@@ -99,12 +99,12 @@ pub(super) fn stored(conn: &Connection) -> Vec<(i64, Bloom)> {
 
 /// The filters of an archive's runs, read once and then only those written
 /// since: a filter is never changed, and its serial (AUTOINCREMENT) is
-/// never reused, so a cached one is valid while its serial is listed.
+/// never reused, so a cached one is valid while its run slot still lists
+/// that serial.
 #[derive(Debug, Default)]
 pub(super) struct Filters {
-    by_serial: HashMap<i64, Bloom>,
-    /// Run slot to serial, as of the last `refresh`.
-    by_run: HashMap<i64, i64>,
+    /// Run slot to (serial, filter), as of the last `refresh`.
+    by_run: HashMap<i64, (i64, Bloom)>,
 }
 
 impl Filters {
@@ -115,19 +115,17 @@ impl Filters {
             .prepare_cached("SELECT serial, run FROM filters")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let live: std::collections::HashSet<i64> = listed.iter().map(|&(s, _)| s).collect();
-        self.by_serial.retain(|s, _| live.contains(s));
-        self.by_run.clear();
+        let mut cached = std::mem::take(&mut self.by_run);
         let mut read = conn.prepare_cached("SELECT data FROM filters WHERE serial = ?1")?;
         for (serial, run) in listed {
-            if let std::collections::hash_map::Entry::Vacant(slot) = self.by_serial.entry(serial) {
-                let data: Vec<u8> = read.query_row([serial], |r| r.get(0))?;
+            let bloom = match cached.remove(&run) {
+                Some((s, bloom)) if s == serial => Some(bloom),
                 // An unreadable filter is left out: its run is then read.
-                if let Some(bloom) = Bloom::from_bytes(&data) {
-                    slot.insert(bloom);
-                }
+                _ => Bloom::from_bytes(&read.query_row([serial], |r| r.get::<_, Vec<u8>>(0))?),
+            };
+            if let Some(bloom) = bloom {
+                self.by_run.insert(run, (serial, bloom));
             }
-            self.by_run.insert(run, serial);
         }
         Ok(())
     }
@@ -135,8 +133,8 @@ impl Filters {
     /// Whether run slot `run` may hold `key` (true for a run with no
     /// filter: one whose id band a merge has not written yet).
     fn may_hold(&self, run: i64, key: i64) -> bool {
-        match self.by_run.get(&run).and_then(|s| self.by_serial.get(s)) {
-            Some(bloom) => bloom.may_hold(key),
+        match self.by_run.get(&run) {
+            Some((_, bloom)) => bloom.may_hold(key),
             None => true,
         }
     }
@@ -154,7 +152,6 @@ pub(super) fn find(
     id: &str,
 ) -> rusqlite::Result<Option<i64>> {
     let key = key(id);
-    let mut stored = conn.prepare_cached("SELECT id FROM docs WHERE doc = ?1")?;
     for r in runs {
         if filters.is_some_and(|f| !f.may_hold(r.run, key)) {
             continue;
@@ -162,6 +159,8 @@ pub(super) fn find(
         let Some(data) = runs::chunk(conn, r.run, band, key)? else {
             continue;
         };
+        // Prepared only here: most ids of an add reach no chunk at all.
+        let mut stored = conn.prepare_cached("SELECT id FROM docs WHERE doc = ?1")?;
         for doc in Chunk::new(&data).find(key) {
             let doc = doc as i64;
             let found: Option<String> = stored.query_row([doc], |r| r.get(0)).optional()?;

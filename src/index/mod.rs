@@ -708,7 +708,7 @@ impl Index {
             let mut entries: Vec<Vec<runs::Entry>> = (0..self.run_bands())
                 .map(|_| Vec::with_capacity(prepared.len()))
                 .collect();
-            let runs = runs::list(&tx)?;
+            let archived = runs::list(&tx)?;
             let mut filters = self.filters.borrow_mut();
             filters.refresh(&tx)?;
             // This batch's documents by id: its runs are not written yet.
@@ -722,7 +722,7 @@ impl Index {
                 for (d, p) in docs.iter().zip(prepared) {
                     let old = match batch_ids.get(d.id.as_str()) {
                         Some(&doc) => Some(doc),
-                        None => ids::find(&tx, &runs, Some(&filters), self.id_band(), &d.id)?,
+                        None => ids::find(&tx, &archived, Some(&filters), self.id_band(), &d.id)?,
                     };
                     if let Some(doc) = old {
                         if !options.replace {
@@ -801,10 +801,10 @@ impl Index {
                 // One snapshot: a concurrent add's merge may move the id
                 // band from run to run.
                 let snapshot = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-                let runs = runs::list(&snapshot).map_err(|e| self.err(e))?;
+                let archived = runs::list(&snapshot).map_err(|e| self.err(e))?;
                 let mut v = Vec::new();
                 for id in wanted {
-                    match ids::find(&snapshot, &runs, None, self.id_band(), id)
+                    match ids::find(&snapshot, &archived, None, self.id_band(), id)
                         .map_err(|e| self.err(e))?
                     {
                         Some(doc) => v.push(doc),
