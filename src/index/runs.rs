@@ -28,7 +28,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 /// Entries per chunk (a chunk never splits the entries of one key, so a
 /// bucket is always read from one chunk per run). 256 entries (3 KB) fit in
-/// one 4 KB table leaf page without an overflow page.
+/// one table leaf page without an overflow page (4 KB, the smallest page
+/// an archive has: `PAGE_SIZE` is 32 KB, older archives have 4 KB).
 pub(super) const CHUNK_ENTRIES: usize = 256;
 /// Bands (the exact-text and id hashes included) a chunk rowid can number.
 pub(super) const MAX_BANDS: usize = 1 << BAND_BITS;

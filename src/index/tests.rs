@@ -326,6 +326,69 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
 }
 
 #[test]
+fn new_archives_have_large_pages_and_small_page_ones_still_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let page_size = |path: &Path| -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
+    index
+        .add(
+            &corpus((0..20).map(numbered).collect()),
+            batches_of(7),
+            Progress::hidden(),
+        )
+        .unwrap();
+    let edited = |i: u64| format!("{} and a line the desk added", story(i));
+    let q = corpus(vec![
+        doc("q0", None, &story(4)),
+        doc("q1", None, &edited(17)),
+        doc("q2", None, &edited(25)),
+        doc("q3", None, &story(99)),
+    ]);
+    let ask = |index: &Index| {
+        index
+            .query(&q, &QueryOptions::default(), Progress::hidden())
+            .unwrap()
+            .matches
+    };
+    let before = ask(&index);
+    let ids: Vec<&str> = before.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["d4", "d17"]);
+    drop(index);
+    assert_eq!(page_size(&path), PAGE_SIZE as i64);
+
+    // An archive made before PAGE_SIZE was raised: the same file rewritten
+    // with 4 KB pages (a page size changes only outside WAL mode).
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; VACUUM; PRAGMA journal_mode = WAL;",
+        )
+        .unwrap();
+    assert_eq!(page_size(&path), 4096);
+    let mut index = Index::open(&path, &ParamRequest::default(), true).unwrap();
+    assert_eq!(ask(&index), before);
+    index
+        .add(
+            &corpus((20..30).map(numbered).collect()),
+            batches_of(4),
+            Progress::hidden(),
+        )
+        .unwrap();
+    let ids: Vec<String> = ask(&index).into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["d4", "d17", "d25"]);
+    assert_eq!(index.integrity_check().unwrap(), Ok(()));
+    drop(index);
+    // Its pages stay as they were.
+    assert_eq!(page_size(&path), 4096);
+}
+
+#[test]
 fn other_parameters_and_bad_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
