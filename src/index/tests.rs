@@ -42,6 +42,19 @@ fn batches_of(batch_size: usize) -> AddOptions {
     }
 }
 
+/// Story `i` with a line the desk added: a near-duplicate of it.
+fn edited(i: u64) -> String {
+    format!("{} and a line the desk added", story(i))
+}
+
+/// The matches of the stories of `q` in `index`, with default options.
+fn matches(index: &Index, q: &Corpus) -> Vec<super::query::QueryMatch> {
+    index
+        .query(q, &QueryOptions::default(), Progress::hidden())
+        .unwrap()
+        .matches
+}
+
 fn corpus(docs: Vec<Document>) -> Corpus {
     Corpus {
         docs,
@@ -266,7 +279,6 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
     assert_eq!(dead(&index), 1);
     let runs_before = index.stats().unwrap().runs;
     assert!(runs_before > 1, "{runs_before} runs");
-    let edited = |i: u64| format!("{} and a line the desk added", story(i));
     let q = corpus(vec![
         doc("q0", None, &story(0)),
         doc("q1", None, &edited(14)),
@@ -274,13 +286,7 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
         doc("q3", None, &story(28)),
         doc("q4", None, &story(99)),
     ]);
-    let ask = |index: &Index| {
-        index
-            .query(&q, &QueryOptions::default(), Progress::hidden())
-            .unwrap()
-            .matches
-    };
-    let before = ask(&index);
+    let before = matches(&index, &q);
     let ids: Vec<&str> = before.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["d0", "d14", "d29"]);
 
@@ -312,7 +318,7 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
     for id in (0..30).filter(|&i| i != 28).map(|i| format!("d{i}")) {
         assert!(filters[0].1.may_hold(super::ids::key(&id)), "{id}");
     }
-    assert_eq!(ask(&index), before);
+    assert_eq!(matches(&index, &q), before);
     assert_eq!(index.integrity_check().unwrap(), Ok(()));
     // Already one run: nothing to do.
     assert_eq!(
@@ -343,20 +349,13 @@ fn new_archives_have_large_pages_and_small_page_ones_still_work() {
             Progress::hidden(),
         )
         .unwrap();
-    let edited = |i: u64| format!("{} and a line the desk added", story(i));
     let q = corpus(vec![
         doc("q0", None, &story(4)),
         doc("q1", None, &edited(17)),
         doc("q2", None, &edited(25)),
         doc("q3", None, &story(99)),
     ]);
-    let ask = |index: &Index| {
-        index
-            .query(&q, &QueryOptions::default(), Progress::hidden())
-            .unwrap()
-            .matches
-    };
-    let before = ask(&index);
+    let before = matches(&index, &q);
     let ids: Vec<&str> = before.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["d4", "d17"]);
     drop(index);
@@ -372,7 +371,7 @@ fn new_archives_have_large_pages_and_small_page_ones_still_work() {
         .unwrap();
     assert_eq!(page_size(&path), 4096);
     let mut index = Index::open(&path, &ParamRequest::default(), true).unwrap();
-    assert_eq!(ask(&index), before);
+    assert_eq!(matches(&index, &q), before);
     index
         .add(
             &corpus((20..30).map(numbered).collect()),
@@ -380,7 +379,7 @@ fn new_archives_have_large_pages_and_small_page_ones_still_work() {
             Progress::hidden(),
         )
         .unwrap();
-    let ids: Vec<String> = ask(&index).into_iter().map(|m| m.id).collect();
+    let ids: Vec<String> = matches(&index, &q).into_iter().map(|m| m.id).collect();
     assert_eq!(ids, ["d4", "d17", "d25"]);
     assert_eq!(index.integrity_check().unwrap(), Ok(()));
     drop(index);
