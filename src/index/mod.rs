@@ -490,10 +490,9 @@ impl Index {
         })
     }
 
-    /// Bands filed in the bucket runs: the LSH bands, then the exact-text
-    /// hash as one more, then the id hash (always the last: see `ids`).
+    /// Bands filed in the bucket runs (`run_bands_for` the LSH bands).
     fn run_bands(&self) -> u32 {
-        self.banding.bands as u32 + 2
+        run_bands_for(self.banding.bands) as u32
     }
 
     /// The band of the runs that files id hashes.
@@ -770,7 +769,7 @@ impl Index {
                         band.push((k as i64, doc));
                     }
                     entries[self.banding.bands].push((text_key(p.fp.text_hash), doc));
-                    entries[self.banding.bands + 1].push((ids::key(&d.id), doc));
+                    entries[self.id_band() as usize].push((ids::key(&d.id), doc));
                     added += 1;
                 }
             }
@@ -1296,6 +1295,13 @@ fn delete_doc(conn: &Connection, doc: i64) -> rusqlite::Result<usize> {
     Ok(n)
 }
 
+/// Bands filed in the bucket runs of an archive of `lsh_bands` LSH bands:
+/// those, then the exact-text hash as one more, then the id hash (always
+/// the last: see `ids`).
+fn run_bands_for(lsh_bands: usize) -> usize {
+    lsh_bands + 2
+}
+
 /// The bucket key of an exact text hash (filed as one more band).
 fn text_key(hash: u128) -> i64 {
     hash as u64 as i64
@@ -1428,7 +1434,7 @@ fn read_meta(conn: &Connection, path: &Path) -> Result<(IndexParams, Mask)> {
         ));
     }
     if params.bands == 0
-        || params.bands + 2 > runs::MAX_BANDS
+        || run_bands_for(params.bands) > runs::MAX_BANDS
         || params.rows == 0
         || params.bands * params.rows > params.num_perm
         || params.k == 0

@@ -206,25 +206,30 @@ impl<'c> RunWriter<'c> {
             "INSERT INTO runs(run, first_doc, last_doc, docs, entries) VALUES (?1, ?2, ?3, ?4, 0)",
         )?
         .execute(params![run, first_doc, last_doc, docs])?;
-        Ok(RunWriter {
-            conn,
-            run,
-            insert: conn.prepare_cached("INSERT INTO chunks(id, data) VALUES (?1, ?2)")?,
-            entries: 0,
-            id_band: bands.saturating_sub(1),
-        })
+        RunWriter::at(conn, run, 0, bands)
     }
 
     /// Go on writing run `run` of `bands` bands, whose bands so far were
     /// written earlier.
     pub fn resume(conn: &'c Connection, run: i64, bands: u32) -> rusqlite::Result<RunWriter<'c>> {
+        let entries = conn
+            .prepare_cached("SELECT entries FROM runs WHERE run = ?1")?
+            .query_row([run], |r| r.get(0))?;
+        RunWriter::at(conn, run, entries, bands)
+    }
+
+    /// A writer of run `run` of `bands` bands, `entries` of them written.
+    fn at(
+        conn: &'c Connection,
+        run: i64,
+        entries: i64,
+        bands: u32,
+    ) -> rusqlite::Result<RunWriter<'c>> {
         Ok(RunWriter {
             conn,
             run,
             insert: conn.prepare_cached("INSERT INTO chunks(id, data) VALUES (?1, ?2)")?,
-            entries: conn
-                .prepare_cached("SELECT entries FROM runs WHERE run = ?1")?
-                .query_row([run], |r| r.get(0))?,
+            entries,
             id_band: bands.saturating_sub(1),
         })
     }

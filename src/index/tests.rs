@@ -55,6 +55,17 @@ fn matches(index: &Index, q: &Corpus) -> Vec<super::query::QueryMatch> {
         .matches
 }
 
+/// Add stories `range` (as `numbered`) to `index`, `batch` per transaction.
+fn add_numbered(index: &mut Index, range: std::ops::Range<u64>, batch: usize) {
+    index
+        .add(
+            &corpus(range.map(numbered).collect()),
+            batches_of(batch),
+            Progress::hidden(),
+        )
+        .unwrap();
+}
+
 fn corpus(docs: Vec<Document>) -> Corpus {
     Corpus {
         docs,
@@ -177,13 +188,7 @@ fn ids_are_found_in_every_run_and_within_a_batch() {
     let path = dir.path().join("a.db");
     let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
     // Six runs of five, four of them merged: ids in merged and unmerged runs.
-    index
-        .add(
-            &corpus((0..30).map(numbered).collect()),
-            batches_of(5),
-            Progress::hidden(),
-        )
-        .unwrap();
+    add_numbered(&mut index, 0..30, 5);
     assert_eq!(index.stats().unwrap().runs, 3);
     let mut again: Vec<Document> = (0..30).map(numbered).collect();
     // A new id twice in one batch: the second is a duplicate of the first.
@@ -261,13 +266,9 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
         index.compact(Progress::hidden()).unwrap(),
         CompactStats::default()
     );
-    let docs: Vec<Document> = (0..30).map(numbered).collect();
     // Six batches: runs of under 4,096 documents merge four at a time, so
     // three runs are left.
-    let options = batches_of(5);
-    index
-        .add(&corpus(docs), options, Progress::hidden())
-        .unwrap();
+    add_numbered(&mut index, 0..30, 5);
     // One removed document whose entries linger in their run.
     index.remove(&Removal::Ids(vec!["d28".into()]), 10).unwrap();
     let dead = |index: &Index| -> i64 {
@@ -342,13 +343,7 @@ fn new_archives_have_large_pages_and_small_page_ones_still_work() {
             .unwrap()
     };
     let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
-    index
-        .add(
-            &corpus((0..20).map(numbered).collect()),
-            batches_of(7),
-            Progress::hidden(),
-        )
-        .unwrap();
+    add_numbered(&mut index, 0..20, 7);
     let q = corpus(vec![
         doc("q0", None, &story(4)),
         doc("q1", None, &edited(17)),
@@ -372,13 +367,7 @@ fn new_archives_have_large_pages_and_small_page_ones_still_work() {
     assert_eq!(page_size(&path), 4096);
     let mut index = Index::open(&path, &ParamRequest::default(), true).unwrap();
     assert_eq!(matches(&index, &q), before);
-    index
-        .add(
-            &corpus((20..30).map(numbered).collect()),
-            batches_of(4),
-            Progress::hidden(),
-        )
-        .unwrap();
+    add_numbered(&mut index, 20..30, 4);
     let ids: Vec<String> = matches(&index, &q).into_iter().map(|m| m.id).collect();
     assert_eq!(ids, ["d4", "d17", "d25"]);
     assert_eq!(index.integrity_check().unwrap(), Ok(()));
