@@ -39,10 +39,10 @@ pub const DEFAULT_BATCH: usize = 5000;
 /// (two writes per WAL frame, the page cache, B-tree balancing, a story's
 /// 6 KB row spilling over two or three 4 KB pages) dominated the writer:
 /// 100k stories onto 300k took 5.9 to 6.9 s with 4 KB pages and 4.7 to 4.9
-/// s with 32 KB ones (README, "Page size"). Queries pay for it: each of a
-/// 1M query's ~430 blob reads copies a whole page, about 1.5 ms more CPU;
-/// 64 KB pages made them four times slower. Archives made with other sizes
-/// keep theirs.
+/// s with 32 KB ones (benches/index/HISTORY.md, "Page size"). Queries pay
+/// for it: each of a 1M query's ~430 blob reads copies a whole page, about
+/// 1.5 ms more CPU; 64 KB pages made them four times slower. Archives made
+/// with other sizes keep theirs.
 pub const PAGE_SIZE: u32 = 32 * 1024;
 
 const SCHEMA: &str = "
