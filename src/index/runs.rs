@@ -14,7 +14,8 @@
 //! entries whose keys share those 40 bits. Writing a batch is thus a few
 //! hundred sequential blob inserts instead of 85 B-tree inserts per document
 //! scattered over the whole archive. Runs of similar size that follow each other are merged, FANOUT
-//! at a time, so an archive of N documents holds O(log N) runs and a lookup
+//! at a time, and a run followed by a larger one is merged into it (`due`),
+//! so an archive of N documents holds O(log N) runs and a lookup
 //! reads one chunk per run and band (`index compact` merges them all into
 //! one). A merge moves one band at a time, written to the new run and deleted
 //! from the old ones in the same transaction, so it can span several batches'
@@ -489,35 +490,54 @@ fn merge_two(a: &[Entry], b: &[Entry], out: &mut Vec<Entry>) {
     out.extend_from_slice(&b[j..]);
 }
 
-/// Merge runs while FANOUT or more consecutive ones are of one size tier,
-/// one merge at a time, writing bands while `budget` (entries) lasts: a
-/// merge can span the transactions of several batches instead of holding
-/// up one (an add's runs merged at once into one of 320k documents took
-/// seconds while the fingerprinting threads waited). Runs added meanwhile
-/// wait: the newest group due (the smallest runs, the cheapest merge) goes
-/// first, FANOUT runs at a time, so tiers keep their sizes. `usize::MAX`
-/// does every merge due.
+/// The runs a merge is due for, if any: the newest of
+/// - FANOUT consecutive runs of one size tier (the first FANOUT of a group);
+/// - a run followed by a newer one of a higher tier (the two). An add whose
+///   last batch is a part one leaves a small run, and the next add's runs
+///   come after it: without this, the small run kept the same-tier runs on
+///   either side of it apart, so none ever merged and runs grew by one per
+///   batch of such adds (25 runs for 100k documents added 12,000 at a time).
+///
+/// With neither due, tiers never rise from oldest to newest and no tier has
+/// FANOUT runs, so an archive holds at most FANOUT - 1 runs per tier.
+fn due(runs: &[Run]) -> Option<std::ops::Range<usize>> {
+    let (mut from, mut due) = (0, None);
+    while let Some(first) = runs.get(from) {
+        let n = runs[from..]
+            .iter()
+            .take_while(|r| r.tier() == first.tier())
+            .count();
+        if n >= FANOUT {
+            due = Some(from..from + FANOUT);
+        }
+        from += n;
+        if runs
+            .get(from)
+            .is_some_and(|next| next.tier() > first.tier())
+        {
+            due = Some(from - 1..from + 1);
+        }
+    }
+    due
+}
+
+/// Merge runs while a merge is due (`due`), one merge at a time, writing
+/// bands while `budget` (entries) lasts: a merge can span the transactions
+/// of several batches instead of holding up one (an add's runs merged at
+/// once into one of 320k documents took seconds while the fingerprinting
+/// threads waited). Runs added meanwhile wait: the newest merge due (the
+/// smallest runs, the cheapest merge) goes first, so tiers keep their
+/// sizes. `usize::MAX` does every merge due.
 pub(super) fn compact(conn: &Connection, bands: u32, mut budget: usize) -> rusqlite::Result<()> {
     loop {
         if !advance(conn, bands, &mut budget, || {})? || budget == 0 {
             return Ok(());
         }
         let runs = list(conn)?;
-        let (mut from, mut due) = (0, None);
-        while let Some(first) = runs.get(from) {
-            let n = runs[from..]
-                .iter()
-                .take_while(|r| r.tier() == first.tier())
-                .count();
-            if n >= FANOUT {
-                due = Some(from);
-            }
-            from += n;
-        }
-        let Some(from) = due else {
+        let Some(group) = due(&runs) else {
             return Ok(());
         };
-        start(conn, &runs[from..from + FANOUT], bands)?;
+        start(conn, &runs[group], bands)?;
     }
 }
 
@@ -759,6 +779,68 @@ mod tests {
         assert_eq!(sizes, vec![80_000, 20_000]);
         assert!(pending(&conn).unwrap().is_none());
         assert_eq!(buckets(&conn, 1).len(), 11);
+    }
+
+    /// Write a run of `docs` documents after `*first` with one entry, then
+    /// do every merge due.
+    fn add_run(conn: &Connection, first: &mut i64, docs: i64) {
+        let mut w = RunWriter::new(conn, *first, *first + docs - 1, docs, 1).unwrap();
+        w.band(0, &[(*first, *first as u32)]).unwrap();
+        w.finish(conn).unwrap();
+        *first += docs;
+        compact(conn, 1, usize::MAX).unwrap();
+    }
+
+    #[test]
+    fn adds_ending_in_part_batches_keep_runs_few() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(super::super::SCHEMA).unwrap();
+        // Twenty adds of 12,000 documents in batches of 5,000: each leaves
+        // a run of 2,000 (tier 0) between runs of 5,000 (tier 1), which used
+        // to keep every tier-1 run from merging (60 runs in the end).
+        let mut first = 1;
+        for _ in 0..20 {
+            for docs in [5_000, 5_000, 2_000] {
+                add_run(&conn, &mut first, docs);
+            }
+        }
+        let runs = list(&conn).unwrap();
+        let tiers: Vec<u32> = runs.iter().map(|r| r.tier()).collect();
+        assert!(tiers.windows(2).all(|w| w[0] >= w[1]), "{tiers:?}");
+        for t in &tiers {
+            let n = tiers.iter().filter(|u| *u == t).count();
+            assert!(n < FANOUT, "{n} runs of tier {t}: {tiers:?}");
+        }
+        assert!(runs.len() <= 6, "{} runs: {tiers:?}", runs.len());
+        assert_eq!(runs.iter().map(|r| r.docs).sum::<i64>(), 240_000);
+        assert_eq!(buckets(&conn, 1).len(), 60);
+        assert!(due(&runs).is_none());
+    }
+
+    #[test]
+    fn a_small_run_before_a_larger_one_is_due_with_it() {
+        let runs = |sizes: &[i64]| -> Vec<Run> {
+            let mut first = 1;
+            sizes
+                .iter()
+                .map(|&docs| {
+                    let r = Run {
+                        run: first,
+                        first_doc: first,
+                        last_doc: first + docs - 1,
+                        docs,
+                    };
+                    first += docs;
+                    r
+                })
+                .collect()
+        };
+        assert_eq!(due(&runs(&[5_000, 5_000, 2_000, 5_000])), Some(2..4));
+        assert_eq!(due(&runs(&[20_000, 5_000, 5_000, 2_000])), None);
+        // The newest due goes first: the four of 5k, not the part run before.
+        assert_eq!(due(&runs(&[2_000, 5_000, 5_000, 5_000, 5_000])), Some(1..5));
+        assert_eq!(due(&runs(&[2_000, 20_000, 5_000])), Some(0..2));
+        assert_eq!(due(&runs(&[])), None);
     }
 
     #[test]
