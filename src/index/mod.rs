@@ -1018,10 +1018,11 @@ impl Index {
     /// cannot open the archive just warms nothing.
     fn warm<T: Sync>(&self, items: &[T], read: impl Fn(&Connection, &T) + Sync) {
         /// Concurrent readers (I/O depth: they mostly wait). With 32 KB pages
-        /// the disk is busy moving bytes with fewer: 430 random page reads
-        /// took 28 ms on one thread, 19 ms on eight; and each reader's
-        /// connection costs CPU on this 2-core machine. Cold 1M query median
-        /// with 4: 18.6 to 23.2 ms, with 8: 23.3 to 27.7 ms (4 rounds).
+        /// a cold read is mostly bytes moved, so more readers gain little
+        /// (430 random page reads: 28 ms on one thread, 19 ms on eight), and
+        /// each reader's connection costs CPU on this 2-core machine. Cold
+        /// 1M query median with 4: 18.6 to 23.2 ms, with 8: 23.3 to 27.7 ms
+        /// (4 rounds, alternated).
         const READERS: usize = 4;
         /// One item is read by the caller alone: a reader's start (a thread
         /// and a connection) costs about what it would save.

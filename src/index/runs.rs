@@ -13,11 +13,11 @@
 //! land on the next leaf and step back: two leaves). A chunk never splits
 //! entries whose keys share those 40 bits. Writing a batch is thus a few
 //! hundred sequential blob inserts instead of 85 B-tree inserts per document
-//! scattered over the whole archive. Runs of similar size that follow each other are merged, FANOUT
-//! at a time, and a run followed by a larger one is merged into it (`due`),
-//! so an archive of N documents holds O(log N) runs and a lookup
-//! reads one chunk per run and band (`index compact` merges them all into
-//! one). A merge moves one band at a time, written to the new run and deleted
+//! scattered over the whole archive. Runs of similar size that follow each
+//! other are merged, FANOUT at a time, and a run followed by a larger one is
+//! merged into it (`due`), so an archive of N documents holds O(log N) runs
+//! and a lookup reads one chunk per run and band (`index compact` merges
+//! them all into one). A merge moves one band at a time, written to the new run and deleted
 //! from the old ones in the same transaction, so it can span several batches'
 //! transactions while lookups find every entry once. Runs cover consecutive
 //! ranges of document numbers (a run being merged into lies inside the new
