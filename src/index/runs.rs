@@ -17,9 +17,9 @@
 //! other are merged, FANOUT at a time, and a run followed by a larger one is
 //! merged into it (`due`), so an archive of N documents holds O(log N) runs
 //! and a lookup reads one chunk per run and band (`index compact` merges
-//! them all into one). A merge moves one band at a time, written to the new run and deleted
-//! from the old ones in the same transaction, so it can span several batches'
-//! transactions while lookups find every entry once. Runs cover consecutive
+//! them all into one). A merge moves one band at a time, written to the new
+//! run and deleted from the old ones in the same transaction, so it can span
+//! several batches' transactions while lookups find every entry once. Runs cover consecutive
 //! ranges of document numbers (a run being merged into lies inside the new
 //! run's range); removed documents are listed in `dead` until the run holding
 //! their entries is rewritten. A run's last band files its documents' id
@@ -760,6 +760,15 @@ mod tests {
         assert_eq!(buckets(&conn, bands), want);
     }
 
+    /// Write a one-band run of `docs` documents from `*first` on, with one
+    /// entry, and move `*first` past it.
+    fn write_run(conn: &Connection, first: &mut i64, docs: i64) {
+        let mut w = RunWriter::new(conn, *first, *first + docs - 1, docs, 1).unwrap();
+        w.band(0, &[(*first, *first as u32)]).unwrap();
+        w.finish(conn).unwrap();
+        *first += docs;
+    }
+
     #[test]
     fn runs_merge_fanout_at_a_time_smallest_first() {
         let conn = Connection::open_in_memory().unwrap();
@@ -768,10 +777,7 @@ mod tests {
         // merge during which batches went on): one entry per run is enough.
         let mut first = 1;
         for docs in [20_000, 20_000, 20_000].into_iter().chain([5_000; 8]) {
-            let mut w = RunWriter::new(&conn, first, first + docs - 1, docs, 1).unwrap();
-            w.band(0, &[(first, first as u32)]).unwrap();
-            w.finish(&conn).unwrap();
-            first += docs;
+            write_run(&conn, &mut first, docs);
         }
         compact(&conn, 1, usize::MAX).unwrap();
         let sizes: Vec<i64> = list(&conn).unwrap().iter().map(|r| r.docs).collect();
@@ -779,16 +785,6 @@ mod tests {
         assert_eq!(sizes, vec![80_000, 20_000]);
         assert!(pending(&conn).unwrap().is_none());
         assert_eq!(buckets(&conn, 1).len(), 11);
-    }
-
-    /// Write a run of `docs` documents after `*first` with one entry, then
-    /// do every merge due.
-    fn add_run(conn: &Connection, first: &mut i64, docs: i64) {
-        let mut w = RunWriter::new(conn, *first, *first + docs - 1, docs, 1).unwrap();
-        w.band(0, &[(*first, *first as u32)]).unwrap();
-        w.finish(conn).unwrap();
-        *first += docs;
-        compact(conn, 1, usize::MAX).unwrap();
     }
 
     #[test]
@@ -801,7 +797,8 @@ mod tests {
         let mut first = 1;
         for _ in 0..20 {
             for docs in [5_000, 5_000, 2_000] {
-                add_run(&conn, &mut first, docs);
+                write_run(&conn, &mut first, docs);
+                compact(&conn, 1, usize::MAX).unwrap();
             }
         }
         let runs = list(&conn).unwrap();

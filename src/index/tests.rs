@@ -47,6 +47,17 @@ fn edited(i: u64) -> String {
     format!("{} and a line the desk added", story(i))
 }
 
+/// Query stories with these texts, as undated documents q0, q1...
+fn asked(texts: &[String]) -> Corpus {
+    corpus(
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| doc(&format!("q{i}"), None, t))
+            .collect(),
+    )
+}
+
 /// The matches of the stories of `q` in `index`, with default options.
 fn matches(index: &Index, q: &Corpus) -> Vec<super::query::QueryMatch> {
     index
@@ -280,13 +291,7 @@ fn compact_merges_every_run_and_queries_answer_the_same() {
     assert_eq!(dead(&index), 1);
     let runs_before = index.stats().unwrap().runs;
     assert!(runs_before > 1, "{runs_before} runs");
-    let q = corpus(vec![
-        doc("q0", None, &story(0)),
-        doc("q1", None, &edited(14)),
-        doc("q2", None, &edited(29)),
-        doc("q3", None, &story(28)),
-        doc("q4", None, &story(99)),
-    ]);
+    let q = asked(&[story(0), edited(14), edited(29), story(28), story(99)]);
     let before = matches(&index, &q);
     let ids: Vec<&str> = before.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["d0", "d14", "d29"]);
@@ -344,12 +349,7 @@ fn new_archives_have_large_pages_and_small_page_ones_still_work() {
     };
     let mut index = Index::create(&path, IndexParams::new(&no_mask()), &[]).unwrap();
     add_numbered(&mut index, 0..20, 7);
-    let q = corpus(vec![
-        doc("q0", None, &story(4)),
-        doc("q1", None, &edited(17)),
-        doc("q2", None, &edited(25)),
-        doc("q3", None, &story(99)),
-    ]);
+    let q = asked(&[story(4), edited(17), edited(25), story(99)]);
     let before = matches(&index, &q);
     let ids: Vec<&str> = before.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["d4", "d17"]);
