@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod corpus;
 pub mod dedup;
 pub mod diff;
+pub mod direction;
 pub mod error;
 pub mod extract;
 pub mod fingerprint;
