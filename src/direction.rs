@@ -52,7 +52,7 @@ impl OriginSources {
     /// Whether `source` is one of the listed origin sources.
     pub fn contains(&self, source: &str) -> bool {
         let s = source.trim().to_lowercase();
-        self.0.iter().any(|o| *o == s)
+        self.0.contains(&s)
     }
 }
 
