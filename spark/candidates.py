@@ -2,7 +2,7 @@
 
     spark-submit spark/candidates.py sigs/ pairs/
 
-Reads sigs/docs and sigs/bands (Parquet, see README.md "Scaling out") and
+Reads sigs/docs and sigs/bands (Parquet, see docs/formats.md "Spark data layout") and
 does what `reprint scan` does between fingerprints and verification:
 
 1. Exact copies: documents with at least one shingle are grouped by the hash

@@ -163,9 +163,8 @@ impl ChunkSlots {
 /// thousand masked slots out of 16.7 million that touches about 1 in 10,000.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Mask {
-    /// The masked slots, sorted (what `to_bytes` stores). The 2 MB bitset
-    /// over all slots is never built: opening an index for one query would
-    /// spend more time zeroing and scanning it than querying.
+    /// The masked slots, sorted (what `to_bytes` stores); no 2 MB bitset over
+    /// all slots, which a one-story query would spend longer zeroing.
     slots: Vec<u32>,
     /// One bit per 64 slots, set when any of them is masked: 32 KB that stay
     /// in cache; most lookups stop here.
@@ -337,12 +336,9 @@ impl Mask {
             return Mask::none();
         }
         let mut counters = vec![0u16; 1usize << BITS];
-        // Write every page before counting. The count reads a counter before
-        // writing it, and an untouched page that is read first maps the
-        // shared zero page, so its first write faults a second time and
-        // flushes every thread's TLB (on a VM, an IPI per page: 0.2 s of
-        // these 32 MB). `black_box` keeps the compiler from dropping the
-        // zeros as already there.
+        // Write every page before counting: a page read first maps the shared
+        // zero page, and its first write then faults again and flushes every
+        // TLB. `black_box` keeps the compiler from dropping the zeros.
         counters
             .par_chunks_mut(TOPS_PER_TASK << 16)
             .for_each(|chunk| std::hint::black_box(chunk).fill(0));

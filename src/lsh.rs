@@ -11,7 +11,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Default LSH threshold on estimated Jaccard, chosen by measurement.
 pub const DEFAULT_THRESHOLD: f64 = 0.2;
-/// Default cap on documents sharing one band key (see README.md).
+/// Default cap on documents sharing one band key (docs/design/matching.md).
 pub const DEFAULT_MAX_BUCKET: usize = 200;
 
 /// How a signature is cut into bands.

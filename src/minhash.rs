@@ -5,7 +5,7 @@
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-/// Default signature length, chosen by measurement (README.md).
+/// Default signature length, chosen by measurement (docs/design/matching.md).
 pub const DEFAULT_NUM_PERM: usize = 256;
 
 /// A document's MinHash signature: one 32-bit minimum per bin.

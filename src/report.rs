@@ -1,5 +1,5 @@
 //! Writing scan results: a readable table for people, and JSON, JSONL and CSV
-//! for machines (the shapes documented in README.md are a contract).
+//! for machines (the shapes documented in docs/formats.md are a contract).
 
 use crate::corpus::{Corpus, Diagnostic};
 use crate::scan::{Match, Parameters, ScanResult, ScanStats};

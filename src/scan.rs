@@ -288,7 +288,7 @@ pub fn scan<S: TextSource + ?Sized>(
 
     // Exact copies: each later copy pairs with the first; only first copies
     // (with any shingles at all) go on to LSH. (`candidates.py` does the
-    // same on Spark: see spark/README in README.md's Scaling out.)
+    // same on Spark: see docs/spark.md.)
     let mut first_of: HashMap<u128, DocId> = HashMap::with_capacity(prints.len());
     let mut exact: Vec<Pair> = Vec::new();
     let mut lsh_docs = Vec::with_capacity(prints.len());

@@ -4,7 +4,7 @@
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-/// Default shingle length in characters, chosen by measurement (README.md).
+/// Default shingle length in characters, chosen by measurement (docs/design/matching.md).
 pub const DEFAULT_K: usize = 12;
 
 /// How documents are cut into shingles.

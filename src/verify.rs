@@ -321,7 +321,7 @@ impl std::fmt::Display for Relation {
     }
 }
 
-/// Score floors for each relation (see README.md for how they were chosen).
+/// Score floors for each relation (docs/design/matching.md says how they were chosen).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Thresholds {
     pub near_duplicate: f64,

@@ -2,6 +2,9 @@
 //! from `reprint::synth`: precision and recall of reported pairs against the
 //! ground truth, recall per pair kind and per edit, and same-topic negatives.
 
+mod common;
+
+use common::{reprint, reuters_dir, samples};
 use reprint::synth::{
     kind_of, make_variant, Config, Edit, ExtraPool, Filler, Generator, PairKind, Pool, Rng,
     SynthDoc,
@@ -9,16 +12,10 @@ use reprint::synth::{
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn reuters_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reuters21578")
-}
 
 /// Run `reprint scan FILE --format json --quiet` on the documents.
 fn scan(docs: &[SynthDoc]) -> Value {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let path = dir.path().join("corpus.jsonl");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     for d in docs {
@@ -27,7 +24,7 @@ fn scan(docs: &[SynthDoc]) -> Value {
     }
     f.flush().unwrap();
     drop(f);
-    let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
+    let out = reprint()
         .arg("scan")
         .arg(&path)
         .args(["--format", "json", "--quiet"])
@@ -194,7 +191,7 @@ fn same_topic_flags(docs: &[Doc], report: &Value) -> (usize, usize) {
 #[test]
 fn syndicated_variants_of_the_samples() {
     let config = Config::default();
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let samples = samples();
     let pool = Pool::samples(&samples, &config).unwrap();
     assert_eq!(
         pool.dropped.len(),
@@ -275,19 +272,16 @@ fn generated(pool: Pool, config: Config, n: usize) -> Vec<Doc> {
 /// Reuters corpus: news-length bases glued from deduplicated stories of one
 /// topic, 40% of documents variants of a recent base.
 #[test]
+#[ignore = "needs ../shared/data/reuters21578"]
 fn syndicated_variants_of_real_newswire() {
     let config = Config {
         seed: 7,
         variant_share: 0.4,
         ..Config::default()
     };
-    let Some(pool) = Pool::reuters(&reuters_dir(), &config).unwrap() else {
-        println!(
-            "SKIPPED: {} is absent; the Reuters-21578 accuracy test needs it",
-            reuters_dir().display()
-        );
-        return;
-    };
+    let pool = Pool::reuters(&reuters_dir(), &config)
+        .unwrap()
+        .expect("Reuters-21578 stories in ../shared/data/reuters21578");
     let docs = generated(pool, config, 3000);
     assert!(
         docs.iter().all(|d| !d.topic.starts_with("filler-")),
@@ -307,18 +301,15 @@ fn syndicated_variants_of_real_newswire() {
 /// another, so any pair, above all among stories of one topic ("earn",
 /// "acq", "crude": templated, same vocabulary), is a false positive.
 #[test]
+#[ignore = "needs ../shared/data/reuters21578"]
 fn same_topic_reuters_stories_are_not_paired() {
     let config = Config {
         reserve_share: 0.0,
         ..Config::default()
     };
-    let Some(stories) = reprint::synth::reuters_stories(&reuters_dir(), 300).unwrap() else {
-        println!(
-            "SKIPPED: {} is absent; the same-topic test needs it",
-            reuters_dir().display()
-        );
-        return;
-    };
+    let stories = reprint::synth::reuters_stories(&reuters_dir(), 300)
+        .unwrap()
+        .expect("Reuters-21578 stories in ../shared/data/reuters21578");
     let pool = Pool::build(stories, &config, false);
     let docs: Vec<Doc> = pool
         .bases

@@ -2,14 +2,13 @@
 //! copies removed, kept lines byte-identical, the removed list complete,
 //! bad records passed through, shared site boilerplate never pairing stories.
 
+mod common;
+
+use common::reprint;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn reprint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
-}
+use std::process::{Output, Stdio};
 
 /// A deterministic pseudo-random story: distinct seeds give distinct text.
 fn story(seed: u64, words: usize) -> String {
@@ -109,7 +108,7 @@ fn json_out(out: &Output) -> Value {
 
 #[test]
 fn shared_site_boilerplate_does_not_pair_different_stories() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     // 80 different short stories from one site, all carrying its furniture.
     let mut records: Vec<Value> = (0..80)
         .map(|i| json!({"id": format!("site-{i}"), "text": format!("{}\n\n{SITE_FURNITURE}", story(i, 90))}))
@@ -179,7 +178,7 @@ struct Planted {
 /// A feed of distinct stories with planted exact copies, near copies and one
 /// malformed line, shuffled deterministically.
 fn planted() -> Planted {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let mut lines = Vec::new();
     let mut expected_removed = Vec::new();
     for i in 0..60u64 {
@@ -225,7 +224,7 @@ fn planted() -> Planted {
 #[test]
 fn dedup_removes_planted_copies_and_keeps_lines_byte_identical() {
     let p = planted();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let clean = dir.path().join("clean.jsonl");
     let removed = dir.path().join("removed.jsonl");
     let out = reprint()
@@ -371,7 +370,7 @@ fn keep_first_and_drop_option() {
 #[test]
 fn gzip_and_stdin_dedup_like_the_plain_file_and_lines_map_right() {
     let p = planted();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let mut lines = p.lines.clone();
     lines.insert(5, String::new());
     lines.insert(15, "   ".to_string());

@@ -4,13 +4,14 @@
 //! recall per edit (the kind is reported when the edit was made) and false
 //! claims (the kind is reported when no edit could cause it).
 
+mod common;
+
 use reprint::diff::{diff, ChangeKind, DiffOptions, Side};
 use reprint::synth::{
     localize, make_variant, reuters_stories, sample_articles, BaseArticle, Edit, ExtraPool, Filler,
     Rng,
 };
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
 
 /// Which kinds an edit may produce; a kind reported with none of these
 /// edits made is a false claim.
@@ -197,7 +198,7 @@ fn check(t: &Tally) {
 
 #[test]
 fn diff_kinds_match_edits_on_sample_variants() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let dir = common::samples();
     let bases = sample_articles(&dir, "russia-arms").unwrap();
     assert_eq!(bases.len(), 5);
     let t = evaluate(&bases, 40, 7);
@@ -206,15 +207,11 @@ fn diff_kinds_match_edits_on_sample_variants() {
 }
 
 #[test]
+#[ignore = "needs ../shared/data/reuters21578"]
 fn diff_kinds_match_edits_on_reuters_variants() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reuters21578");
-    let Some(stories) = reuters_stories(&dir, 600).unwrap() else {
-        eprintln!(
-            "skipping: {} not found (Reuters-21578 is a development corpus outside the repo)",
-            dir.display()
-        );
-        return;
-    };
+    let stories = reuters_stories(&common::reuters_dir(), 600)
+        .unwrap()
+        .expect("Reuters-21578 stories in ../shared/data/reuters21578");
     let bases: Vec<BaseArticle> = stories.into_iter().step_by(7).take(300).collect();
     let t = evaluate(&bases, 2, 11);
     print("reuters", &t);

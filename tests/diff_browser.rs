@@ -7,6 +7,9 @@
 //! Without /usr/bin/chromium the tests skip, except under CI (env `CI` set),
 //! where they fail: `.ci/run` installs chromium.
 
+mod common;
+
+use common::root;
 use dom_query::Document;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -21,17 +24,13 @@ const BROWSER_TIMEOUT: Duration = Duration::from_secs(120);
 const WIDTH: u32 = 1366;
 const HEIGHT: u32 = 900;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The browser, or None (after saying so) when the test should skip.
 fn chromium() -> Option<&'static Path> {
     let path = Path::new(CHROMIUM);
     if path.is_file() {
         return Some(path);
     }
-    if std::env::var_os("CI").is_some() {
+    if common::under_ci() {
         panic!(
             "{CHROMIUM} not found and CI is set: the browser test cannot run \
              (.ci/run installs it: apt-get install -y --no-install-recommends chromium)"
@@ -44,7 +43,7 @@ fn chromium() -> Option<&'static Path> {
 /// Write the seed pair's HTML report into `dir` with the binary.
 fn seed_report(dir: &Path) -> PathBuf {
     let path = dir.join("seed pair report.html");
-    let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
+    let out = common::reprint()
         .current_dir(root())
         .args(["diff", TELEGRAPH, REPOST, "--html"])
         .arg(&path)
@@ -74,7 +73,7 @@ fn file_url(path: &Path) -> String {
 /// Run headless Chromium on `page` with `extra` flags and a fresh profile;
 /// returns its stdout. Panics (with stderr) on failure or timeout.
 fn run_chromium(browser: &Path, page: &Path, extra: &[String]) -> String {
-    let profile = tempfile::tempdir().expect("temp profile dir");
+    let profile = common::tempdir();
     let mut child = Command::new(browser)
         .args([
             "--headless",
@@ -143,7 +142,7 @@ fn texts(doc: &Document, selector: &str) -> Vec<String> {
 #[test]
 fn rendered_report_shows_both_columns_and_changes_by_kind() {
     let Some(browser) = chromium() else { return };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let page = seed_report(dir.path());
     let dom = run_chromium(
         browser,
@@ -377,7 +376,7 @@ fn near(p: (u8, u8, u8), q: (u8, u8, u8)) -> bool {
 #[test]
 fn screenshot_shows_two_highlighted_columns() {
     let Some(browser) = chromium() else { return };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let page = seed_report(dir.path());
     let shot = dir.path().join("shot.png");
     run_chromium(

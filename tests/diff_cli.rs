@@ -1,19 +1,18 @@
 //! End-to-end tests of `reprint diff`: the seed pair's editorial changes,
 //! byte spans, the text views in a pipe, --corpus, and bad input.
 
+mod common;
+
+use common::root;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 const TELEGRAPH: &str = "samples/telegraph-russia-hi-tech-arms.txt";
 const REPOST: &str = "samples/repost-russia-hi-tech-arms.txt";
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn reprint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
+    common::reprint()
         .current_dir(root())
         .env_remove("NO_COLOR")
         .args(args)
@@ -155,7 +154,7 @@ fn spans_are_byte_offsets_into_the_original_texts() {
 
 #[test]
 fn identical_texts_have_no_changes_and_case_only_is_typography() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let a = dir.path().join("a.txt");
     let b = dir.path().join("b.txt");
     std::fs::write(&a, "Title of it all\n\nThe defence budget rose 10 pct.\n").unwrap();
@@ -218,7 +217,7 @@ fn side_by_side_and_inline_in_a_pipe_are_plain_text() {
 #[test]
 fn colors_only_when_forced_and_never_with_no_color() {
     // A pipe never gets colors, whatever the flags.
-    let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
+    let out = common::reprint()
         .current_dir(root())
         .env("NO_COLOR", "1")
         .args(["diff", TELEGRAPH, REPOST])
@@ -241,7 +240,7 @@ fn corpus_records_by_id() {
 
 #[test]
 fn html_report_is_one_self_contained_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let path = dir.path().join("r.html");
     let out = reprint(&["diff", TELEGRAPH, REPOST, "--html", path.to_str().unwrap()]);
     assert!(out.status.success());
@@ -269,7 +268,7 @@ fn bad_input_exits_2_naming_the_problem() {
         &["diff", "no/such.txt", REPOST],
         "no/such.txt: no such file",
     );
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let bin = dir.path().join("x.bin.txt");
     std::fs::write(&bin, b"\x00\x01\x02binary\x00").unwrap();
     let bin = bin.to_str().unwrap();

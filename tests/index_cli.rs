@@ -4,17 +4,16 @@
 //! parameters and duplicates are checked, and `index compact` changes no
 //! answer.
 
+mod common;
+
+use common::{reprint, samples};
 use reprint::synth::{make_variant, ExtraPool, PseudoNews, Rng};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn reprint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
-}
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("reprint runs")
@@ -32,10 +31,6 @@ fn ok(out: &Output) -> &Output {
 
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&ok(out).stdout).expect("valid JSON on stdout")
-}
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
 }
 
 /// A generated record: id, date and text.
@@ -114,7 +109,7 @@ fn count(db: &Path) -> u64 {
 
 #[test]
 fn two_adds_then_query_give_the_cross_pairs_of_scan() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let recs = generate(400, 0.4, (4, 3), 11);
     let all: Vec<&Rec> = recs.iter().collect();
     let archived: Vec<&Rec> = recs.iter().step_by(2).collect();
@@ -193,7 +188,7 @@ fn two_adds_then_query_give_the_cross_pairs_of_scan() {
 
 #[test]
 fn samples_archive_answers_as_scan_with_default_parameters() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let db = dir.path().join("a.db");
     let s = samples();
     ok(&run(reprint()
@@ -234,7 +229,7 @@ fn samples_archive_answers_as_scan_with_default_parameters() {
 
 #[test]
 fn sigkill_mid_add_keeps_every_committed_batch() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let recs = generate(30_000, 0.0, (3, 2), 5);
     let feed = dir.path().join("big.jsonl");
     write_jsonl(&feed, &recs.iter().collect::<Vec<_>>());
@@ -299,7 +294,7 @@ fn sigkill_mid_add_keeps_every_committed_batch() {
 
 #[test]
 fn bad_files_exit_2_and_are_left_untouched() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let good = dir.path().join("good.db");
     let recs = generate(300, 0.2, (3, 2), 3);
     let feed = dir.path().join("feed.jsonl");
@@ -383,7 +378,7 @@ fn bad_files_exit_2_and_are_left_untouched() {
 
 #[test]
 fn two_adds_at_once_of_one_feed_store_each_id_once() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let recs = generate(600, 0.0, (3, 2), 21);
     let refs: Vec<&Rec> = recs.iter().collect();
     let (start, forward, backward) = (
@@ -436,7 +431,7 @@ fn two_adds_at_once_of_one_feed_store_each_id_once() {
 
 #[test]
 fn parameters_duplicates_and_removal() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let recs = generate(60, 0.0, (3, 2), 8);
     let feed = dir.path().join("feed.jsonl");
     write_jsonl(&feed, &recs.iter().collect::<Vec<_>>());
@@ -512,7 +507,7 @@ fn parameters_duplicates_and_removal() {
 
 #[test]
 fn bad_records_are_warned_about_and_skipped_unless_strict() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let recs = generate(30, 0.0, (3, 2), 12);
     let feed = dir.path().join("feed.jsonl");
     write_jsonl(&feed, &recs.iter().collect::<Vec<_>>());

@@ -1,18 +1,13 @@
 //! End-to-end tests of `reprint scan`: the bundled samples, every output
 //! format, stdin, bad input, --strict, exit codes and determinism.
 
+mod common;
+
+use common::{reprint, samples};
 use serde_json::Value;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-
-fn reprint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
-}
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
-}
 
 fn sample_txts() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(samples())
@@ -196,7 +191,7 @@ fn gzipped_stdin_is_read() {
 
 #[test]
 fn bad_records_warn_with_file_and_line_and_the_run_goes_on() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let feed = std::fs::read_to_string(samples().join("feed.jsonl")).unwrap();
     let mut lines: Vec<&str> = feed.lines().collect();
     lines.insert(1, "{\"id\": \"broken\", \"text\": ");
@@ -260,7 +255,7 @@ fn missing_input_and_bad_options_exit_2() {
 
 #[test]
 fn output_is_byte_identical_across_runs_and_thread_counts() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     // A corpus big enough for rayon to split: samples plus shuffled variants.
     let feed = std::fs::read_to_string(samples().join("feed.jsonl")).unwrap();
     let mut out = String::new();

@@ -2,18 +2,17 @@
 //! one diff page per non-representative member, safe file names, stdout
 //! unchanged, and a clear error for a bad folder.
 
+mod common;
+
+use common::root;
 use dom_query::Document;
 use serde_json::Value;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::Path;
+use std::process::Output;
 
 fn reprint(args: &[&str], extra: &[&Path]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
+    common::reprint()
         .current_dir(root())
         .args(args)
         .args(extra)
@@ -36,7 +35,7 @@ fn attr(sel: &dom_query::Selection, name: &str) -> String {
 
 #[test]
 fn report_indexes_clusters_and_links_a_diff_page_per_member() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     // A folder that does not exist yet, two levels down.
     let dir = tmp.path().join("reports/samples");
     let with = reprint(&["scan", "samples/", "--quiet", "--report"], &[&dir]);
@@ -167,7 +166,7 @@ fn report_indexes_clusters_and_links_a_diff_page_per_member() {
 
 #[test]
 fn odd_ids_get_safe_unique_file_names() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     let feed = tmp.path().join("feed.jsonl");
     let text =
         std::fs::read_to_string(root().join("samples/telegraph-russia-hi-tech-arms.txt")).unwrap();
@@ -204,7 +203,7 @@ fn odd_ids_get_safe_unique_file_names() {
 
 #[test]
 fn report_into_a_file_fails_naming_it() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = common::tempdir();
     let file = tmp.path().join("not-a-folder");
     std::fs::write(&file, "x").unwrap();
     let out = reprint(&["scan", "samples/", "--quiet", "--report"], &[&file]);

@@ -4,20 +4,15 @@
 //! generated corpora. Needs the venv of spark/setup.sh: skips without it,
 //! fails without it when CI is set.
 
+mod common;
+
+use common::{reprint, root};
 use reprint::synth::{Config, Generator, Pool};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn reprint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
-}
 
 /// spark-submit of the venv, or None (skip) outside CI.
 fn spark_submit() -> Option<PathBuf> {
@@ -34,7 +29,7 @@ fn spark_submit() -> Option<PathBuf> {
         bin.display(),
         if java { "" } else { " or java is not on PATH" }
     );
-    if std::env::var_os("CI").is_some() {
+    if common::under_ci() {
         panic!("CI is set and the Spark chain cannot run: {why}");
     }
     println!("SKIPPED: the Spark chain test needs PySpark: {why}");
@@ -140,7 +135,7 @@ fn chain_equals_scan(spark: &Path, inputs: &[PathBuf], options: &[&str], shards:
         "reprint scan",
     ))
     .unwrap();
-    let work = tempfile::tempdir().unwrap();
+    let work = common::tempdir();
     let (sigs, pairs) = (work.path().join("sigs"), work.path().join("pairs"));
     let (verified, clusters) = (
         work.path().join("verified.jsonl"),
@@ -272,7 +267,7 @@ fn spark_chain_gives_scans_pairs_and_clusters() {
     chain_equals_scan(&spark, &[root().join("samples")], &[], 1);
     // A generated corpus: copies, rewrites, boilerplate; signed in 3 shards,
     // with a mask small enough to mask its recurring boilerplate.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let corpus = write_generated(dir.path(), 3000, 11);
     chain_equals_scan(
         &spark,
@@ -288,7 +283,7 @@ fn spark_chain_gives_scans_pairs_and_clusters() {
 /// other parameters, missing folders exit 2 with a message naming the file.
 #[test]
 fn sign_and_verify_refuse_bad_input() {
-    let work = tempfile::tempdir().unwrap();
+    let work = common::tempdir();
     let sigs = work.path().join("sigs");
     let samples = root().join("samples");
     let code = |cmd: &mut Command| {

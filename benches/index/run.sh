@@ -24,9 +24,8 @@
 # archive before the queries, merging its bucket index into one run.
 # --url-ids gives the documents URL-like ids in an order unrelated to the
 # feed's (https://news.example.com/story/<8 hex digits>-<line number>), as
-# real feeds have, instead of the generator's ascending doc0, doc1... (in
-# index format 3, whose UNIQUE id index then took inserts all over, this
-# slowed adds down; format 4 finds ids through the runs: see README).
+# real feeds have, instead of the generator's ascending doc0, doc1...
+# (docs/design/archive.md, "Ids through the runs").
 # REPRINT_BIN=path benchmarks another reprint binary (e.g. an older build).
 set -euo pipefail
 

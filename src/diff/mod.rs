@@ -19,7 +19,7 @@ use tokens::{tokens, units, vocabulary, Unit};
 
 pub use tokens::Span;
 
-/// The kind of an editorial change (README.md, "Change kinds").
+/// The kind of an editorial change (docs/diff.md, "Change kinds").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {

@@ -1,6 +1,6 @@
 //! Paragraphs of a story and what each one is: body copy, the headline, a
 //! photo caption or credit, or site furniture (boilerplate). Rule-based on
-//! the shapes these take in scraped news; documented in README.md.
+//! the shapes these take in scraped news; documented in docs/diff.md.
 
 use super::tokens::Span;
 

@@ -391,7 +391,7 @@ struct JsonDiff<'a> {
     changes: Vec<JsonChange<'a>>,
 }
 
-/// The JSON record of a diff (README.md, "diff JSON"); fields in this order.
+/// The JSON record of a diff (docs/formats.md, "Diff (JSON)"); fields in this order.
 pub fn json(diff: &Diff, hide_cosmetic: bool) -> serde_json::Result<String> {
     let s = &diff.summary;
     let record = JsonDiff {

@@ -1,12 +1,8 @@
 //! Finding a stored document by its id without an index on the id text:
 //! each id's 64-bit hash is filed in the bucket runs as one more band, and
 //! each run keeps a Bloom filter of the hashes it holds, so the check an add
-//! makes for every new id mostly reads nothing at all.
-//!
-//! A `UNIQUE` index on `docs.id` did the same job, but ids from real feeds
-//! (URLs) arrive in random order, and every insert then dirtied a random
-//! page of a B-tree the size of the archive's ids: at 300k documents, 700 MB
-//! more written per 100k added, a fifth of the add's time.
+//! makes for every new id mostly reads nothing at all. Why not a `UNIQUE`
+//! index: docs/design/archive.md, "Ids through the runs".
 
 use super::runs::{self, Chunk, Run};
 use rusqlite::{Connection, OptionalExtension};

@@ -22,27 +22,16 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-/// Version of the file layout; a file with another one is refused (format 1
-/// kept one B-tree row per document and band; format 2 kept sorted runs in
-/// blobs of a table reached through a separate (run, band, first key)
-/// index; format 3 numbers each blob by its run, band and first key, so a
-/// lookup is one descent of one B-tree, and kept a `UNIQUE` index on the id
-/// text; format 4 files id hashes in the runs instead, with a Bloom filter
-/// per run: see `ids`).
+/// Version of the file layout; a file with another one is refused (earlier
+/// formats: CHANGELOG.md).
 pub const FORMAT_VERSION: i32 = 4;
 /// `PRAGMA application_id` of a reprint index ("RPRI").
 pub const APPLICATION_ID: i32 = 0x5250_5249;
 /// Documents per committed transaction of `index add`.
 pub const DEFAULT_BATCH: usize = 5000;
-/// The page size of a new archive. An add writes every page it changes to
-/// the WAL and copies it to the archive later, and SQLite's cost per page
-/// (two writes per WAL frame, the page cache, B-tree balancing, a story's
-/// 6 KB row spilling over two or three 4 KB pages) dominated the writer:
-/// 100k stories onto 300k took 5.9 to 6.9 s with 4 KB pages and 4.7 to 4.9
-/// s with 32 KB ones (benches/index/HISTORY.md, "Page size"). Queries pay
-/// for it: each of a 1M query's ~430 blob reads copies a whole page, about
-/// 1.5 ms more CPU; 64 KB pages made them four times slower. Archives made
-/// with other sizes keep theirs.
+/// The page size of a new archive: SQLite's cost per page dominated the
+/// add's writer at 4 KB; queries pay a little CPU for it. Archives made with
+/// other sizes keep theirs (docs/design/archive.md, "Page size").
 pub const PAGE_SIZE: u32 = 32 * 1024;
 
 const SCHEMA: &str = "
@@ -1017,12 +1006,8 @@ impl Index {
     /// shared, so the caller's snapshot decides every answer; a reader that
     /// cannot open the archive just warms nothing.
     fn warm<T: Sync>(&self, items: &[T], read: impl Fn(&Connection, &T) + Sync) {
-        /// Concurrent readers (I/O depth: they mostly wait). With 32 KB pages
-        /// a cold read is mostly bytes moved, so more readers gain little
-        /// (430 random page reads: 28 ms on one thread, 19 ms on eight), and
-        /// each reader's connection costs CPU on this 2-core machine. Cold
-        /// 1M query median with 4: 18.6 to 23.2 ms, with 8: 23.3 to 27.7 ms
-        /// (4 rounds, alternated).
+        /// Concurrent readers (I/O depth): with 32 KB pages more readers gain
+        /// little and each costs CPU (docs/design/archive.md, "Warming").
         const READERS: usize = 4;
         /// One item is read by the caller alone: a reader's start (a thread
         /// and a connection) costs about what it would save.
@@ -1314,8 +1299,8 @@ fn text_key(hash: u128) -> i64 {
 
 /// Tell the kernel that this process reads the archive at random, so a page
 /// SQLite asks for is read alone: a query reads a few hundred scattered
-/// pages, and the default readahead turned each one missing from the page
-/// cache into a larger read (a quarter of a cold query's CPU was readahead).
+/// pages, and the default readahead would turn each one missing from the
+/// page cache into a larger read.
 /// SQLite's descriptor is found in /proc/self/fd; where that fails, nothing
 /// is advised and reads stay correct.
 #[cfg(target_os = "linux")]

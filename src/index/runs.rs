@@ -1,29 +1,9 @@
 //! The LSH bucket index of an archive, kept as sorted runs (a small
-//! log-structured merge tree inside SQLite).
-//!
-//! Each committed batch of documents writes one run: its (band, key, doc)
-//! entries sorted and packed into blobs ("chunks") of about
-//! `CHUNK_ENTRIES` entries, one row per chunk. A chunk's rowid is its run's
-//! slot, its band and the top 40 bits of its last key, packed in that order
-//! (`chunk_id`), so the rowid order is (run, band, key) order and the chunk
-//! that may hold a key is the first one whose rowid is at least the key's:
-//! one descent of the table's B-tree, whose interior pages hold only rowids
-//! (a few MB, the part every lookup shares), ending in the one leaf page that
-//! holds the chunk (a search for the last rowid at most some value would
-//! land on the next leaf and step back: two leaves). A chunk never splits
-//! entries whose keys share those 40 bits. Writing a batch is thus a few
-//! hundred sequential blob inserts instead of 85 B-tree inserts per document
-//! scattered over the whole archive. Runs of similar size that follow each
-//! other are merged, FANOUT at a time, and a run followed by a larger one is
-//! merged into it (`due`), so an archive of N documents holds O(log N) runs
-//! and a lookup reads one chunk per run and band (`index compact` merges
-//! them all into one). A merge moves one band at a time, written to the new
-//! run and deleted from the old ones in the same transaction, so it can span
-//! several batches' transactions while lookups find every entry once. Runs cover consecutive
-//! ranges of document numbers (a run being merged into lies inside the new
-//! run's range); removed documents are listed in `dead` until the run holding
-//! their entries is rewritten. A run's last band files its documents' id
-//! hashes, and is written with a Bloom filter of them (`ids`).
+//! log-structured merge tree inside SQLite): each batch writes one run of
+//! (band, key, doc) entries packed into chunks whose rowid is (run, band, top
+//! key bits), so a band lookup is one B-tree descent per run; runs of a size
+//! tier are merged band by band across batches. Design and why:
+//! docs/design/archive.md.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -492,11 +472,9 @@ fn merge_two(a: &[Entry], b: &[Entry], out: &mut Vec<Entry>) {
 
 /// The runs a merge is due for, if any: the newest of
 /// - FANOUT consecutive runs of one size tier (the first FANOUT of a group);
-/// - a run followed by a newer one of a higher tier (the two). An add whose
-///   last batch is a part one leaves a small run, and the next add's runs
-///   come after it: without this, the small run kept the same-tier runs on
-///   either side of it apart, so none ever merged and runs grew by one per
-///   batch of such adds (25 runs for 100k documents added 12,000 at a time).
+/// - a run followed by a newer one of a higher tier (the two), so the small
+///   run an add's last, part batch leaves never keeps the same-tier runs on
+///   either side of it apart (docs/design/archive.md).
 ///
 /// With neither due, tiers never rise from oldest to newest and no tier has
 /// FANOUT runs, so an archive holds at most FANOUT - 1 runs per tier.
@@ -523,9 +501,8 @@ fn due(runs: &[Run]) -> Option<std::ops::Range<usize>> {
 
 /// Merge runs while a merge is due (`due`), one merge at a time, writing
 /// bands while `budget` (entries) lasts: a merge can span the transactions
-/// of several batches instead of holding up one (an add's runs merged at
-/// once into one of 320k documents took seconds while the fingerprinting
-/// threads waited). Runs added meanwhile wait: the newest merge due (the
+/// of several batches instead of holding up one (and the fingerprinting
+/// threads with it). Runs added meanwhile wait: the newest merge due (the
 /// smallest runs, the cheapest merge) goes first, so tiers keep their
 /// sizes. `usize::MAX` does every merge due.
 pub(super) fn compact(conn: &Connection, bands: u32, mut budget: usize) -> rusqlite::Result<()> {
