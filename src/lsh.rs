@@ -5,7 +5,6 @@
 use crate::corpus::DocId;
 use crate::hashsort::sort_by_hash_into;
 use crate::minhash::Signature;
-use crate::shingle::Xxh3Short;
 use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -61,20 +60,6 @@ impl Banding {
     #[inline]
     pub fn band_key(&self, sig: &Signature, band: usize) -> u64 {
         let rows = &sig.0[band * self.rows..(band + 1) * self.rows];
-        if let [r0, r1, rest @ ..] = rows {
-            // 3 or 4 rows are 12 or 16 bytes: xxh3's 9-16 byte case,
-            // computed from the first and last 8 bytes without the byte copy
-            // and length dispatch (the default 3 rows take this path).
-            let last8 = match rest {
-                [r2] => *r1 as u64 | (*r2 as u64) << 32,
-                [r2, r3] => *r2 as u64 | (*r3 as u64) << 32,
-                _ => 0,
-            };
-            if matches!(rest.len(), 1 | 2) {
-                let first8 = *r0 as u64 | (*r1 as u64) << 32;
-                return Xxh3Short::new(band as u64).hash(rows.len() * 4, first8, last8);
-            }
-        }
         let mut key = 0u64;
         for (n, chunk) in rows.chunks(64).enumerate() {
             let seed = band as u64 ^ ((n as u64) << 32);
@@ -235,7 +220,7 @@ mod tests {
             key
         };
         let sig = Signature((0..520u32).map(|i| i.wrapping_mul(0x9E37_79B9)).collect());
-        for rows in [1usize, 2, 3, 4, 5, 64, 65, 130] {
+        for rows in [1usize, 3, 64, 65, 130] {
             let b = Banding {
                 bands: 520 / rows,
                 rows,

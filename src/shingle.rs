@@ -30,7 +30,7 @@ impl Default for Shingler {
 /// `xxh3_64_with_seed`, with the length dispatch and secret reads done once
 /// per document instead of once per shingle.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Xxh3Short {
+struct Xxh3Short {
     flip1: u64,
     flip2: u64,
 }
@@ -42,7 +42,7 @@ impl Xxh3Short {
     const S40: u64 = 0x2172_ffcc_7dd0_5a82;
     const S48: u64 = 0x8e24_43f7_7446_08b8;
 
-    pub(crate) fn new(seed: u64) -> Xxh3Short {
+    fn new(seed: u64) -> Xxh3Short {
         Xxh3Short {
             flip1: (Self::S24 ^ Self::S32).wrapping_add(seed),
             flip2: (Self::S40 ^ Self::S48).wrapping_sub(seed),
@@ -50,7 +50,7 @@ impl Xxh3Short {
     }
 
     #[inline(always)]
-    pub(crate) fn hash(&self, len: usize, first8: u64, last8: u64) -> u64 {
+    fn hash(&self, len: usize, first8: u64, last8: u64) -> u64 {
         debug_assert!((9..=16).contains(&len));
         let lo = first8 ^ self.flip1;
         let hi = last8 ^ self.flip2;
