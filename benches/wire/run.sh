@@ -16,6 +16,10 @@
 #   RUNS=5                         timed runs of each reprint binary
 #   PEER_RUNS=1                    timed runs of each peer (0: skip peers)
 #   PEERS="rensa datasketch"
+#   DATASKETCH_DOCS=0              time datasketch (and NEW again, for its
+#                                  ratio) on the first N documents only;
+#                                  0: the whole corpus (45 s idle, far
+#                                  longer on a loaded machine)
 #   EXTRA="--mask-share 1"         extra scan options, given to both binaries
 #   WORK=target/wire               outputs, venv (target/peers/venv is reused)
 #
@@ -32,6 +36,7 @@ CORPUS=${CORPUS:-$WORK/wire.jsonl}
 RUNS=${RUNS:-5}
 PEER_RUNS=${PEER_RUNS:-1}
 PEERS=${PEERS:-rensa datasketch}
+DATASKETCH_DOCS=${DATASKETCH_DOCS:-0}
 EXTRA=${EXTRA:-}
 log() { echo "# $*" >&2; }
 
@@ -66,7 +71,7 @@ median() {
 }
 maxrss() { awk '$3 > m { m = $3 } END { print m }' "$WORK/$1.times"; }
 
-rm -f "$WORK"/{old,new,rensa,datasketch}.times
+rm -f "$WORK"/{old,new,new-prefix,rensa,datasketch}.times
 for ((i = 1; i <= RUNS; i++)); do
     # shellcheck disable=SC2086
     one old "$OLD" scan "$CORPUS" --format json --quiet $EXTRA
@@ -83,19 +88,29 @@ if ((PEER_RUNS > 0)); then
         python3 -m venv "$ROOT/target/peers/venv"
         "$ROOT/target/peers/venv/bin/pip" install -q "datasketch==2.0.0" "rensa==0.5.0"
     fi
+    PREFIX=$WORK/$(basename "$CORPUS" .jsonl)-first$DATASKETCH_DOCS.jsonl
+    ((DATASKETCH_DOCS > 0)) && head -n "$DATASKETCH_DOCS" "$CORPUS" >"$PREFIX"
     for ((i = 1; i <= PEER_RUNS; i++)); do
-        for p in $PEERS; do one "$p" "$PY" "$ROOT/benches/peers/peers.py" "$p" "$CORPUS"; done
+        for p in $PEERS; do
+            if [[ $p == datasketch ]] && ((DATASKETCH_DOCS > 0)); then
+                one new-prefix "$NEW" scan "$PREFIX" --format json --quiet $EXTRA
+                one "$p" "$PY" "$ROOT/benches/peers/peers.py" "$p" "$PREFIX"
+            else
+                one "$p" "$PY" "$ROOT/benches/peers/peers.py" "$p" "$CORPUS"
+            fi
+        done
     done
 fi
 
 N_WALL=$(median new 1)
 N_CPU=$(median new 2)
-row() { # tool name
-    local w c
+row() { # tool name [bytes new_name]: new_name's medians are the 1.00x
+    local w c b=${3:-$BYTES} nw=$N_WALL nc=$N_CPU
     w=$(median "$2" 1)
     c=$(median "$2" 2)
-    awk -v t="$1" -v w="$w" -v c="$c" -v kb="$(maxrss "$2")" -v b="$BYTES" -v n="$(wc -l <"$WORK/$2.times")" \
-        -v nw="$N_WALL" -v nc="$N_CPU" 'BEGIN {
+    [[ -n "${4:-}" ]] && nw=$(median "$4" 1) && nc=$(median "$4" 2)
+    awk -v t="$1" -v w="$w" -v c="$c" -v kb="$(maxrss "$2")" -v b="$b" -v n="$(wc -l <"$WORK/$2.times")" \
+        -v nw="$nw" -v nc="$nc" 'BEGIN {
         printf "| %s | %d | %.2f | %.2f | %.1f | %.1f | %.0f | %.2fx | %.2fx |\n",
             t, n, w, c, b / 1e6 / w, b / 1e6 / c, kb / 1024, w / nw, c / nc }'
 }
@@ -109,5 +124,14 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 row "reprint old ($(basename "$OLD"))" old
 row "reprint new ($(basename "$NEW"))" new
 if ((PEER_RUNS > 0)); then
-    for p in $PEERS; do row "$p $("$PY" -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "$p")" "$p"; done
+    for p in $PEERS; do
+        v=$("$PY" -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "$p")
+        if [[ $p == datasketch ]] && ((DATASKETCH_DOCS > 0)); then
+            pb=$(python3 -c 'import json, sys; print(sum(len(json.loads(l)["text"].encode()) for l in open(sys.argv[1]) if l.strip()))' "$PREFIX")
+            row "reprint new, first $DATASKETCH_DOCS docs" new-prefix "$pb" new-prefix
+            row "$p $v, first $DATASKETCH_DOCS docs" "$p" "$pb" new-prefix
+        else
+            row "$p $v" "$p"
+        fi
+    done
 fi
