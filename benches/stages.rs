@@ -291,6 +291,19 @@ fn bench_lsh(c: &mut Criterion) {
     g.bench_function("candidates/10k_docs", |b| {
         b.iter(|| black_box(candidates(black_box(&docs), banding, DEFAULT_MAX_BUCKET)))
     });
+    // Every band key of every signature: the hashing `candidates` starts with.
+    g.throughput(Throughput::Elements((docs.len() * banding.bands) as u64));
+    g.bench_function("band_keys/10k_docs", |b| {
+        b.iter(|| {
+            let mut x = 0u64;
+            for s in &sigs {
+                for band in 0..banding.bands {
+                    x ^= banding.band_key(black_box(s), band);
+                }
+            }
+            black_box(x)
+        })
+    });
     g.finish();
 }
 
