@@ -11,6 +11,7 @@ use crate::fingerprint::Fingerprinter;
 use crate::lean::LeanCorpus;
 use crate::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use crate::minhash::DEFAULT_NUM_PERM;
+use crate::output::OutputFile;
 use crate::progress::Progress;
 use crate::report::{write_pairs, write_scan, Format};
 use crate::scan::{build_mask, exact_matches, report_matches, scan, verify_pairs, ScanConfig};
@@ -485,32 +486,43 @@ fn parse_relation(s: &str) -> std::result::Result<Relation, String> {
     })
 }
 
-fn create(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>> {
-    std::fs::File::create(path)
-        .map(std::io::BufWriter::new)
-        .map_err(|e| Error::io(path, e))
-}
-
 fn run_dedup(args: DedupArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let config = args.matching.config()?;
+    let outputs: Vec<(&str, &std::path::Path)> =
+        [("-o", &args.output), ("--removed", &args.removed)]
+            .into_iter()
+            .filter_map(|(option, path)| path.as_deref().map(|p| (option, p)))
+            .collect();
+    let listed = crate::corpus::list_inputs(&args.inputs, &mut Vec::new())?;
+    let files: Vec<PathBuf> = listed.into_iter().map(|f| f.0).collect();
+    crate::output::check_distinct(&files, &outputs)?;
     // Texts are read again from the input when needed, not held.
     let corpus = args.input.read_lean(&args.inputs)?;
     let result = scan(&corpus, &config, Progress::new(args.input.quiet));
     corpus.check()?;
     let decisions = dedup::decide(&corpus, &result, &args.drop, args.keep);
-    let mut removed_file = args.removed.as_deref().map(create).transpose()?;
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(create(path)?),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    let mut removed_file = args
+        .removed
+        .as_deref()
+        .map(OutputFile::create)
+        .transpose()?;
+    let mut out_file = args.output.as_deref().map(OutputFile::create).transpose()?;
+    let stats = {
+        let stdout = std::io::stdout();
+        let mut out: Box<dyn Write + '_> = match out_file.as_mut() {
+            Some(f) => Box::new(f),
+            None => Box::new(std::io::BufWriter::new(stdout.lock())),
+        };
+        let removed: Option<&mut dyn Write> = removed_file.as_mut().map(|w| w as &mut dyn Write);
+        let stats = dedup::write(&corpus, &decisions, args.annotate, &mut out, removed)
+            .map_err(Error::Output)?;
+        corpus.check()?;
+        out.flush().map_err(Error::Output)?;
+        stats
     };
-    let removed: Option<&mut dyn Write> = removed_file.as_mut().map(|w| w as &mut dyn Write);
-    let stats = dedup::write(&corpus, &decisions, args.annotate, &mut out, removed)
-        .map_err(Error::Output)?;
-    corpus.check()?;
-    out.flush().map_err(Error::Output)?;
-    if let Some(w) = removed_file.as_mut() {
-        w.flush().map_err(Error::Output)?;
+    for file in [out_file, removed_file].into_iter().flatten() {
+        file.commit()?;
     }
     if !args.input.quiet {
         let by: Vec<String> = stats

@@ -178,24 +178,63 @@ impl TextSource for Corpus {
     }
 }
 
-/// Whether a parsed document joins the corpus: not when its text is empty;
+/// What a document's text holds, as far as admitting it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Content {
+    Words,
+    /// Nothing but whitespace: the document is skipped.
+    Blank,
+    /// No word survives normalization (emoji, punctuation): the document
+    /// is kept but can never match, so it is warned about.
+    NoWords,
+}
+
+impl Content {
+    pub(crate) fn of(text: &str) -> Content {
+        if text.trim().is_empty() {
+            return Content::Blank;
+        }
+        // Any ASCII letter or digit makes a token; else normalize to see.
+        if text.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            return Content::Words;
+        }
+        let mut joined = String::new();
+        crate::normalize::normalize_joined_into(text, &mut joined);
+        if joined.is_empty() {
+            Content::NoWords
+        } else {
+            Content::Words
+        }
+    }
+}
+
+/// Whether a parsed document joins the corpus: not when its text is blank;
 /// a repeated id is renamed to the record's location (and the record is
-/// dropped if even that is taken). `blank`: the text is all whitespace.
-/// Diagnostics go to `diags`. `Corpus` and
+/// dropped if even that is taken). Diagnostics go to `diags`. `Corpus` and
 /// `lean::LeanCorpus` both admit documents here.
 pub(crate) fn admit(
     id: &mut String,
-    blank: bool,
+    content: Content,
     seen: &mut HashSet<String>,
     location: String,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    if blank {
-        diags.push(Diagnostic {
-            location,
-            message: format!("document {id:?} is empty; skipped"),
-        });
-        return false;
+    match content {
+        Content::Blank => {
+            diags.push(Diagnostic {
+                location,
+                message: format!("document {id:?} is empty; skipped"),
+            });
+            return false;
+        }
+        Content::NoWords => diags.push(Diagnostic {
+            location: location.clone(),
+            message: format!(
+                "document {id:?} is empty after normalization (no letters or digits); \
+                 kept, but it cannot match anything"
+            ),
+        }),
+        Content::Words => {}
     }
     if !seen.insert(id.clone()) {
         diags.push(Diagnostic {
@@ -232,26 +271,57 @@ fn kind_of(path: &Path) -> Option<(Kind, bool)> {
     }
 }
 
+/// A `.json` (or `.json.gz`) file: one JSON document, not JSONL; not read.
+fn is_json(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .map(|n| n.to_ascii_lowercase())
+        .is_some_and(|n| n.ends_with(".json") || n.ends_with(".json.gz"))
+}
+
+fn skipped_json(path: &Path) -> Diagnostic {
+    Diagnostic {
+        location: path.display().to_string(),
+        message: "a .json file is one JSON document, not JSONL (one record per line); skipped \
+                  (convert it, e.g. jq -c '.[]')"
+            .into(),
+    }
+}
+
 /// Every file the inputs name, in order, with its kind and whether it is
-/// gzipped (`-` is JSONL on stdin); unreadable folders become diagnostics.
+/// gzipped; unreadable folders, skipped entries and `.json` files become
+/// diagnostics. `-`, and a FIFO or other stream named explicitly
+/// (`<(cat f)` is `/dev/fd/N`), is JSONL unless its name says otherwise.
+/// Folders are walked in sorted path order, each real folder (device and
+/// inode) once, so symlink loops end.
 pub(crate) fn list_inputs(
     inputs: &[PathBuf],
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<(PathBuf, Kind, bool)>> {
     let mut files = Vec::new();
+    let mut visited = HashSet::new();
     for input in inputs {
         if input.as_os_str() == "-" {
             files.push((input.clone(), Kind::Jsonl, false));
-        } else if input.is_dir() {
-            walk(input, &mut files, diags);
-        } else if input.exists() {
-            let (kind, gz) = kind_of(input).unwrap_or((Kind::Text, false));
-            files.push((input.clone(), kind, gz));
+            continue;
+        }
+        let meta = std::fs::metadata(input).map_err(|e| {
+            let e = if e.kind() == std::io::ErrorKind::NotFound {
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder")
+            } else {
+                e
+            };
+            Error::io(input, e)
+        })?;
+        if meta.is_dir() {
+            walk(input, &meta, &mut visited, &mut files, diags);
+        } else if is_json(input) {
+            diags.push(skipped_json(input));
         } else {
-            return Err(Error::io(
-                input,
-                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
-            ));
+            let stream = (Kind::Jsonl, false);
+            let plain = (Kind::Text, false);
+            let (kind, gz) = kind_of(input).unwrap_or(if meta.is_file() { plain } else { stream });
+            files.push((input.clone(), kind, gz));
         }
     }
     Ok(files)
@@ -292,8 +362,8 @@ pub fn read_each(
                 Parsed::Problem(d) => Item::Problem(d),
                 Parsed::Doc(mut doc, location) => {
                     let mut diags = Vec::new();
-                    let blank = doc.text.trim().is_empty();
-                    let admitted = admit(&mut doc.id, blank, &mut seen, location, &mut diags);
+                    let content = Content::of(&doc.text);
+                    let admitted = admit(&mut doc.id, content, &mut seen, location, &mut diags);
                     if !diags.into_iter().all(|d| each(Item::Problem(d))) {
                         return false;
                     }
@@ -471,6 +541,8 @@ struct Chunker {
     /// Number of the next chunk's first line.
     next_line: usize,
     done: bool,
+    /// A read error met after some whole lines: handed over on the next call.
+    failed: Option<std::io::Error>,
 }
 
 impl Chunker {
@@ -481,6 +553,7 @@ impl Chunker {
             base: 0,
             next_line: 1,
             done: false,
+            failed: None,
         }
     }
 
@@ -491,6 +564,10 @@ impl Chunker {
         input: &mut impl Read,
         mut buf: Vec<u8>,
     ) -> std::io::Result<Option<LineChunk>> {
+        if let Some(e) = self.failed.take() {
+            self.done = true;
+            return Err(e);
+        }
         if self.done {
             return Ok(None);
         }
@@ -499,9 +576,18 @@ impl Chunker {
         let (end, eof) = loop {
             // Grown as bytes arrive (never zeroed ahead): a one-line input
             // costs a few bytes, not a chunk.
-            let got = (&mut *input)
-                .take(self.chunk as u64)
-                .read_to_end(&mut buf)?;
+            let got = match (&mut *input).take(self.chunk as u64).read_to_end(&mut buf) {
+                Ok(got) => got,
+                // The whole lines read before a failure (a damaged gzip
+                // stream) are handed over first; the broken line is not.
+                Err(e) => match memchr::memrchr(b'\n', &buf) {
+                    Some(i) => {
+                        self.failed = Some(e);
+                        break (i, false);
+                    }
+                    None => return Err(e),
+                },
+            };
             if got == 0 {
                 break (buf.len(), true);
             }
@@ -512,6 +598,9 @@ impl Chunker {
         };
         let mut lines = Vec::new();
         let (mut from, mut pieces) = (0, 0);
+        if self.next_line == 1 && buf.starts_with(BOM) {
+            from = BOM.len();
+        }
         for to in memchr::memchr_iter(b'\n', &buf[..end]).chain(std::iter::once(end)) {
             pieces += 1;
             if let Some(line) = record_line(&buf[from..to]) {
@@ -556,17 +645,51 @@ fn read_jsonl(
             }
         })
     });
-    read.err().filter(|_| !stopped).map(|e| Diagnostic {
-        message: if last_line == 0 {
-            format!("cannot read: {e}")
-        } else {
-            format!("cannot read past line {last_line}: {e}")
-        },
-        location: name,
-    })
+    read.err()
+        .filter(|_| !stopped)
+        .map(|e| broken_at(&name, last_line, &e))
 }
 
-fn walk(dir: &Path, files: &mut Vec<(PathBuf, Kind, bool)>, diags: &mut Vec<Diagnostic>) {
+/// The problem of an input that could be read up to line `lines` and no
+/// further (a truncated or damaged gzip stream, a failing disk).
+pub(crate) fn broken_at(name: &str, lines: usize, e: &std::io::Error) -> Diagnostic {
+    if lines == 0 {
+        return Diagnostic {
+            location: name.to_string(),
+            message: format!("cannot read: {e}"),
+        };
+    }
+    let what = if e.kind() == std::io::ErrorKind::InvalidInput
+        || e.kind() == std::io::ErrorKind::InvalidData
+        || e.kind() == std::io::ErrorKind::UnexpectedEof
+    {
+        "damaged or truncated (gzip) data"
+    } else {
+        "read failed"
+    };
+    Diagnostic {
+        location: format!("{name}:{}", lines + 1),
+        message: format!(
+            "{what} here ({e}); the {lines} lines before it are kept, the rest of the file is not read"
+        ),
+    }
+}
+
+/// Add the inputs under folder `dir` (whose metadata is `meta`) to `files`,
+/// in sorted path order. Symlinks are followed, but a real folder already in
+/// `visited` is not entered again; FIFOs, sockets and devices are skipped
+/// with a warning, as they could block or never end.
+fn walk(
+    dir: &Path,
+    meta: &std::fs::Metadata,
+    visited: &mut HashSet<(u64, u64)>,
+    files: &mut Vec<(PathBuf, Kind, bool)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use std::os::unix::fs::MetadataExt;
+    if !visited.insert((meta.dev(), meta.ino())) {
+        return;
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -580,10 +703,31 @@ fn walk(dir: &Path, files: &mut Vec<(PathBuf, Kind, bool)>, diags: &mut Vec<Diag
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
-        if p.is_dir() {
-            walk(&p, files, diags);
-        } else if let Some((kind, gz)) = kind_of(&p) {
+        let kind = kind_of(&p);
+        let meta = match std::fs::metadata(&p) {
+            Ok(m) => m,
+            Err(e) => {
+                // A broken symlink: worth a word only if it names an input.
+                if kind.is_some() {
+                    diags.push(Diagnostic {
+                        location: p.display().to_string(),
+                        message: format!("cannot read: {e}"),
+                    });
+                }
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            walk(&p, &meta, visited, files, diags);
+        } else if !meta.is_file() {
+            diags.push(Diagnostic {
+                location: p.display().to_string(),
+                message: "not a regular file (a FIFO, socket or device); skipped".into(),
+            });
+        } else if let Some((kind, gz)) = kind {
             files.push((p, kind, gz));
+        } else if is_json(&p) {
+            diags.push(skipped_json(&p));
         }
     }
 }
@@ -664,6 +808,10 @@ pub(crate) fn read_text_file(
         )];
     }
     let mut out = Vec::new();
+    let mut bytes = bytes;
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -710,7 +858,7 @@ fn from_html(text: String, opts: &ReadOptions, location: &str, out: &mut Vec<Par
 /// with memchr (SIMD), so splitting is not a serial bottleneck before
 /// parallel parsing.
 pub fn jsonl_lines_at(bytes: &[u8]) -> impl Iterator<Item = (usize, usize, &[u8])> {
-    let mut from = 0;
+    let mut from = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     memchr::memchr_iter(b'\n', bytes)
         .chain(std::iter::once(bytes.len()))
         .enumerate()
@@ -721,9 +869,12 @@ pub fn jsonl_lines_at(bytes: &[u8]) -> impl Iterator<Item = (usize, usize, &[u8]
         })
 }
 
+/// The UTF-8 byte order mark, dropped from the start of an input.
+pub(crate) const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// One line of JSONL without its `\n` as a record reads it: a `\r` before
 /// the `\n` removed, `None` when the line is blank.
-fn record_line(piece: &[u8]) -> Option<&[u8]> {
+pub(crate) fn record_line(piece: &[u8]) -> Option<&[u8]> {
     let line = piece.strip_suffix(b"\r").unwrap_or(piece);
     (!line.iter().all(u8::is_ascii_whitespace)).then_some(line)
 }
@@ -776,14 +927,20 @@ pub(crate) fn parse_record(
         }
     };
     let text = from_html(text, opts, &loc, &mut out);
+    // A number keeps the JSON text it was written with (`-0`, `1e3`).
+    let number = |k: &str, n: &serde_json::Number| {
+        crate::jsonline::raw_value(text_line.as_bytes(), k)
+            .and_then(|raw| std::str::from_utf8(raw).ok())
+            .map_or_else(|| n.to_string(), str::to_string)
+    };
     let id = match map.get(&opts.id_field) {
         Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::Number(n)) => number(&opts.id_field, n),
         _ => loc.clone(),
     };
     let field = |k: &str| match map.get(k) {
         Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        Some(serde_json::Value::Number(n)) => Some(number(k, n)),
         _ => None,
     };
     out.push(Parsed::Doc(

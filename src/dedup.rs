@@ -5,14 +5,16 @@
 //! read again from the input rather than held.
 
 use crate::cluster::UnionFind;
-use crate::corpus::{read_jsonl_chunks, DocId, Origin, TextSource};
+use crate::corpus::{record_line, DocId, Origin, TextSource, BOM};
+use crate::jsonline::{self, Member};
 use crate::lean::LeanCorpus;
 use crate::report::round4;
 use crate::scan::{Match, ScanResult};
 use crate::verify::Relation;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, BufRead, Write};
 
 /// Which document of a cluster is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -159,6 +161,8 @@ pub struct DedupStats {
     pub removed_by_relation: Vec<(Relation, usize)>,
     /// Lines that were not usable records, passed through untouched.
     pub malformed: usize,
+    /// Blank and whitespace-only lines, passed through untouched.
+    pub blank: usize,
 }
 
 /// Stream every input back out in order: kept records as they were (or
@@ -175,6 +179,7 @@ pub fn write(
         .map(|i| (corpus.origin(DocId(i)), DocId(i)))
         .collect();
     let mut stats = DedupStats::default();
+    let mut blank = 0;
     let mut by_rel: HashMap<Relation, usize> = HashMap::new();
     for (fi, file) in corpus.files().iter().enumerate() {
         let mut emit = |origin: Origin,
@@ -236,21 +241,37 @@ pub fn write(
             out.write_all(b"\n")
         };
         if file.jsonl {
-            let reader = match corpus.reopen(fi) {
+            let mut reader = match corpus.reopen(fi) {
                 Ok(r) => r,
                 Err(_) => continue, // already reported when the corpus was read
             };
-            // The non-blank lines, numbered as when the corpus was read.
-            read_jsonl_chunks(reader, |lines| {
-                for &(n, _, line) in lines {
-                    let origin = Origin {
-                        file: fi as u32,
-                        line: n as u32,
-                    };
-                    emit(origin, Some(line), out, &mut removed)?;
+            // Every line, numbered as when the corpus was read; blank ones
+            // pass through as they were.
+            let mut piece = Vec::new();
+            for n in 1u32.. {
+                piece.clear();
+                if reader.read_until(b'\n', &mut piece)? == 0 {
+                    break;
                 }
-                Ok(())
-            })?;
+                let mut line = piece.strip_suffix(b"\n").unwrap_or(&piece[..]);
+                if n == 1 {
+                    line = line.strip_prefix(BOM).unwrap_or(line);
+                }
+                match record_line(line) {
+                    Some(record) => {
+                        let origin = Origin {
+                            file: fi as u32,
+                            line: n,
+                        };
+                        emit(origin, Some(record), out, &mut removed)?;
+                    }
+                    None => {
+                        blank += 1;
+                        out.write_all(line)?;
+                        out.write_all(b"\n")?;
+                    }
+                }
+            }
         } else {
             emit(
                 Origin {
@@ -266,6 +287,7 @@ pub fn write(
     let mut rels: Vec<(Relation, usize)> = by_rel.into_iter().collect();
     rels.sort();
     stats.removed_by_relation = rels;
+    stats.blank = blank;
     Ok(stats)
 }
 
@@ -283,9 +305,35 @@ fn owned_line<S: TextSource + ?Sized>(corpus: &S, doc: DocId, raw: Option<&[u8]>
     }
 }
 
-/// The record with `cluster`, `duplicate_of` and `relation` appended, every
-/// byte before them unchanged.
+/// The fields `--annotate` writes.
+const ANNOTATIONS: [&str; 3] = ["cluster", "duplicate_of", "relation"];
+
+/// The record without the fields `--annotate` writes, so they are not
+/// written twice; the other members' bytes are kept.
+fn without_annotations(line: &[u8]) -> Cow<'_, [u8]> {
+    let Some(members) = jsonline::members(line) else {
+        return Cow::Borrowed(line);
+    };
+    let ours = |m: &Member| m.key.as_deref().is_some_and(|k| ANNOTATIONS.contains(&k));
+    if !members.iter().any(ours) {
+        return Cow::Borrowed(line);
+    }
+    let kept: Vec<&[u8]> = members
+        .iter()
+        .filter(|m| !ours(m))
+        .map(|m| m.bytes)
+        .collect();
+    let mut out = b"{".to_vec();
+    out.extend_from_slice(&kept.join(&b","[..]));
+    out.push(b'}');
+    Cow::Owned(out)
+}
+
+/// The record with `cluster`, `duplicate_of` and `relation` appended (any it
+/// had are replaced), every other byte before them unchanged.
 fn annotated<S: TextSource + ?Sized>(line: &[u8], corpus: &S, d: &Decision) -> Vec<u8> {
+    let line = without_annotations(line);
+    let line = line.as_ref();
     let cluster = d.cluster.map_or("null".to_string(), |c| c.to_string());
     let dup = d.duplicate_of.map_or("null".to_string(), |k| {
         serde_json::Value::String(corpus.user_id(k).to_string()).to_string()

@@ -7,15 +7,16 @@
 //! to an anonymous temporary file first. Text files are read again whole.
 
 use crate::corpus::{
-    admit, decompressed, display_name, list_inputs, parse_record, read_jsonl_chunks, read_text,
-    Diagnostic, DocId, Kind, Origin, Parsed, ReadOptions, SourceFile, TextSource,
+    admit, broken_at, decompressed, display_name, list_inputs, parse_record, read_jsonl_chunks,
+    read_text, Content, Diagnostic, DocId, Kind, Origin, Parsed, ReadOptions, SourceFile,
+    TextSource,
 };
 use crate::error::{Error, Result};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -73,7 +74,7 @@ enum Slim {
         id: String,
         date: Option<String>,
         location: String,
-        blank: bool,
+        content: Content,
         text_len: usize,
         text_hash: u64,
         origin: Origin,
@@ -89,7 +90,7 @@ fn slim(parsed: Vec<Parsed>, offset: u64, len: u64) -> Vec<Slim> {
         .into_iter()
         .map(|p| match p {
             Parsed::Doc(doc, location) => Slim::Doc {
-                blank: doc.text.trim().is_empty(),
+                content: Content::of(&doc.text),
                 text_len: doc.text.len(),
                 text_hash: xxh3_64(doc.text.as_bytes()),
                 id: doc.id,
@@ -119,31 +120,75 @@ impl Read for AtReader<'_> {
     }
 }
 
-/// Copy `input` into an anonymous temporary file, gunzipped when `gz` or
-/// when it starts with the gzip magic bytes (as `corpus::read_bytes` does).
-fn spool(input: impl Read + Send, gz: bool) -> io::Result<File> {
-    let input = BufReader::with_capacity(1 << 20, input);
-    let mut out = io::BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
-    io::copy(&mut decompressed(input, gz)?, &mut out)?;
-    out.into_inner().map_err(|e| e.into_error())
+/// A spooled input: the file, and the failure that ended the copy early.
+struct Spool {
+    file: File,
+    /// Lines copied before a read failure, and the failure.
+    broken: Option<(usize, io::Error)>,
 }
 
-/// How a JSONL input is read: in place, or spooled (stdin, gzip).
-fn open_jsonl(path: &Path, gz: bool, open_files: usize) -> io::Result<Backing> {
+/// Copy `input` into an anonymous temporary file, gunzipped when `gz` or
+/// when it starts with the gzip magic bytes (as `corpus::read_bytes` does).
+/// A read failure midway (a truncated gzip) keeps the whole lines before it.
+fn spool(input: impl Read + Send, gz: bool) -> io::Result<Spool> {
+    let input = BufReader::with_capacity(1 << 20, input);
+    let mut input = decompressed(input, gz)?;
+    let mut out = io::BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut copied, mut whole, mut lines) = (0u64, 0u64, 0usize);
+    let broken = loop {
+        match input.read(&mut buf) {
+            Ok(0) => break None,
+            Ok(n) => {
+                out.write_all(&buf[..n])?;
+                if let Some(i) = memchr::memrchr(b'\n', &buf[..n]) {
+                    whole = copied + i as u64 + 1;
+                    lines += memchr::memchr_iter(b'\n', &buf[..n]).count();
+                }
+                copied += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => break Some((lines, e)),
+        }
+    };
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    if broken.is_some() {
+        file.set_len(whole)?;
+    }
+    Ok(Spool { file, broken })
+}
+
+/// How a JSONL input is read: in place, or spooled (stdin, gzip, a FIFO or
+/// other stream that cannot be read by offset).
+fn open_jsonl(
+    path: &Path,
+    gz: bool,
+    open_files: usize,
+) -> io::Result<(Backing, Option<Diagnostic>)> {
+    let spooled = |s: Spool| {
+        let broken = s
+            .broken
+            .map(|(lines, e)| broken_at(&display_name(path), lines, &e));
+        (Backing::Open(s.file), broken)
+    };
     if path.as_os_str() == "-" {
-        return Ok(Backing::Open(spool(io::stdin(), false)?));
+        return Ok(spooled(spool(io::stdin(), gz)?));
     }
     let file = File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Ok(spooled(spool(file, gz)?));
+    }
     let mut head = [0u8; 2];
     let n = read_full_at(&file, &mut head, 0)?;
     if gz || head[..n].starts_with(&[0x1f, 0x8b]) {
-        return Ok(Backing::Open(spool(file, gz)?));
+        return Ok(spooled(spool(file, gz)?));
     }
-    Ok(if open_files < OPEN_FILES {
+    let backing = if open_files < OPEN_FILES {
         Backing::Open(file)
     } else {
         Backing::Path(path.to_path_buf())
-    })
+    };
+    Ok((backing, None))
 }
 
 /// Read into `buf` from `at` until it is full or the file ends.
@@ -199,8 +244,12 @@ impl LeanCorpus {
                 continue;
             }
             let name = display_name(path);
+            let mut broken_diag = None;
             let backing = match open_jsonl(path, *gz, open_files) {
-                Ok(b) => b,
+                Ok((b, broken)) => {
+                    broken_diag = broken;
+                    b
+                }
                 Err(e) => {
                     corpus.diagnostics.push(Diagnostic {
                         location: name.clone(),
@@ -221,6 +270,7 @@ impl LeanCorpus {
                 Backing::Unreadable => Ok(()),
             };
             read.map_err(|e| Error::io(path, e))?;
+            corpus.diagnostics.extend(broken_diag);
             corpus.backing.push(backing);
         }
         Ok(corpus)
@@ -262,14 +312,14 @@ impl LeanCorpus {
                     mut id,
                     date,
                     location,
-                    blank,
+                    content,
                     text_len,
                     text_hash,
                     origin,
                     offset,
                     len,
                 } => {
-                    if admit(&mut id, blank, seen, location, &mut self.diagnostics) {
+                    if admit(&mut id, content, seen, location, &mut self.diagnostics) {
                         self.bytes += text_len as u64;
                         self.docs.push(LeanDoc {
                             id: id.into(),

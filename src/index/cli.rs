@@ -168,8 +168,8 @@ pub struct QueryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// At most this many matches per story.
-    #[arg(long)]
+    /// At most this many matches per story (1 or more; no limit when not given).
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub limit: Option<usize>,
     /// Skip band buckets holding more archived documents than this.
     #[arg(long, default_value_t = crate::lsh::DEFAULT_MAX_BUCKET)]
