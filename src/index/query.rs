@@ -19,6 +19,11 @@ use std::time::{Duration, Instant};
 
 /// Query documents fingerprinted and verified together.
 const QUERY_CHUNK: usize = 256;
+/// (story, archived document) candidates held at once for one chunk of
+/// stories (about 40 bytes each in the set, 320 MB): further band buckets
+/// are skipped and counted (`QueryStats::budget_skipped_buckets`), exact
+/// copies never. Reached only with `--max-bucket` far above its default.
+const QUERY_PAIR_BUDGET: usize = crate::lsh::PAIR_BUDGET / 4;
 /// Band keys looked up before deciding whether the archive is cold.
 const PROBE_KEYS: usize = 2;
 /// Mean time of one chunk read above which the archive counts as cold (out
@@ -79,6 +84,9 @@ pub struct QueryStats {
     pub candidates: usize,
     /// Band buckets over `max_bucket`, skipped.
     pub skipped_buckets: usize,
+    /// Band buckets within `max_bucket` skipped because the candidates
+    /// held for a chunk of stories reached their budget.
+    pub budget_skipped_buckets: usize,
 }
 
 /// What a query run found.
@@ -188,6 +196,10 @@ impl Index {
                     .map_err(|e| self.err(e))?;
                 if !text && bucket.len() > options.max_bucket {
                     stats.skipped_buckets += 1;
+                    continue;
+                }
+                if !text && pairs.len() + bucket.len() > QUERY_PAIR_BUDGET {
+                    stats.budget_skipped_buckets += 1;
                     continue;
                 }
                 pairs.extend(bucket.into_iter().map(|d| (l.query, d)));
