@@ -119,6 +119,17 @@ impl Pair {
 /// `--max-bucket` and the mask allow. See `candidates_within`.
 pub const PAIR_BUDGET: usize = 1 << 25;
 
+/// The pair budget in force: `PAIR_BUDGET`, or a positive number of pairs
+/// in the environment variable `REPRINT_PAIR_BUDGET` (for tests, and for a
+/// machine with more or less memory to spend).
+pub fn pair_budget() -> usize {
+    std::env::var("REPRINT_PAIR_BUDGET")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(PAIR_BUDGET)
+}
+
 /// Candidate pairs and what was passed over to find them.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Candidates {
@@ -138,6 +149,8 @@ pub struct Candidates {
 /// are skipped.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct BudgetCut {
+    /// The budget, in pairs held at once.
+    pub budget: usize,
     /// Buckets reduced to a chain of pairs.
     pub chained_buckets: usize,
     /// Buckets skipped whole.
@@ -149,6 +162,7 @@ pub struct BudgetCut {
 }
 
 impl BudgetCut {
+    /// Nothing was cut.
     pub fn is_empty(&self) -> bool {
         self.chained_buckets == 0 && self.skipped_buckets == 0
     }
@@ -158,9 +172,9 @@ impl BudgetCut {
 /// holding more than `max_bucket` documents are skipped (and counted): such
 /// keys come from boilerplate or templated text, and a pair that truly
 /// matches almost always meets again in another band. Pairs held at once
-/// stay within `PAIR_BUDGET` (see `candidates_within`).
+/// stay within `pair_budget()` (see `candidates_within`).
 pub fn candidates(docs: &[(DocId, &Signature)], banding: Banding, max_bucket: usize) -> Candidates {
-    candidates_within(docs, banding, max_bucket, PAIR_BUDGET)
+    candidates_within(docs, banding, max_bucket, pair_budget())
 }
 
 /// Pairs a bucket of `n` documents makes whole.
@@ -262,6 +276,7 @@ pub fn candidates_within(
     let (full, chain) = budget_caps(&sizes, budget as u64);
     drop(sizes);
     let mut out = Candidates::default();
+    out.budget.budget = budget;
     if full != usize::MAX {
         out.budget.full_up_to = full;
     }

@@ -91,7 +91,7 @@ pub struct ScanStats {
     pub candidates: usize,
     pub skipped_buckets: usize,
     pub largest_skipped_bucket: usize,
-    /// Pairs of buckets within `max_bucket` that `lsh::PAIR_BUDGET` cut.
+    /// Pairs of buckets within `max_bucket` that the pair budget cut.
     pub pair_budget: BudgetCut,
     pub mask: MaskStats,
 }
@@ -335,7 +335,7 @@ pub fn budget_message(stats: &ScanStats) -> Option<String> {
     (!b.is_empty()).then(|| {
         format!(
             "the candidate pair budget ({} pairs held at once) cut {} pairs: {} buckets of more than {} documents paired each document with the next only, {} skipped",
-            crate::lsh::PAIR_BUDGET,
+            b.budget,
             b.pairs_cut,
             b.chained_buckets,
             b.full_up_to,

@@ -301,11 +301,8 @@ fn run_stats(args: StatsArgs) -> Result<()> {
     if args.json {
         let mut v = serde_json::to_value(&stats).map_err(|e| Error::Output(e.into()))?;
         if let Some(c) = &check {
-            v["integrity"] = serde_json::Value::String(if c.is_ok() {
-                "ok".into()
-            } else {
-                c.summary()
-            });
+            v["integrity"] =
+                serde_json::Value::String(if c.is_ok() { "ok".into() } else { c.summary() });
             v["check"] = serde_json::to_value(c).map_err(|e| Error::Output(e.into()))?;
         }
         serde_json::to_writer_pretty(&mut out, &v).map_err(|e| Error::Output(e.into()))?;

@@ -60,7 +60,10 @@ pub(super) fn check(path: &Path) -> Result<()> {
         n => n as u64,
     };
     if page_size < 512 || !page_size.is_power_of_two() {
-        return Err(bad_index(path, "archive damaged: bad page size in its header; rebuild it from its feeds"));
+        return Err(bad_index(
+            path,
+            "archive damaged: bad page size in its header; rebuild it from its feeds",
+        ));
     }
     // A non-empty write-ahead log means a writer is live or was killed: a
     // checkpoint copies page 1 (with the new page count) before the pages

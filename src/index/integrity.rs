@@ -54,9 +54,7 @@ pub(super) fn open_chunk(id: i64, data: &[u8]) -> rusqlite::Result<&[u8]> {
             if seal == xxh3_64_with_seed(entries, id as u64).to_le_bytes() {
                 Ok(entries)
             } else {
-                Err(damage(format!(
-                    "bucket chunk {id} fails its checksum"
-                )))
+                Err(damage(format!("bucket chunk {id} fails its checksum")))
             }
         }
         _ => Err(damage(format!(
@@ -100,7 +98,10 @@ fn row_sum(f: &RowFields) -> u64 {
     ] {
         field(&mut h, v);
     }
-    field(&mut h, f.shingles.map(i64::to_le_bytes).as_ref().map(|b| &b[..]));
+    field(
+        &mut h,
+        f.shingles.map(i64::to_le_bytes).as_ref().map(|b| &b[..]),
+    );
     field(&mut h, Some(f.signature));
     h.digest()
 }
@@ -142,7 +143,10 @@ pub(super) fn open_row<'a>(
         )));
     }
     let (sig, seal) = stored.split_at(sig_bytes);
-    let sealed = RowFields { signature: sig, ..f };
+    let sealed = RowFields {
+        signature: sig,
+        ..f
+    };
     if seal[..8] != row_sum(&sealed).to_le_bytes() {
         return Err(damage(format!(
             "document {doc} ({:?}) fails its checksum",
@@ -249,61 +253,69 @@ pub(super) fn full_check(conn: &Connection, sig_bytes: usize) -> CheckReport {
         sqlite,
         ..Default::default()
     };
-    let chunks = (|| -> rusqlite::Result<()> {
-        let mut st = conn.prepare("SELECT id, data FROM chunks")?;
-        let mut rows = st.query([])?;
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            match row.get_ref(1)?.as_blob() {
-                Ok(data) if data.len() % 12 == 0 => report.chunks_unsealed += 1,
-                Ok(data) => match open_chunk(id, data) {
-                    Ok(_) => report.chunks_checked += 1,
-                    Err(e) => report.found(e.to_string()),
-                },
-                Err(_) => report.found(format!("bucket chunk {id} is not a blob")),
-            }
-        }
-        Ok(())
-    })();
-    if let Err(e) = chunks {
+    if let Err(e) = check_chunks(conn, &mut report) {
         report.found(format!("the bucket chunks could not all be read ({e})"));
     }
-    let docs = (|| -> rusqlite::Result<()> {
-        let mut st = conn.prepare(
-            "SELECT doc, id, title, source, date, text_hash, shingles, signature, text FROM docs",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(row) = rows.next()? {
-            let doc: i64 = row.get(0)?;
-            let read = || -> rusqlite::Result<bool> {
-                let fields = RowFields {
-                    doc,
-                    id: row.get_ref(1)?.as_str()?,
-                    title: row.get_ref(2)?.as_str_or_null()?,
-                    source: row.get_ref(3)?.as_str_or_null()?,
-                    date: row.get_ref(4)?.as_str_or_null()?,
-                    text_hash: row.get_ref(5)?.as_blob()?,
-                    shingles: row.get(6)?,
-                    signature: &[],
-                };
-                let stored = row.get_ref(7)?.as_blob()?;
-                let text = row.get_ref(8)?.as_str_or_null()?;
-                open_row(fields, stored, sig_bytes, Some(text))?;
-                Ok(stored.len() != sig_bytes)
-            };
-            match read() {
-                Ok(true) => report.documents_checked += 1,
-                Ok(false) => report.documents_unsealed += 1,
-                Err(e) if e.sqlite_error_code().is_some() => report.found(e.to_string()),
-                Err(e) => report.found(format!("document {doc}: a value of the wrong type ({e})")),
-            }
-        }
-        Ok(())
-    })();
-    if let Err(e) = docs {
+    if let Err(e) = check_docs(conn, sig_bytes, &mut report) {
         report.found(format!("the documents could not all be read ({e})"));
     }
     report
+}
+
+/// Every chunk's seal, into `report`.
+fn check_chunks(conn: &Connection, report: &mut CheckReport) -> rusqlite::Result<()> {
+    let mut st = conn.prepare("SELECT id, data FROM chunks")?;
+    let mut rows = st.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        match row.get_ref(1)?.as_blob() {
+            Ok(data) if data.len() % 12 == 0 => report.chunks_unsealed += 1,
+            Ok(data) => match open_chunk(id, data) {
+                Ok(_) => report.chunks_checked += 1,
+                Err(e) => report.found(e.to_string()),
+            },
+            Err(_) => report.found(format!("bucket chunk {id} is not a blob")),
+        }
+    }
+    Ok(())
+}
+
+/// Every document row's seal, its text included, into `report`.
+fn check_docs(
+    conn: &Connection,
+    sig_bytes: usize,
+    report: &mut CheckReport,
+) -> rusqlite::Result<()> {
+    let mut st = conn.prepare(
+        "SELECT doc, id, title, source, date, text_hash, shingles, signature, text FROM docs",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(row) = rows.next()? {
+        let doc: i64 = row.get(0)?;
+        let read = || -> rusqlite::Result<bool> {
+            let fields = RowFields {
+                doc,
+                id: row.get_ref(1)?.as_str()?,
+                title: row.get_ref(2)?.as_str_or_null()?,
+                source: row.get_ref(3)?.as_str_or_null()?,
+                date: row.get_ref(4)?.as_str_or_null()?,
+                text_hash: row.get_ref(5)?.as_blob()?,
+                shingles: row.get(6)?,
+                signature: &[],
+            };
+            let stored = row.get_ref(7)?.as_blob()?;
+            let text = row.get_ref(8)?.as_str_or_null()?;
+            open_row(fields, stored, sig_bytes, Some(text))?;
+            Ok(stored.len() != sig_bytes)
+        };
+        match read() {
+            Ok(true) => report.documents_checked += 1,
+            Ok(false) => report.documents_unsealed += 1,
+            Err(e) if e.sqlite_error_code().is_some() => report.found(e.to_string()),
+            Err(e) => report.found(format!("document {doc}: a value of the wrong type ({e})")),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -344,7 +356,8 @@ mod tests {
     fn a_sealed_row_checks_its_fields_and_text() {
         let sig = [1u8, 2, 3, 4, 5, 6, 7, 8];
         let stored = seal_row(&fields(&sig), Some("text"));
-        let open = |f: RowFields<'_>, text| open_row(f, &stored, sig.len(), text).map(<[u8]>::to_vec);
+        let open =
+            |f: RowFields<'_>, text| open_row(f, &stored, sig.len(), text).map(<[u8]>::to_vec);
         assert_eq!(open(fields(&[]), Some(Some("text"))).unwrap(), sig);
         assert_eq!(open(fields(&[]), None).unwrap(), sig);
         assert!(open(fields(&[]), Some(Some("texT"))).is_err());

@@ -6,8 +6,8 @@ pub mod cli;
 mod header;
 mod ids;
 mod integrity;
-mod readonly;
 pub mod query;
+mod readonly;
 mod runs;
 
 use crate::boilerplate::{Mask, MaskConfig};
@@ -19,8 +19,8 @@ use crate::minhash::{Signature, DEFAULT_NUM_PERM};
 use crate::normalize::NORMALIZATION_VERSION;
 use crate::progress::Progress;
 use crate::shingle::DEFAULT_K;
-use rayon::prelude::*;
 pub use integrity::CheckReport;
+use rayon::prelude::*;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -421,7 +421,10 @@ impl Index {
         }
         let conn = if write {
             if let Err(problems) = integrity::quick_check(&ro).map_err(|e| db_error(path, e))? {
-                return Err(damaged(path, format!("SQLite's quick_check found: {problems}")));
+                return Err(damaged(
+                    path,
+                    format!("SQLite's quick_check found: {problems}"),
+                ));
             }
             drop(ro);
             let conn = open_writer(path)?;
@@ -1124,9 +1127,12 @@ impl Index {
                 self.params.num_perm * 4,
                 with_text.then_some(text.as_deref()),
             )?;
-            let h: [u8; 16] = hash
-                .try_into()
-                .map_err(|_| integrity::damage(format!("document {doc} ({id:?}): a text hash of {} bytes", hash.len())))?;
+            let h: [u8; 16] = hash.try_into().map_err(|_| {
+                integrity::damage(format!(
+                    "document {doc} ({id:?}): a text hash of {} bytes",
+                    hash.len()
+                ))
+            })?;
             Ok(StoredDoc {
                 text_hash: u128::from_le_bytes(h),
                 shingles: shingles.map(|n| n as usize),

@@ -268,7 +268,11 @@ fn ids_are_found_in_every_run_and_within_a_batch() {
     // The id edited by hand above fails its document's checksum, alone.
     let check = index.check();
     assert_eq!((check.sqlite.as_str(), check.damaged_total), ("ok", 1));
-    assert!(check.damaged[0].contains("\"other\""), "{}", check.summary());
+    assert!(
+        check.damaged[0].contains("\"other\""),
+        "{}",
+        check.summary()
+    );
 }
 
 #[test]
