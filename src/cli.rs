@@ -383,6 +383,9 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     let corpus = args.input.read(&args.inputs)?;
     let progress = Progress::new(args.input.quiet);
     let result = scan(&corpus, &config, progress);
+    if !args.input.quiet {
+        warn_all(crate::scan::budget_message(&result.stats).into_iter());
+    }
     if args.explain {
         explain(&config, &corpus, &result);
     }
@@ -500,6 +503,9 @@ fn run_dedup(args: DedupArgs) -> Result<()> {
     // Texts are read again from the input when needed, not held.
     let corpus = args.input.read_lean(&args.inputs)?;
     let result = scan(&corpus, &config, Progress::new(args.input.quiet));
+    if !args.input.quiet {
+        warn_all(crate::scan::budget_message(&result.stats).into_iter());
+    }
     corpus.check()?;
     let decisions = dedup::decide(&corpus, &result, &args.drop, args.keep);
     let mut removed_file = args

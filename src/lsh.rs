@@ -113,6 +113,23 @@ impl Pair {
     }
 }
 
+/// Candidate pairs held at once (across bands, before pairs found in
+/// several bands are merged): 2^25 pairs of 8 bytes, 256 MB, so candidate
+/// generation peaks near 512 MB (the bands' pairs and their merge) whatever
+/// `--max-bucket` and the mask allow. See `candidates_within`.
+pub const PAIR_BUDGET: usize = 1 << 25;
+
+/// The pair budget in force: `PAIR_BUDGET`, or a positive number of pairs
+/// in the environment variable `REPRINT_PAIR_BUDGET` (for tests, and for a
+/// machine with more or less memory to spend).
+pub fn pair_budget() -> usize {
+    std::env::var("REPRINT_PAIR_BUDGET")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(PAIR_BUDGET)
+}
+
 /// Candidate pairs and what was passed over to find them.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Candidates {
@@ -122,14 +139,108 @@ pub struct Candidates {
     pub skipped_buckets: usize,
     /// Documents in the largest skipped bucket.
     pub largest_skipped: usize,
+    /// What the pair budget cut (nothing when every bucket fit).
+    pub budget: BudgetCut,
+}
+
+/// What `PAIR_BUDGET` cut from buckets within `max_bucket`: the largest
+/// buckets first pair each document with the next one only (a chain, which
+/// keeps them connected for clustering), then, if even chains do not fit,
+/// are skipped.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BudgetCut {
+    /// The budget, in pairs held at once.
+    pub budget: usize,
+    /// Buckets reduced to a chain of pairs.
+    pub chained_buckets: usize,
+    /// Buckets skipped whole.
+    pub skipped_buckets: usize,
+    /// Pairs those buckets would have made and did not.
+    pub pairs_cut: u64,
+    /// Every bucket of at most this many documents kept all its pairs.
+    pub full_up_to: usize,
+}
+
+impl BudgetCut {
+    /// Nothing was cut.
+    pub fn is_empty(&self) -> bool {
+        self.chained_buckets == 0 && self.skipped_buckets == 0
+    }
 }
 
 /// All pairs of `docs` that share a band key in at least one band. Buckets
 /// holding more than `max_bucket` documents are skipped (and counted): such
 /// keys come from boilerplate or templated text, and a pair that truly
-/// matches almost always meets again in another band.
+/// matches almost always meets again in another band. Pairs held at once
+/// stay within `pair_budget()` (see `candidates_within`).
 pub fn candidates(docs: &[(DocId, &Signature)], banding: Banding, max_bucket: usize) -> Candidates {
-    let per_band: Vec<(Vec<Pair>, usize, usize)> = (0..banding.bands)
+    candidates_within(docs, banding, max_bucket, pair_budget())
+}
+
+/// Pairs a bucket of `n` documents makes whole.
+fn all_pairs(n: usize) -> u64 {
+    let n = n as u64;
+    n * n.saturating_sub(1) / 2
+}
+
+/// The bucket sizes up to which buckets keep all their pairs (`full`) and
+/// up to which the rest keep a chain (`chain`), the largest that fit
+/// `budget` pairs. Decided by size alone, so the cut does not depend on
+/// band order or threads. `sizes` is sorted.
+fn budget_caps(sizes: &[usize], budget: u64) -> (usize, usize) {
+    let whole: u64 = sizes.iter().map(|&n| all_pairs(n)).sum();
+    if whole <= budget {
+        return (usize::MAX, usize::MAX);
+    }
+    // Cost with buckets up to sizes[i] whole, the rest chained.
+    let chains: u64 = sizes.iter().map(|&n| n as u64 - 1).sum();
+    let (mut full, mut spent, mut chained) = (1, 0u64, chains);
+    let mut i = 0;
+    while i < sizes.len() {
+        let n = sizes[i];
+        let same = sizes[i..].iter().take_while(|&&m| m == n).count();
+        let add = all_pairs(n) * same as u64;
+        let saved = (n as u64 - 1) * same as u64;
+        if spent + add + (chained - saved) > budget {
+            break;
+        }
+        spent += add;
+        chained -= saved;
+        full = n;
+        i += same;
+    }
+    if spent + chained <= budget {
+        return (full, usize::MAX);
+    }
+    // Even chains do not fit: chain the smallest of the rest, skip the others.
+    let mut chain = full;
+    while i < sizes.len() {
+        let n = sizes[i];
+        let same = sizes[i..].iter().take_while(|&&m| m == n).count();
+        let add = (n as u64 - 1) * same as u64;
+        if spent + add > budget {
+            break;
+        }
+        spent += add;
+        chain = n;
+        i += same;
+    }
+    // A chain of two is the bucket's one pair.
+    (if chain >= 2 { full.max(2) } else { full }, chain)
+}
+
+/// `candidates` with a budget of `budget` pairs held at once. A first pass
+/// keeps each band's buckets of 2..=`max_bucket` documents (16 bytes a
+/// member); if all their pairs would pass the budget, the largest buckets
+/// are chained or skipped (`BudgetCut`), so that the pairs made fit it.
+pub fn candidates_within(
+    docs: &[(DocId, &Signature)],
+    banding: Banding,
+    max_bucket: usize,
+    budget: usize,
+) -> Candidates {
+    // Per band: members of its buckets, bucket by bucket.
+    let per_band: Vec<(Vec<(u64, DocId)>, usize, usize)> = (0..banding.bands)
         .into_par_iter()
         .map(|band| {
             let unsorted: Vec<(u64, DocId)> = docs
@@ -140,8 +251,8 @@ pub fn candidates(docs: &[(DocId, &Signature)], banding: Banding, max_bucket: us
             let mut keys = Vec::new();
             sort_by_hash_into(&unsorted, &mut keys, |k| k.0);
             drop(unsorted);
-            let mut pairs = Vec::new();
             let (mut skipped, mut largest) = (0, 0);
+            let mut members = Vec::new();
             for run in keys.chunk_by(|x, y| x.0 == y.0) {
                 if run.len() < 2 {
                     continue;
@@ -151,24 +262,63 @@ pub fn candidates(docs: &[(DocId, &Signature)], banding: Banding, max_bucket: us
                     largest = largest.max(run.len());
                     continue;
                 }
-                for i in 0..run.len() {
-                    for j in i + 1..run.len() {
-                        pairs.push(Pair::new(run[i].1, run[j].1));
-                    }
-                }
+                members.extend_from_slice(run);
             }
-            pairs.sort_unstable();
-            pairs.dedup();
-            (pairs, skipped, largest)
+            members.shrink_to_fit();
+            (members, skipped, largest)
         })
         .collect();
+    let mut sizes: Vec<usize> = per_band
+        .iter()
+        .flat_map(|(m, _, _)| m.chunk_by(|x, y| x.0 == y.0).map(|r| r.len()))
+        .collect();
+    sizes.sort_unstable();
+    let (full, chain) = budget_caps(&sizes, budget as u64);
+    drop(sizes);
     let mut out = Candidates::default();
+    out.budget.budget = budget;
+    if full != usize::MAX {
+        out.budget.full_up_to = full;
+    }
+    let per_band: Vec<(Vec<Pair>, BudgetCut, usize, usize)> = per_band
+        .into_par_iter()
+        .map(|(members, skipped, largest)| {
+            let mut pairs = Vec::new();
+            let mut cut = BudgetCut::default();
+            for run in members.chunk_by(|x, y| x.0 == y.0) {
+                let n = run.len();
+                if n <= full {
+                    for i in 0..n {
+                        for j in i + 1..n {
+                            pairs.push(Pair::new(run[i].1, run[j].1));
+                        }
+                    }
+                } else if n <= chain {
+                    let mut ids: Vec<DocId> = run.iter().map(|m| m.1).collect();
+                    ids.sort_unstable();
+                    pairs.extend(ids.windows(2).map(|w| Pair::new(w[0], w[1])));
+                    cut.chained_buckets += 1;
+                    cut.pairs_cut += all_pairs(n) - (n as u64 - 1);
+                } else {
+                    cut.skipped_buckets += 1;
+                    cut.pairs_cut += all_pairs(n);
+                }
+            }
+            drop(members);
+            pairs.sort_unstable();
+            pairs.dedup();
+            (pairs, cut, skipped, largest)
+        })
+        .collect();
     let total: usize = per_band.iter().map(|p| p.0.len()).sum();
     out.pairs.reserve(total);
-    for (pairs, skipped, largest) in per_band {
+    for (pairs, cut, skipped, largest) in per_band {
         out.pairs.extend(pairs);
         out.skipped_buckets += skipped;
         out.largest_skipped = out.largest_skipped.max(largest);
+        out.budget.chained_buckets += cut.chained_buckets;
+        out.budget.skipped_buckets += cut.skipped_buckets;
+        out.budget.pairs_cut += cut.pairs_cut;
     }
     out.pairs.par_sort_unstable();
     out.pairs.dedup();
@@ -248,5 +398,34 @@ mod tests {
         assert!(c.pairs.is_empty());
         assert_eq!(c.skipped_buckets, 2);
         assert_eq!(c.largest_skipped, 2);
+    }
+
+    #[test]
+    fn a_bucket_over_the_pair_budget_is_chained_and_reported() {
+        // 40 equal signatures: one bucket of 40 in each of 2 bands, 780
+        // pairs; two more documents make a bucket of 2 in both.
+        let same = Signature(vec![1, 2, 3, 4].into());
+        let other = Signature(vec![5, 6, 7, 8].into());
+        let mut docs: Vec<(DocId, &Signature)> = (0..40).map(|i| (DocId(i), &same)).collect();
+        docs.push((DocId(40), &other));
+        docs.push((DocId(41), &other));
+        let b = Banding { bands: 2, rows: 2 };
+        let whole = candidates_within(&docs, b, 100, 10_000);
+        assert_eq!(whole.pairs.len(), 781);
+        assert!(whole.budget.is_empty());
+        // 100 pairs: the bucket of 2 stays whole, the 40 become a chain.
+        let cut = candidates_within(&docs, b, 100, 100);
+        assert_eq!(cut.budget.chained_buckets, 2);
+        assert_eq!(cut.budget.skipped_buckets, 0);
+        assert_eq!(cut.budget.full_up_to, 2);
+        assert_eq!(cut.budget.pairs_cut, 2 * (780 - 39));
+        assert_eq!(cut.pairs.len(), 39 + 1);
+        assert!(cut.pairs.contains(&Pair::new(DocId(40), DocId(41))));
+        assert!(cut.pairs.contains(&Pair::new(DocId(38), DocId(39))));
+        // 50 pairs: two chains of 39 do not fit with the rest; one band's
+        // worth does not either (decided by size, not band), so both go.
+        let skipped = candidates_within(&docs, b, 100, 50);
+        assert_eq!(skipped.budget.skipped_buckets, 2);
+        assert_eq!(skipped.pairs, vec![Pair::new(DocId(40), DocId(41))]);
     }
 }

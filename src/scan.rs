@@ -5,7 +5,7 @@ use crate::boilerplate::{Mask, MaskConfig, MaskStats};
 use crate::cluster::{clusters, Cluster, Edge};
 use crate::corpus::{DocId, TextSource};
 use crate::fingerprint::{Fingerprint, FingerprintParams, Fingerprinter};
-use crate::lsh::{candidates, Banding, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
+use crate::lsh::{candidates, Banding, BudgetCut, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use crate::progress::Progress;
 use crate::verify::{score_components, Relation, Scores, Thresholds};
 use rayon::prelude::*;
@@ -91,6 +91,8 @@ pub struct ScanStats {
     pub candidates: usize,
     pub skipped_buckets: usize,
     pub largest_skipped_bucket: usize,
+    /// Pairs of buckets within `max_bucket` that the pair budget cut.
+    pub pair_budget: BudgetCut,
     pub mask: MaskStats,
 }
 
@@ -319,11 +321,27 @@ pub fn scan<S: TextSource + ?Sized>(
             candidates: cands.pairs.len(),
             skipped_buckets: cands.skipped_buckets,
             largest_skipped_bucket: cands.largest_skipped,
+            pair_budget: cands.budget,
             mask: mask.stats(),
         },
         matches,
         mask,
     }
+}
+
+/// What the candidate pair budget cut, for stderr (`None` when nothing).
+pub fn budget_message(stats: &ScanStats) -> Option<String> {
+    let b = &stats.pair_budget;
+    (!b.is_empty()).then(|| {
+        format!(
+            "the candidate pair budget ({} pairs held at once) cut {} pairs: {} buckets of more than {} documents paired each document with the next only, {} skipped",
+            b.budget,
+            b.pairs_cut,
+            b.chained_buckets,
+            b.full_up_to,
+            b.skipped_buckets
+        )
+    })
 }
 
 /// Clustering edges of reported pairs.

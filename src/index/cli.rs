@@ -113,7 +113,8 @@ pub struct StatsArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Also run `PRAGMA integrity_check` (reads the whole file); exit 2 if it fails.
+    /// Also check the whole file: SQLite's integrity_check and every chunk's
+    /// and document's checksum; exit 2 naming what is damaged.
     #[arg(long)]
     pub check: bool,
 }
@@ -294,20 +295,15 @@ fn add_to(
 fn run_stats(args: StatsArgs) -> Result<()> {
     let index = Index::open(&args.archive, &ParamRequest::default(), false)?;
     let stats = index.stats()?;
-    let check = if args.check {
-        Some(index.integrity_check()?)
-    } else {
-        None
-    };
+    let check = args.check.then(|| index.check());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
         let mut v = serde_json::to_value(&stats).map_err(|e| Error::Output(e.into()))?;
         if let Some(c) = &check {
-            v["integrity"] = serde_json::Value::String(match c {
-                Ok(()) => "ok".into(),
-                Err(e) => e.clone(),
-            });
+            v["integrity"] =
+                serde_json::Value::String(if c.is_ok() { "ok".into() } else { c.summary() });
+            v["check"] = serde_json::to_value(c).map_err(|e| Error::Output(e.into()))?;
         }
         serde_json::to_writer_pretty(&mut out, &v).map_err(|e| Error::Output(e.into()))?;
         writeln!(out).map_err(Error::Output)?;
@@ -351,18 +347,13 @@ fn run_stats(args: StatsArgs) -> Result<()> {
             writeln!(out, "{l}").map_err(Error::Output)?;
         }
         if let Some(c) = &check {
-            writeln!(
-                out,
-                "integrity    {}",
-                c.as_ref().err().map(String::as_str).unwrap_or("ok")
-            )
-            .map_err(Error::Output)?;
+            writeln!(out, "integrity    {}", c.summary()).map_err(Error::Output)?;
         }
     }
     match check {
-        Some(Err(problems)) => Err(Error::Index {
+        Some(c) if !c.is_ok() => Err(Error::Index {
             path: args.archive.clone(),
-            message: format!("integrity check failed: {problems}"),
+            message: format!("archive damaged: {}; rebuild it from its feeds, or try `sqlite3 ARCHIVE .recover` (see docs/archive-recovery.md)", c.summary()),
         }),
         _ => Ok(()),
     }
@@ -429,6 +420,12 @@ pub fn run_query(args: QueryArgs) -> Result<()> {
         limit: args.limit,
     };
     let result = index.query(&corpus, &options, Progress::new(args.input.quiet))?;
+    if result.stats.budget_skipped_buckets > 0 && !args.input.quiet {
+        warn_all(std::iter::once(format!(
+            "{} band buckets skipped: the candidates held for a chunk of stories reached their budget (a lower --max-bucket than {} skips the largest buckets instead)",
+            result.stats.budget_skipped_buckets, args.max_bucket
+        )));
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let name = args.archive.display().to_string();

@@ -2,11 +2,11 @@
 //! is not a reprint index, is truncated, or is from a newer reprint is refused
 //! without being touched.
 
-use super::{bad_index, APPLICATION_ID, FORMAT_VERSION};
+use super::{bad_index, APPLICATION_ID, FORMAT_VERSION, MIN_FORMAT_VERSION};
 
 /// The message for an index written in an older, unreadable format.
 pub(super) fn older_format(version: i32) -> String {
-    format!("index format {version} was written by an older reprint; this one reads format {FORMAT_VERSION}: rebuild the index from its feeds")
+    format!("index format {version} was written by an older reprint; this one reads formats {MIN_FORMAT_VERSION} to {FORMAT_VERSION}: rebuild the index from its feeds")
 }
 use crate::error::{Error, Result};
 use std::io::Read;
@@ -16,13 +16,6 @@ const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 fn be32(h: &[u8], at: usize) -> u32 {
     u32::from_be_bytes([h[at], h[at + 1], h[at + 2], h[at + 3]])
-}
-
-/// Whether `path-wal` exists and holds frames.
-fn wal_in_use(path: &Path) -> bool {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
 }
 
 /// Refuse `path` unless its header is a reprint index of a known format
@@ -59,7 +52,7 @@ pub(super) fn check(path: &Path) -> Result<()> {
     if version < 1 {
         return Err(bad_index(path, format!("unknown index format {version}")));
     }
-    if version < FORMAT_VERSION {
+    if version < MIN_FORMAT_VERSION {
         return Err(bad_index(path, older_format(version)));
     }
     let page_size = match u16::from_be_bytes([h[16], h[17]]) {
@@ -67,13 +60,16 @@ pub(super) fn check(path: &Path) -> Result<()> {
         n => n as u64,
     };
     if page_size < 512 || !page_size.is_power_of_two() {
-        return Err(bad_index(path, "the index is damaged (bad page size)"));
+        return Err(bad_index(
+            path,
+            "archive damaged: bad page size in its header; rebuild it from its feeds",
+        ));
     }
     // A non-empty write-ahead log means a writer is live or was killed: a
     // checkpoint copies page 1 (with the new page count) before the pages
     // that extend the file, so the length checks below would race with it.
     // SQLite itself reads such a file correctly; leave it to SQLite.
-    if wal_in_use(path) {
+    if super::readonly::wal_holds_frames(path) {
         return Ok(());
     }
     // The page count in the header is valid when the change counter matches

@@ -5,7 +5,9 @@
 pub mod cli;
 mod header;
 mod ids;
+mod integrity;
 pub mod query;
+mod readonly;
 mod runs;
 
 use crate::boilerplate::{Mask, MaskConfig};
@@ -17,14 +19,19 @@ use crate::minhash::{Signature, DEFAULT_NUM_PERM};
 use crate::normalize::NORMALIZATION_VERSION;
 use crate::progress::Progress;
 use crate::shingle::DEFAULT_K;
+pub use integrity::CheckReport;
 use rayon::prelude::*;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Version of the file layout; a file with another one is refused (earlier
-/// formats: CHANGELOG.md).
-pub const FORMAT_VERSION: i32 = 4;
+/// formats: CHANGELOG.md; format 5 seals each chunk and document row with a
+/// checksum: see `integrity`).
+pub const FORMAT_VERSION: i32 = 5;
+/// The oldest format this reprint reads (format 4: as 5, without checksums);
+/// a write upgrades it to `FORMAT_VERSION` (its older rows stay unsealed).
+pub const MIN_FORMAT_VERSION: i32 = 4;
 /// `PRAGMA application_id` of a reprint index ("RPRI").
 pub const APPLICATION_ID: i32 = 0x5250_5249;
 /// Documents per committed transaction of `index add`.
@@ -294,6 +301,8 @@ pub struct StoredDoc {
 pub struct Index {
     conn: Connection,
     path: PathBuf,
+    /// Opened with `immutable=1` (a read-only folder without `-shm`).
+    immutable: bool,
     pub params: IndexParams,
     pub fingerprinter: Fingerprinter,
     pub banding: Banding,
@@ -312,17 +321,22 @@ struct Prepared {
 /// Map a database error: damage means a bad file (exit 2), the rest is a
 /// run-time failure (exit 1).
 fn db_error(path: &Path, e: rusqlite::Error) -> Error {
-    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
-    match e.sqlite_error_code() {
-        Some(DatabaseCorrupt) | Some(NotADatabase) => Error::Index {
-            path: path.to_path_buf(),
-            message: format!("the index is damaged ({e}); rebuild it from its feeds"),
-        },
-        _ => Error::Database {
+    if integrity::is_damage(&e) {
+        damaged(path, e.to_string())
+    } else {
+        Error::Database {
             path: path.to_path_buf(),
             message: e.to_string(),
-        },
+        }
     }
+}
+
+/// "archive damaged: `what`", and what to do next.
+fn damaged(path: &Path, what: impl std::fmt::Display) -> Error {
+    bad_index(
+        path,
+        format!("archive damaged: {what}; nothing was written to it. Rebuild it from its feeds, or try `sqlite3 ARCHIVE .recover` (see docs/archive-recovery.md)"),
+    )
 }
 
 fn bad_index(path: &Path, message: impl Into<String>) -> Error {
@@ -378,15 +392,15 @@ pub fn today() -> i64 {
 impl Index {
     /// Open an existing index. The file is validated read-only first, so a
     /// file that is not a usable index is never written to.
+    /// One that will be written to must pass SQLite's `quick_check` first
+    /// (a read of the whole file): a damaged archive is never written to.
     pub fn open(path: &Path, req: &ParamRequest, write: bool) -> Result<Index> {
         header::check(path)?;
-        let ro = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| db_error(path, e))?;
-        ro.busy_timeout(std::time::Duration::from_secs(30))
-            .map_err(|e| db_error(path, e))?;
+        let (ro, immutable) = if write {
+            (readonly::open(path, false)?, false)
+        } else {
+            readonly::open_reader(path)?
+        };
         if !write {
             advise_random(path);
         }
@@ -395,14 +409,23 @@ impl Index {
             return Err(bad_index(path, m));
         }
         let conn = if write {
+            if let Err(problems) = integrity::quick_check(&ro).map_err(|e| db_error(path, e))? {
+                return Err(damaged(
+                    path,
+                    format!("SQLite's quick_check found: {problems}"),
+                ));
+            }
             drop(ro);
-            open_writer(path)?
+            let conn = open_writer(path)?;
+            upgrade(&conn, path, params.format_version)?;
+            conn
         } else {
             ro
         };
         Ok(Index {
             conn,
             path: path.to_path_buf(),
+            immutable: !write && immutable,
             fingerprinter: params.fingerprinter(),
             banding: params.banding(),
             params,
@@ -471,6 +494,7 @@ impl Index {
         Ok(Index {
             conn,
             path: path.to_path_buf(),
+            immutable: false,
             fingerprinter: fp,
             banding: params.banding(),
             params,
@@ -735,6 +759,22 @@ impl Index {
                     let doc = next;
                     next += 1;
                     batch_ids.insert(&d.id, doc);
+                    let text = options.store_text.then_some(d.text.as_str());
+                    let text_hash = p.fp.text_hash.to_le_bytes();
+                    let shingles = p.distinct.map(|n| n as i64);
+                    let sealed = integrity::seal_row(
+                        &integrity::RowFields {
+                            doc,
+                            id: &d.id,
+                            title: d.title.as_deref(),
+                            source: d.source.as_deref(),
+                            date: d.date.as_deref(),
+                            text_hash: &text_hash,
+                            shingles,
+                            signature: &signature_bytes(&p.fp.signature),
+                        },
+                        text,
+                    );
                     insert.execute(params![
                         doc,
                         d.id,
@@ -742,14 +782,10 @@ impl Index {
                         d.source,
                         d.date,
                         d.date.as_deref().and_then(day_number),
-                        p.fp.text_hash.to_le_bytes().as_slice(),
-                        p.distinct.map(|n| n as i64),
-                        signature_bytes(&p.fp.signature),
-                        if options.store_text {
-                            Some(d.text.as_str())
-                        } else {
-                            None
-                        },
+                        text_hash.as_slice(),
+                        shingles,
+                        sealed,
+                        text,
                     ])?;
                     let doc = u32::try_from(doc).map_err(|_| {
                         rusqlite::Error::ToSqlConversionFailure("more than 2^32 documents".into())
@@ -940,22 +976,10 @@ impl Index {
         q().map_err(|e| self.err(e))
     }
 
-    /// `PRAGMA integrity_check`: `Ok(())` or the problems found.
-    pub fn integrity_check(&self) -> Result<std::result::Result<(), String>> {
-        let mut st = self
-            .conn
-            .prepare("PRAGMA integrity_check")
-            .map_err(|e| self.err(e))?;
-        let rows: Vec<String> = st
-            .query_map([], |r| r.get(0))
-            .map_err(|e| self.err(e))?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.err(e))?;
-        Ok(if rows == ["ok"] {
-            Ok(())
-        } else {
-            Err(rows.join("; "))
-        })
+    /// The full check of `index stats --check`: SQLite's `integrity_check`
+    /// and every chunk's and document's checksum (reads the whole file).
+    pub fn check(&self) -> CheckReport {
+        integrity::full_check(&self.conn, self.params.num_perm * 4)
     }
 
     /// Live documents filed under `key` of `band` in `runs`, at most
@@ -1016,14 +1040,11 @@ impl Index {
             return;
         }
         let per = items.len().div_ceil(READERS);
-        let (read, path) = (&read, self.path.as_path());
+        let (read, path, immutable) = (&read, self.path.as_path(), self.immutable);
         std::thread::scope(|s| {
             for part in items.chunks(per) {
                 s.spawn(move || {
-                    let Ok(conn) = Connection::open_with_flags(
-                        path,
-                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                    ) else {
+                    let Ok(conn) = readonly::open(path, immutable) else {
                         return;
                     };
                     advise_random(path);
@@ -1069,21 +1090,43 @@ impl Index {
         };
         let mut st = self.conn.prepare_cached(sql)?;
         st.query_row([doc], |r| {
-            let hash: Vec<u8> = r.get(4)?;
-            let mut h = [0u8; 16];
-            if hash.len() == 16 {
-                h.copy_from_slice(&hash);
-            }
-            let sig: Vec<u8> = r.get(6)?;
+            let id: String = r.get(0)?;
+            let title: Option<String> = r.get(1)?;
+            let source: Option<String> = r.get(2)?;
+            let date: Option<String> = r.get(3)?;
+            let hash = r.get_ref(4)?.as_blob()?;
+            let shingles: Option<i64> = r.get(5)?;
+            let text: Option<String> = r.get(7)?;
+            let sig = integrity::open_row(
+                integrity::RowFields {
+                    doc,
+                    id: &id,
+                    title: title.as_deref(),
+                    source: source.as_deref(),
+                    date: date.as_deref(),
+                    text_hash: hash,
+                    shingles,
+                    signature: &[],
+                },
+                r.get_ref(6)?.as_blob()?,
+                self.params.num_perm * 4,
+                with_text.then_some(text.as_deref()),
+            )?;
+            let h: [u8; 16] = hash.try_into().map_err(|_| {
+                integrity::damage(format!(
+                    "document {doc} ({id:?}): a text hash of {} bytes",
+                    hash.len()
+                ))
+            })?;
             Ok(StoredDoc {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                source: r.get(2)?,
-                date: r.get(3)?,
                 text_hash: u128::from_le_bytes(h),
-                shingles: r.get::<_, Option<i64>>(5)?.map(|n| n as usize),
-                signature: signature_from(&sig),
-                text: r.get(7)?,
+                shingles: shingles.map(|n| n as usize),
+                signature: signature_from(sig),
+                id,
+                title,
+                source,
+                date,
+                text,
             })
         })
         .optional()
@@ -1328,6 +1371,18 @@ fn advise_random(path: &Path) {
 #[cfg(not(target_os = "linux"))]
 fn advise_random(_: &Path) {}
 
+/// Before the first write to a format-4 archive: mark it format 5, whose
+/// rows written from now on carry checksums (its older ones do not).
+fn upgrade(conn: &Connection, path: &Path, version: i32) -> Result<()> {
+    if version >= FORMAT_VERSION {
+        return Ok(());
+    }
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE; PRAGMA user_version = {FORMAT_VERSION}; UPDATE meta SET value = {FORMAT_VERSION} WHERE key = 'format_version'; COMMIT;"
+    ))
+    .map_err(|e| db_error(path, e))
+}
+
 /// A connection that writes to the existing archive at `path`, in WAL mode.
 fn open_writer(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
@@ -1389,7 +1444,7 @@ fn read_meta(conn: &Connection, path: &Path) -> Result<(IndexParams, Mask)> {
             format!("index format {version} was written by a newer reprint; this one reads format {FORMAT_VERSION}"),
         ));
     }
-    if version < FORMAT_VERSION {
+    if version < MIN_FORMAT_VERSION {
         return Err(bad_index(path, header::older_format(version)));
     }
     let float = |key: &str| -> Result<f64> {

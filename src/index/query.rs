@@ -79,6 +79,9 @@ pub struct QueryStats {
     pub candidates: usize,
     /// Band buckets over `max_bucket`, skipped.
     pub skipped_buckets: usize,
+    /// Band buckets within `max_bucket` skipped because the candidates
+    /// held for a chunk of stories reached their budget.
+    pub budget_skipped_buckets: usize,
 }
 
 /// What a query run found.
@@ -136,6 +139,11 @@ impl Index {
             .map_err(|e| self.err(e))?;
         let bar = progress.bar(corpus.len() as u64, "querying");
         let mut stats = QueryStats::default();
+        // (story, archived document) candidates held at once for one chunk
+        // of stories (about 40 bytes each in the set): past it, further band
+        // buckets are skipped and counted, exact copies never. Reached only
+        // with `--max-bucket` far above its default.
+        let pair_budget = crate::lsh::pair_budget() / 4;
         let mut matches = Vec::new();
         for (c, docs) in corpus.docs.chunks(QUERY_CHUNK).enumerate() {
             let base = c * QUERY_CHUNK;
@@ -190,6 +198,10 @@ impl Index {
                     stats.skipped_buckets += 1;
                     continue;
                 }
+                if !text && pairs.len() + bucket.len() > pair_budget {
+                    stats.budget_skipped_buckets += 1;
+                    continue;
+                }
                 pairs.extend(bucket.into_iter().map(|d| (l.query, d)));
             }
             let wanted: BTreeSet<i64> = pairs.iter().map(|&(_, d)| d).collect();
@@ -203,7 +215,22 @@ impl Index {
                     stored.insert(d, s);
                 }
             }
-            // A candidate removed since its run was written is no candidate.
+            // A candidate removed since its run was written is no candidate;
+            // one neither stored nor listed as removed was lost to damage.
+            for d in wanted.iter().filter(|d| !stored.contains_key(d)) {
+                let removed = dead
+                    && self
+                        .conn
+                        .prepare_cached("SELECT 1 FROM dead WHERE doc = ?1")
+                        .and_then(|mut st| st.exists([d]))
+                        .map_err(|e| self.err(e))?;
+                if !removed {
+                    return Err(super::damaged(
+                        &self.path,
+                        format!("document {d} is filed in the bucket index but missing from the documents table"),
+                    ));
+                }
+            }
             pairs.retain(|(_, d)| stored.contains_key(d));
             stats.candidates += pairs.len();
             let pairs: Vec<(usize, i64)> = pairs.into_iter().collect();

@@ -5,6 +5,7 @@
 //! tier are merged band by band across batches. Design and why:
 //! docs/design/archive.md.
 
+use super::integrity::{open_chunk, seal_chunk};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Entries per chunk (a chunk never splits the entries of one key, so a
@@ -225,10 +226,9 @@ impl<'c> RunWriter<'c> {
             while end < entries.len() && prefix(entries[end].0) == prefix(entries[end - 1].0) {
                 end += 1;
             }
-            self.insert.execute(params![
-                chunk_id(self.run, band, entries[end - 1].0),
-                encode(&entries[start..end])
-            ])?;
+            let id = chunk_id(self.run, band, entries[end - 1].0);
+            self.insert
+                .execute(params![id, seal_chunk(id, encode(&entries[start..end]))])?;
             start = end;
         }
         self.entries += entries.len() as i64;
@@ -253,11 +253,14 @@ pub(super) fn chunk(
     band: u32,
     key: i64,
 ) -> rusqlite::Result<Option<Vec<u8>>> {
-    conn.prepare_cached("SELECT data FROM chunks WHERE id BETWEEN ?1 AND ?2 ORDER BY id LIMIT 1")?
-        .query_row([chunk_id(run, band, key), band_ids(run, band).1], |r| {
-            r.get(0)
-        })
-        .optional()
+    conn.prepare_cached(
+        "SELECT id, data FROM chunks WHERE id BETWEEN ?1 AND ?2 ORDER BY id LIMIT 1",
+    )?
+    .query_row([chunk_id(run, band, key), band_ids(run, band).1], |r| {
+        let id = r.get(0)?;
+        Ok(open_chunk(id, r.get_ref(1)?.as_blob()?)?.to_vec())
+    })
+    .optional()
 }
 
 /// Documents of `first..=last` that were removed (their entries are stale).
@@ -382,7 +385,7 @@ fn advance(
         .collect();
     let mut writer = RunWriter::resume(conn, p.target.run, bands)?;
     let mut read =
-        conn.prepare_cached("SELECT data FROM chunks WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
+        conn.prepare_cached("SELECT id, data FROM chunks WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
     let mut delete = conn.prepare_cached("DELETE FROM chunks WHERE id BETWEEN ?1 AND ?2")?;
     let (mut entries, mut scratch) = (Vec::new(), Vec::new());
     let mut ends = Vec::with_capacity(sources.len());
@@ -394,7 +397,7 @@ fn advance(
             let (lo, hi) = band_ids(r.run, band);
             let mut rows = read.query([lo, hi])?;
             while let Some(row) = rows.next()? {
-                let data = row.get_ref(0)?.as_blob()?;
+                let data = open_chunk(row.get(0)?, row.get_ref(1)?.as_blob()?)?;
                 entries.extend(Chunk::new(data).entries().filter(|e| !dead.contains(&e.1)));
             }
             ends.push(entries.len());
