@@ -252,21 +252,66 @@ fn kind_cases_have_their_expected_kinds() {
     use ChangeKind::*;
     let s = "officials at the bank said on Monday, as talks went on.";
     let cases: &[(&str, &str, &str, ChangeKind)] = &[
-        ("He was one of the many", "He was oneof the many", "oneof", Glued),
-        ("came to an ongoing review", "came to anongoing review", "anongoing", Glued),
-        ("It has been calm so far this year", "It has been calm sofar this year", "sofar", Glued),
-        ("Growth was 5 percent last year", "Growth was 5 per cent last year", "per cent", Localization),
-        ("The U.S. Treasury agreed", "The US Treasury agreed", "US", Typography),
-        ("Shares of Sony Corp. rose", "Shares of Sony Corp rose", "", Typography),
-        ("Sony Corp., Norio Ohga said", "Sony Corp.,Norio Ohga said", ",Norio", Glued),
+        (
+            "He was one of the many",
+            "He was oneof the many",
+            "oneof",
+            Glued,
+        ),
+        (
+            "came to an ongoing review",
+            "came to anongoing review",
+            "anongoing",
+            Glued,
+        ),
+        (
+            "It has been calm so far this year",
+            "It has been calm sofar this year",
+            "sofar",
+            Glued,
+        ),
+        (
+            "Growth was 5 percent last year",
+            "Growth was 5 per cent last year",
+            "per cent",
+            Localization,
+        ),
+        (
+            "The U.S. Treasury agreed",
+            "The US Treasury agreed",
+            "US",
+            Typography,
+        ),
+        (
+            "Shares of Sony Corp. rose",
+            "Shares of Sony Corp rose",
+            "",
+            Typography,
+        ),
+        (
+            "Sony Corp., Norio Ohga said",
+            "Sony Corp.,Norio Ohga said",
+            ",Norio",
+            Glued,
+        ),
         (
             "See https://example.com/defence/report.html for details",
             "See https://example.com/defense/report.html for details",
             "defense",
             Reworded,
         ),
-        ("The news conference ended", "The newsconference ended", "newsconference", Glued),
-        ("He moved on to the next item", "He moved onto the next item", "onto", Typography),
+        (
+            "The news conference ended",
+            "The newsconference ended",
+            "newsconference",
+            Glued,
+        ),
+        (
+            "He moved on to the next item",
+            "He moved onto the next item",
+            "onto",
+            Typography,
+        ),
     ];
     let mut wrong = Vec::new();
     for &(a, b, b_text, want) in cases {

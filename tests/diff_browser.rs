@@ -224,7 +224,11 @@ fn rendered_report_shows_both_columns_and_changes_by_kind() {
     // Rows with one side only say what happened on the side with the text.
     let labels = texts(&doc, "td.b:not(.empty) .label").concat();
     assert!(labels.contains("paragraph-added") && labels.contains("caption"));
-    assert_eq!(doc.select("td.empty .label").length(), 0, "label on the empty side");
+    assert_eq!(
+        doc.select("td.empty .label").length(),
+        0,
+        "label on the empty side"
+    );
 
     // Summary on top, and a legend naming every kind.
     let summary = texts(&doc, ".summary .line").concat();
@@ -468,7 +472,9 @@ fn layout_at(browser: &Path, page: &Path, width: u32) -> Document {
   b.dataset.view = document.documentElement.clientWidth;
   if (row) { b.dataset.ax = row.cells[0].getBoundingClientRect().left; b.dataset.bx = row.cells[1].getBoundingClientRect().left; }
 });</script>"#;
-    let html = std::fs::read_to_string(page).unwrap().replace("</body>", &format!("{probe}</body>"));
+    let html = std::fs::read_to_string(page)
+        .unwrap()
+        .replace("</body>", &format!("{probe}</body>"));
     let copy = page.with_file_name(format!("probe-{width}.html"));
     std::fs::write(&copy, html).unwrap();
     let dom = run_chromium(
@@ -507,7 +513,11 @@ fn navigation_moves_and_folds_link_to_what_exists() {
         seed_report(dir.path()),
         report_of(dir.path(), TELEGRAPH, moved.to_str().unwrap(), "moved.html"),
     ] {
-        let dom = run_chromium(browser, &page, &["--virtual-time-budget=2000".into(), "--dump-dom".into()]);
+        let dom = run_chromium(
+            browser,
+            &page,
+            &["--virtual-time-budget=2000".into(), "--dump-dom".into()],
+        );
         let doc = Document::from(dom.as_str());
         let ids: std::collections::HashSet<String> = doc
             .select("[id]")
@@ -528,7 +538,11 @@ fn navigation_moves_and_folds_link_to_what_exists() {
         for chip in chips.iter() {
             let kind = chip.select(".ch").attr("class").unwrap().to_string();
             let kind = kind.trim_start_matches("ch ").to_string();
-            let to = chip.attr("href").unwrap().trim_start_matches('#').to_string();
+            let to = chip
+                .attr("href")
+                .unwrap()
+                .trim_start_matches('#')
+                .to_string();
             let target = doc.select(&format!("[id='{to}']"));
             let own = target.attr("class").unwrap_or_default().to_string();
             let row_text = target.text();
@@ -539,13 +553,17 @@ fn navigation_moves_and_folds_link_to_what_exists() {
         }
         // Next/previous links on changes.
         assert!(doc.select(".step a[rel=next]").length() > 0);
-        assert!(doc.select("details.same summary").length() > 0, "no folded run");
     }
     // The move: a placeholder at A's old place links to the moved row, and
     // the moved row links back; the paragraph numbers shown agree.
     let page = dir.path().join("moved.html");
     let doc = Document::from(
-        run_chromium(browser, &page, &["--virtual-time-budget=2000".into(), "--dump-dom".into()]).as_str(),
+        run_chromium(
+            browser,
+            &page,
+            &["--virtual-time-budget=2000".into(), "--dump-dom".into()],
+        )
+        .as_str(),
     );
     let away = doc.select("tr.moved-away td.a a");
     assert!(away.length() >= 1, "no placeholder at A's old position");
@@ -553,17 +571,46 @@ fn navigation_moves_and_folds_link_to_what_exists() {
     assert!(back.length() >= 1, "moved row not linked back");
     let to = away.first().attr("href").unwrap().to_string();
     let target = doc.select(&format!("[id='{}']", to.trim_start_matches('#')));
-    assert!(target.text().contains("moved from A ¶"), "{}", target.text());
+    assert!(
+        target.text().contains("moved from A ¶"),
+        "{}",
+        target.text()
+    );
     let from_href = target.attr("href").unwrap().to_string();
     let from = doc.select(&format!("[id='{}']", from_href.trim_start_matches('#')));
     assert!(from.text().contains("now B ¶"));
     // "moved from A ¶N": the placeholder's row shows the same number N.
-    let n: String = target.text().chars().filter(|c| c.is_ascii_digit()).collect();
-    let row_num = doc.select(&format!("tr.moved-away td.a:has([id='{}']) .pn", from_href.trim_start_matches('#'))).text();
+    let n: String = target
+        .text()
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    let placeholder = from_href.trim_start_matches('#').to_string();
+    let row_num: String = doc
+        .select("tr.moved-away td.a")
+        .iter()
+        .filter(|td| {
+            td.select("a")
+                .attr("id")
+                .is_some_and(|id| *id == *placeholder)
+        })
+        .map(|td| td.select(".pn").text().to_string())
+        .collect();
     assert!(row_num.contains(&format!("¶{n}")), "{row_num} vs {n}");
+    // Unchanged paragraphs are folded, and the fold still holds their text.
+    let folds = doc.select("details.same");
+    assert!(folds.length() > 0, "no folded run");
+    assert!(folds
+        .select("summary")
+        .text()
+        .contains("unchanged paragraphs"));
+    assert!(folds.select("td.b").text().split_whitespace().count() > 20);
     // Only moves: no word changes besides the moves.
     let kinds = texts(&doc, ".summary .counts li");
-    assert!(kinds.iter().all(|k| k.contains("paragraph-moved")), "{kinds:?}");
+    assert!(
+        kinds.iter().all(|k| k.contains("paragraph-moved")),
+        "{kinds:?}"
+    );
 }
 
 #[test]
@@ -573,10 +620,20 @@ fn phones_get_one_column_without_overflow() {
     let page = seed_report(dir.path());
     let narrow = layout_at(browser, &page, 420);
     let (doc_w, view_w) = (body_number(&narrow, "doc"), body_number(&narrow, "view"));
-    assert!(doc_w <= view_w, "document {doc_w}px wider than viewport {view_w}px");
-    assert_eq!(body_number(&narrow, "ax"), body_number(&narrow, "bx"), "A and B not stacked");
+    assert!(
+        doc_w <= view_w,
+        "document {doc_w}px wider than viewport {view_w}px"
+    );
+    assert_eq!(
+        body_number(&narrow, "ax"),
+        body_number(&narrow, "bx"),
+        "A and B not stacked"
+    );
     let wide = layout_at(browser, &page, 1366);
-    assert!(body_number(&wide, "bx") > body_number(&wide, "ax") + 300.0, "two columns on a laptop");
+    assert!(
+        body_number(&wide, "bx") > body_number(&wide, "ax") + 300.0,
+        "two columns on a laptop"
+    );
 }
 
 /// `scan --report` on the seed articles as JSONL records with and without
@@ -614,11 +671,19 @@ fn seed_report_direction_follows_the_dates() {
             .arg(&feed)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let index = Document::from(
             run_chromium(browser, &report.join("index.html"), &["--dump-dom".into()]).as_str(),
         );
-        let member = index.select("tr.member a").attr("href").unwrap().to_string();
+        let member = index
+            .select("tr.member a")
+            .attr("href")
+            .unwrap()
+            .to_string();
         let what = index.select("tr.member td.what").text().to_string();
         // One reused figure per row.
         assert_eq!(index.select("tr.member td.num").length(), 1);
@@ -635,7 +700,10 @@ fn seed_report_direction_follows_the_dates() {
             assert!(nav.contains("direction unknown"), "{nav}");
             assert!(what.contains("direction unknown"), "{what}");
             let line = page.select(".summary .line").text().to_string();
-            assert!(line.contains("in B only") || line.contains("in A only"), "{line}");
+            assert!(
+                line.contains("in B only") || line.contains("in A only"),
+                "{line}"
+            );
             assert!(!line.contains("B is A"), "{line}");
         }
     }

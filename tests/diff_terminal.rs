@@ -17,7 +17,11 @@ fn run(args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -34,10 +38,18 @@ fn check_side_by_side(text: &str, width: usize) {
     let header = text.lines().find(|l| l.contains('┬')).expect("header rule");
     let divider = column_of(header, '┬').unwrap();
     assert_eq!(divider, (width - 3) / 2 + 1, "┬ at {divider}");
-    let body: Vec<&str> = text.lines().skip_while(|l| !l.contains('┬')).skip(1).collect();
+    let body: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains('┬'))
+        .skip(1)
+        .collect();
     assert!(body.len() > 40);
     for line in body {
-        assert_eq!(column_of(line, '│'), Some(divider), "divider moved: {line:?}");
+        assert_eq!(
+            column_of(line, '│'),
+            Some(divider),
+            "divider moved: {line:?}"
+        );
     }
 }
 
@@ -48,18 +60,28 @@ fn side_by_side_fits_60_80_120_with_the_divider_in_its_column() {
         let text = run(&["diff", TELEGRAPH, REPOST, "--width", &w]);
         check_side_by_side(&text, width);
         // Cosmetic kinds keep distinct marks.
-        assert!(text.contains("[~defence") || text.contains("[~defence~]"), "{width}");
-        assert!(text.contains("{_") || text.contains("[_"), "glued mark at {width}");
+        assert!(
+            text.contains("[~defence") || text.contains("[~defence~]"),
+            "{width}"
+        );
+        assert!(
+            text.contains("{_") || text.contains("[_"),
+            "glued mark at {width}"
+        );
     }
 }
 
 #[test]
 fn long_tokens_are_broken_and_quotes_stay_with_their_words() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("https://example.com/{}", "very-long-path-segment/".repeat(8));
+    let url = format!(
+        "https://example.com/{}",
+        "very-long-path-segment/".repeat(8)
+    );
     let a = dir.path().join("a.txt");
     let b = dir.path().join("b.txt");
-    let body = "Officials said the talks in Geneva would resume next week after a pause in the spring.";
+    let body =
+        "Officials said the talks in Geneva would resume next week after a pause in the spring.";
     std::fs::write(&a, format!("{body}\n\nRead more at {url} today.\n\nThe minister said \"progress was slow\" on Monday, but steady.\n")).unwrap();
     std::fs::write(&b, format!("{body}\n\nRead more at {url}x today.\n\nThe minister said \"progress was slower\" on Monday, but steady.\n")).unwrap();
     let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
@@ -71,7 +93,10 @@ fn long_tokens_are_broken_and_quotes_stay_with_their_words() {
         for line in inline.lines() {
             assert!(line.width() <= width, "inline wider than {width}: {line:?}");
             let t = line.trim_end();
-            assert!(!t.ends_with('"') || t.ends_with("\"\""), "quote left at line end: {line:?}");
+            assert!(
+                !t.ends_with('"') || t.ends_with("\"\""),
+                "quote left at line end: {line:?}"
+            );
         }
     }
     // The URL change is a rewording, never a spelling variant.
@@ -86,7 +111,10 @@ fn long_tokens_are_broken_and_quotes_stay_with_their_words() {
         .iter()
         .map(|c| c["kind"].as_str().unwrap())
         .collect();
-    assert!(kinds.contains(&"reworded") && !kinds.contains(&"localization"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"reworded") && !kinds.contains(&"localization"),
+        "{kinds:?}"
+    );
 }
 
 #[test]

@@ -3,9 +3,9 @@
 
 use super::render::{inline, json, side_by_side, TextStyle};
 use super::{diff, DiffOptions, Side};
-use crate::direction::{OriginSources, Provenance, Side as Origin};
 use crate::cli::InputArgs;
 use crate::corpus::{read_inputs, Corpus};
+use crate::direction::{OriginSources, Provenance, Side as Origin};
 use crate::error::{Error, Result};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -196,7 +196,10 @@ fn from_corpus(corpus: &Corpus, id: &str, path: &Path) -> Result<Loaded> {
 fn by_origin(a: Loaded, b: Loaded, args: &DiffArgs) -> (Side, Side, bool) {
     let pick = |given: &Option<String>, own: Option<String>| given.clone().or(own);
     let (da, db) = (pick(&args.date_a, a.date), pick(&args.date_b, b.date));
-    let (sa, sb) = (pick(&args.source_a, a.source), pick(&args.source_b, b.source));
+    let (sa, sb) = (
+        pick(&args.source_a, a.source),
+        pick(&args.source_b, b.source),
+    );
     let origin = match args.origin {
         OriginArg::A => Some(Origin::A),
         OriginArg::B => Some(Origin::B),

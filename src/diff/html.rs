@@ -101,8 +101,6 @@ details.legend-box > summary { cursor: pointer; font: .78rem/1.4 system-ui, -app
 }
 "#;
 
-
-
 /// The changes of a row in the order they are shown: each side's label
 /// (on the side that has the text), then its marked words, A before B.
 fn row_order(diff: &Diff, row: &Row, hide_cosmetic: bool) -> Vec<usize> {
@@ -292,9 +290,9 @@ impl Table<'_> {
     fn spans(&mut self, segs: &[Segment], text: &str, out: &mut String) {
         for s in segs {
             let t = escape(&text[s.span.start..s.span.end]);
-            let shown = s.change.filter(|&c| {
-                !(self.hide_cosmetic && self.diff.changes[c].kind.is_cosmetic())
-            });
+            let shown = s
+                .change
+                .filter(|&c| !(self.hide_cosmetic && self.diff.changes[c].kind.is_cosmetic()));
             match shown {
                 Some(c) => {
                     let k = self.diff.changes[c].kind;
@@ -334,7 +332,11 @@ impl Table<'_> {
         let at = self.next;
         let mut out = String::from(r#"<span class="step">"#);
         if let Some(&p) = at.checked_sub(1).and_then(|k| order.get(k)) {
-            let _ = write!(out, r##"<a rel="prev" href="#{}" title="previous change">&uarr;</a>"##, anchor(p));
+            let _ = write!(
+                out,
+                r##"<a rel="prev" href="#{}" title="previous change">&uarr;</a>"##,
+                anchor(p)
+            );
         }
         let mut uniq: Vec<usize> = Vec::new();
         for c in new {
@@ -344,7 +346,11 @@ impl Table<'_> {
         }
         let after = at + uniq.len();
         if let Some(&n) = order.get(after) {
-            let _ = write!(out, r##"<a rel="next" href="#{}" title="next change">&darr;</a>"##, anchor(n));
+            let _ = write!(
+                out,
+                r##"<a rel="next" href="#{}" title="next change">&darr;</a>"##,
+                anchor(n)
+            );
         }
         out.push_str("</span>");
         out
@@ -387,7 +393,12 @@ impl Table<'_> {
             if let Some(st) = step.take() {
                 out.push_str(&st);
             }
-            let _ = write!(out, r#"<span class="pn">{} ¶{}</span>"#, name.to_uppercase(), p + 1);
+            let _ = write!(
+                out,
+                r#"<span class="pn">{} ¶{}</span>"#,
+                name.to_uppercase(),
+                p + 1
+            );
             if let (Some(k), Some(c), true) = (label, row.change, label_side(row) == Some(side)) {
                 let id = self.id_attr(c);
                 if row.kind == RowKind::Moved {
@@ -403,7 +414,11 @@ impl Table<'_> {
                         Side::A => "A only",
                         Side::B => "B only",
                     };
-                    let _ = write!(out, r#"<span{id} class="label">{} ({side_only})</span>"#, k.name());
+                    let _ = write!(
+                        out,
+                        r#"<span{id} class="label">{} ({side_only})</span>"#,
+                        k.name()
+                    );
                 }
             }
             self.spans(segs, text, out);
@@ -428,7 +443,10 @@ pub fn table(diff: &Diff, hide_cosmetic: bool, anchors: &Anchors, out: &mut Stri
     while k < rows.len() {
         let run = rows[k..].iter().take_while(|r| t.unchanged(r)).count();
         if run >= FOLD_RUN {
-            let (from, to) = (rows[k].b.unwrap_or(0) + 1, rows[k + run - 1].b.unwrap_or(0) + 1);
+            let (from, to) = (
+                rows[k].b.unwrap_or(0) + 1,
+                rows[k + run - 1].b.unwrap_or(0) + 1,
+            );
             out.push_str("</tbody></table>\n");
             let _ = write!(
                 out,

@@ -335,10 +335,10 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
     let mut a_twin: Vec<Option<usize>> = vec![None; n];
     let mut b_twin: Vec<Option<usize>> = vec![None; m];
     let mut taken: HashMap<Vec<String>, usize> = HashMap::default();
-    for (i, us) in a.iter().enumerate() {
-        let key = loose(us);
-        if let Some(js) = exact.get(&key) {
-            let k = taken.entry(key).or_default();
+    let a_keys: Vec<Vec<String>> = a.iter().map(|us| loose(us)).collect();
+    for (i, key) in a_keys.iter().enumerate() {
+        if let Some(js) = exact.get(key) {
+            let k = taken.entry(key.clone()).or_default();
             if let Some(&j) = js.get(*k) {
                 a_twin[i] = Some(j);
                 b_twin[j] = Some(i);
@@ -361,7 +361,7 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
             let dice = 2.0 * s as f64 / (ca[i].len() + cb[j as usize].len()) as f64;
             sim[i].insert(j, dice);
         }
-        if let Some(js) = exact.get(&loose(&a[i])) {
+        if let Some(js) = exact.get(&a_keys[i]) {
             for &j in js {
                 sim[i].insert(j as u32, 1.0);
             }
@@ -943,10 +943,38 @@ fn hunk_kind(a: &[&Unit], b: &[&Unit], headline: bool) -> ChangeKind {
 /// Words written solid in standard English: "on to" -> "onto" is a
 /// typographic choice, not two words glued by a scraper.
 const COMPOUNDS: &[&str] = &[
-    "another", "anybody", "anyone", "anything", "anyway", "cannot", "everybody", "everyone",
-    "everything", "forever", "however", "into", "maybe", "nobody", "nonetheless", "nothing",
-    "online", "onto", "overall", "somebody", "someone", "something", "sometimes", "today",
-    "together", "tonight", "weekend", "whatever", "whenever", "wherever", "within", "without",
+    "another",
+    "anybody",
+    "anyone",
+    "anything",
+    "anyway",
+    "cannot",
+    "everybody",
+    "everyone",
+    "everything",
+    "forever",
+    "however",
+    "into",
+    "maybe",
+    "nobody",
+    "nonetheless",
+    "nothing",
+    "online",
+    "onto",
+    "overall",
+    "somebody",
+    "someone",
+    "something",
+    "sometimes",
+    "today",
+    "together",
+    "tonight",
+    "weekend",
+    "whatever",
+    "whenever",
+    "wherever",
+    "within",
+    "without",
 ];
 
 /// The two paragraphs' texts and spans, for `word_changes`.
@@ -1559,7 +1587,11 @@ mod tests {
         };
         let d = diff(side(&a), side(&b), &opts);
         assert!(!d.summary.complete);
-        assert!(d.summary.description.contains("coarse"), "{}", d.summary.description);
+        assert!(
+            d.summary.description.contains("coarse"),
+            "{}",
+            d.summary.description
+        );
         // Half the sentences hold a changed word: about half the words count.
         assert!(d.summary.share_a_kept > 0.4, "{}", d.summary.share_a_kept);
         let full = diff(side(&a), side(&b), &DiffOptions::default());

@@ -159,7 +159,8 @@ fn fill_words(words: Vec<(String, bool)>, width: usize) -> Vec<String> {
             continue;
         }
         let opener = !bare.is_empty() && bare.chars().all(|c| "\"'“‘«([".contains(c));
-        let closer = !spaced && !bare.is_empty() && bare.chars().all(|c| "\"'”’»)],.;:!?".contains(c));
+        let closer =
+            !spaced && !bare.is_empty() && bare.chars().all(|c| "\"'”’»)],.;:!?".contains(c));
         if closer {
             if let Some(last) = glued.last_mut() {
                 last.0.push_str(&w);
@@ -232,7 +233,11 @@ fn hard_break(word: &str, width: usize) -> Vec<String> {
             if c == 'm' {
                 in_escape = false;
                 part.push_str(&code);
-                open = if code == RESET { String::new() } else { code.clone() };
+                open = if code == RESET {
+                    String::new()
+                } else {
+                    code.clone()
+                };
             }
             continue;
         }
@@ -540,7 +545,12 @@ pub fn inline(diff: &Diff, style: &TextStyle) -> String {
 }
 
 /// A whole one-sided paragraph as marked words (marks at its two ends).
-fn marked_words(text: &str, kind: ChangeKind, side: Side, style: &TextStyle) -> Vec<(String, bool)> {
+fn marked_words(
+    text: &str,
+    kind: ChangeKind,
+    side: Side,
+    style: &TextStyle,
+) -> Vec<(String, bool)> {
     let piece = Piece {
         text: text.to_string(),
         kind: Some(kind),

@@ -188,10 +188,18 @@ fn count(changes: &[Change], kind: ChangeKind) -> usize {
 
 /// Kinds counted the same way in both wordings.
 const TWO_SIDED: [(ChangeKind, &str, &str); 5] = [
-    (ChangeKind::ParagraphMoved, "moved paragraph", "moved paragraphs"),
+    (
+        ChangeKind::ParagraphMoved,
+        "moved paragraph",
+        "moved paragraphs",
+    ),
     (ChangeKind::Reworded, "rewording", "rewordings"),
     (ChangeKind::Glued, "glued word", "glued words"),
-    (ChangeKind::NumberFormat, "number restyled", "numbers restyled"),
+    (
+        ChangeKind::NumberFormat,
+        "number restyled",
+        "numbers restyled",
+    ),
     (
         ChangeKind::Typography,
         "typographic change",
@@ -250,7 +258,11 @@ fn from_origin(b: &Side, changes: &[Change]) -> String {
         });
     }
     if !parts.is_empty() {
-        line.push_str(if localized.is_some() { ", with " } else { " with " });
+        line.push_str(if localized.is_some() {
+            ", with "
+        } else {
+            " with "
+        });
         line.push_str(&and_list(parts));
     }
     if count(changes, ChangeKind::Trimmed) > 0 {
@@ -268,7 +280,11 @@ fn neutral(b: &Side, changes: &[Change]) -> String {
     }
     for (kind, one, many) in [
         (ChangeKind::Caption, "caption", "captions"),
-        (ChangeKind::Boilerplate, "boilerplate line", "boilerplate lines"),
+        (
+            ChangeKind::Boilerplate,
+            "boilerplate line",
+            "boilerplate lines",
+        ),
     ] {
         let (a_only, b_only) = one_sided(changes, kind);
         if b_only > 0 {
@@ -283,10 +299,16 @@ fn neutral(b: &Side, changes: &[Change]) -> String {
         count(changes, ChangeKind::ParagraphAdded),
     );
     if b_only > 0 {
-        parts.push(format!("{} in B only", plural(b_only, "paragraph", "paragraphs")));
+        parts.push(format!(
+            "{} in B only",
+            plural(b_only, "paragraph", "paragraphs")
+        ));
     }
     if a_only > 0 {
-        parts.push(format!("{} in A only", plural(a_only, "paragraph", "paragraphs")));
+        parts.push(format!(
+            "{} in A only",
+            plural(a_only, "paragraph", "paragraphs")
+        ));
     }
     for (kind, one, many) in TWO_SIDED {
         let k = count(changes, kind);
@@ -379,11 +401,7 @@ mod tests {
             b_from_a: 10,
         };
         assert!(w.unrelated());
-        assert!(!Words {
-            a_kept: 100,
-            ..w
-        }
-        .unrelated());
+        assert!(!Words { a_kept: 100, ..w }.unrelated());
         let s = Summary::new(
             &side(""),
             &[],
@@ -394,7 +412,11 @@ mod tests {
                 ..KNOWN
             },
         );
-        assert!(s.description.starts_with("No shared text"), "{}", s.description);
+        assert!(
+            s.description.starts_with("No shared text"),
+            "{}",
+            s.description
+        );
         assert!(s.description.contains("coarse"), "{}", s.description);
         assert!(s.counts.values().all(|&n| n == 0));
         assert!(!s.complete);

@@ -193,6 +193,9 @@ fn loose_key(typo: &str, word: bool) -> String {
 /// "u.s" (of "U.S.") as "us": single letters joined by dots, the dots
 /// dropped, so abbreviation restyling compares equal.
 pub fn abbreviation(typo: &str) -> Option<String> {
+    if typo.len() < 3 || typo.as_bytes()[1] != b'.' {
+        return None;
+    }
     let parts: Vec<&str> = typo.split('.').collect();
     (parts.len() >= 2
         && parts
@@ -353,7 +356,11 @@ fn merge_numbers(text: &str, raw: Vec<Unit>) -> Vec<Unit> {
             let span = Span::new(u.span.start, raw[i + 1].span.end);
             // "percent" split as glued stays "percent": its spelling is the
             // localization, not its spacing.
-            let typo = if u.glued_to_next { "percent" } else { "per cent" };
+            let typo = if u.glued_to_next {
+                "percent"
+            } else {
+                "per cent"
+            };
             out.push(Unit {
                 span,
                 typo: typo.into(),
@@ -444,7 +451,10 @@ mod tests {
             .filter(|u| u.in_url)
             .map(|u| &text[u.span.start..u.span.end])
             .collect();
-        assert!(url.contains(&"defence") && url.contains(&"www.a.org"), "{url:?}");
+        assert!(
+            url.contains(&"defence") && url.contains(&"www.a.org"),
+            "{url:?}"
+        );
         assert!(!us.iter().any(|u| u.in_url && u.typo == "said"));
         assert_eq!(abbreviation("u.s").as_deref(), Some("us"));
         assert_eq!(abbreviation("e.g").as_deref(), Some("eg"));
