@@ -112,26 +112,10 @@ fn wrap(pieces: &[Piece], width: usize, style: &TextStyle, side: Side) -> Vec<St
         if p.text.starts_with(char::is_whitespace) {
             space_pending = true;
         }
-        for (n, w) in ws.iter().enumerate() {
-            let mut word = String::new();
-            match (p.kind, style.color) {
-                (Some(k), true) => {
-                    word.push_str(ansi(k, side));
-                    word.push_str(w);
-                    word.push_str(RESET);
-                }
-                (Some(k), false) => {
-                    let (open, close) = marks(k, side);
-                    if n == 0 {
-                        word.push_str(open);
-                    }
-                    word.push_str(w);
-                    if n + 1 == ws.len() {
-                        word.push_str(close);
-                    }
-                }
-                (None, _) => word.push_str(w),
-            }
+        for (n, word) in decorate(&ws, p.kind, side, style.color)
+            .into_iter()
+            .enumerate()
+        {
             let spaced = n > 0 || space_pending;
             words.push((word, spaced));
             space_pending = false;
@@ -551,29 +535,29 @@ fn marked_words(
     side: Side,
     style: &TextStyle,
 ) -> Vec<(String, bool)> {
-    let piece = Piece {
-        text: text.to_string(),
-        kind: Some(kind),
-    };
-    let mut out = Vec::new();
-    let ws: Vec<&str> = piece.text.split_whitespace().collect();
-    for (n, w) in ws.iter().enumerate() {
-        let mut word = String::new();
-        if style.color {
-            word = format!("{}{w}{RESET}", ansi(kind, side));
-        } else {
-            let (o, c) = marks(kind, side);
-            if n == 0 {
-                word.push_str(o);
+    let ws: Vec<&str> = text.split_whitespace().collect();
+    decorate(&ws, Some(kind), side, style.color)
+        .into_iter()
+        .map(|w| (w, true))
+        .collect()
+}
+
+/// The words of one change (or unchanged text, `kind` None): each word
+/// colored on its own, or the kind's marks at the run's two ends.
+fn decorate(ws: &[&str], kind: Option<ChangeKind>, side: Side, color: bool) -> Vec<String> {
+    ws.iter()
+        .enumerate()
+        .map(|(n, w)| match (kind, color) {
+            (Some(k), true) => format!("{}{w}{RESET}", ansi(k, side)),
+            (Some(k), false) => {
+                let (open, close) = marks(k, side);
+                let open = if n == 0 { open } else { "" };
+                let close = if n + 1 == ws.len() { close } else { "" };
+                format!("{open}{w}{close}")
             }
-            word.push_str(w);
-            if n + 1 == ws.len() {
-                word.push_str(c);
-            }
-        }
-        out.push((word, true));
-    }
-    out
+            (None, _) => w.to_string(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
