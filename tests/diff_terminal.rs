@@ -3,7 +3,6 @@
 //! header's `┬`, long tokens broken, `--inline` word-wrapped with old→new
 //! marks and a distinct mark per cosmetic kind.
 
-use std::path::PathBuf;
 use std::process::Command;
 use unicode_width::UnicodeWidthStr;
 
