@@ -42,7 +42,7 @@ fn check_side_by_side(text: &str, width: usize) {
         .skip_while(|l| !l.contains('┬'))
         .skip(1)
         .collect();
-    assert!(body.len() > 40);
+    assert!(body.len() > 3, "no rows");
     for line in body {
         assert_eq!(
             column_of(line, '│'),
@@ -58,6 +58,7 @@ fn side_by_side_fits_60_80_120_with_the_divider_in_its_column() {
         let w = width.to_string();
         let text = run(&["diff", TELEGRAPH, REPOST, "--width", &w]);
         check_side_by_side(&text, width);
+        assert!(text.lines().count() > 40);
         // Cosmetic kinds keep distinct marks.
         assert!(
             text.contains("[~defence") || text.contains("[~defence~]"),
