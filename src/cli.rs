@@ -394,7 +394,9 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     write_scan(&mut out, args.format, &corpus, &result).map_err(Error::Output)?;
     out.flush().map_err(Error::Output)?;
     if let Some(dir) = &args.report {
-        let w = crate::diff::report::write(dir, &corpus, &result)?;
+        // Lead's follow-up: pass scan's `--origin-sources` (w35a adds the flag).
+        let sources = crate::direction::OriginSources::default();
+        let w = crate::diff::report::write(dir, &corpus, &result, &sources)?;
         if !args.input.quiet {
             eprintln!("reprint: wrote {} and {} pages", w.index.display(), w.pages);
         }

@@ -217,3 +217,113 @@ fn diff_kinds_match_edits_on_reuters_variants() {
     print("reuters", &t);
     check(&t);
 }
+
+/// The kinds of all changes of `a` → `b`, with their texts.
+fn kinds_between(a: &str, b: &str) -> Vec<(ChangeKind, String, String)> {
+    let d = diff(
+        Side {
+            id: "a".into(),
+            text: a.into(),
+        },
+        Side {
+            id: "b".into(),
+            text: b.into(),
+        },
+        &DiffOptions::default(),
+    );
+    d.changes
+        .iter()
+        .map(|c| {
+            (
+                c.kind,
+                d.a.slice(c.a_span).to_string(),
+                d.b.slice(c.b_span).to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Kinds reviewers found inconsistent, each with the one kind it must be.
+#[test]
+fn kind_cases_have_their_expected_kinds() {
+    use ChangeKind::*;
+    let s = "officials at the bank said on Monday, as talks went on.";
+    let cases: &[(&str, &str, &str, ChangeKind)] = &[
+        (
+            "He was one of the many",
+            "He was oneof the many",
+            "oneof",
+            Glued,
+        ),
+        (
+            "came to an ongoing review",
+            "came to anongoing review",
+            "anongoing",
+            Glued,
+        ),
+        (
+            "It has been calm so far this year",
+            "It has been calm sofar this year",
+            "sofar",
+            Glued,
+        ),
+        (
+            "Growth was 5 percent last year",
+            "Growth was 5 per cent last year",
+            "per cent",
+            Localization,
+        ),
+        (
+            "The U.S. Treasury agreed",
+            "The US Treasury agreed",
+            "US",
+            Typography,
+        ),
+        (
+            "Shares of Sony Corp. rose",
+            "Shares of Sony Corp rose",
+            "",
+            Typography,
+        ),
+        (
+            "Sony Corp., Norio Ohga said",
+            "Sony Corp.,Norio Ohga said",
+            ",Norio",
+            Glued,
+        ),
+        (
+            "See https://example.com/defence/report.html for details",
+            "See https://example.com/defense/report.html for details",
+            "defense",
+            Reworded,
+        ),
+        (
+            "The news conference ended",
+            "The newsconference ended",
+            "newsconference",
+            Glued,
+        ),
+        (
+            "He moved on to the next item",
+            "He moved onto the next item",
+            "onto",
+            Typography,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for &(a, b, b_text, want) in cases {
+        let (a, b) = (format!("{a}, {s}"), format!("{b}, {s}"));
+        let got = kinds_between(&a, &b);
+        let hit = got
+            .iter()
+            .filter(|c| c.2.contains(b_text))
+            .all(|c| c.0 == want)
+            && got.iter().any(|c| c.0 == want);
+        // No other kind may be claimed for a one-edit case.
+        let clean = got.iter().all(|c| c.0 == want);
+        if !hit || !clean {
+            wrong.push(format!("{a:?} -> {b:?}: want {want:?}, got {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -42,10 +42,15 @@ fn chromium() -> Option<&'static Path> {
 
 /// Write the seed pair's HTML report into `dir` with the binary.
 fn seed_report(dir: &Path) -> PathBuf {
-    let path = dir.join("seed pair report.html");
+    report_of(dir, TELEGRAPH, REPOST, "seed pair report.html")
+}
+
+/// `reprint diff A B --html dir/name`.
+fn report_of(dir: &Path, a: &str, b: &str, name: &str) -> PathBuf {
+    let path = dir.join(name);
     let out = common::reprint()
         .current_dir(root())
-        .args(["diff", TELEGRAPH, REPOST, "--html"])
+        .args(["diff", a, b, "--html"])
         .arg(&path)
         .output()
         .expect("reprint runs");
@@ -215,14 +220,19 @@ fn rendered_report_shows_both_columns_and_changes_by_kind() {
     assert!(captions.contains("Andy Davey"), "{captions}");
     let boiler = texts(&doc, "td span.ch.k-boilerplate").concat();
     assert!(boiler.contains("Source link") && boiler.contains("Newspapers in English"));
-    // Rows with one side only say what happened in the empty cell.
-    let labels = texts(&doc, "td.empty .label").concat();
+    // Rows with one side only say what happened on the side with the text.
+    let labels = texts(&doc, "td.b:not(.empty) .label").concat();
     assert!(labels.contains("paragraph-added") && labels.contains("caption"));
+    assert_eq!(
+        doc.select("td.empty .label").length(),
+        0,
+        "label on the empty side"
+    );
 
     // Summary on top, and a legend naming every kind.
     let summary = texts(&doc, ".summary .line").concat();
     assert!(summary.contains("localized to US spelling"), "{summary}");
-    let legend = texts(&doc, ".legend").concat();
+    let legend = texts(&doc, "details .legend").concat();
     for kind in [
         "localization",
         "typography",
@@ -447,5 +457,253 @@ fn screenshot_shows_two_highlighted_columns() {
     // Keep a copy for people to look at when asked to.
     if let Some(keep) = std::env::var_os("REPRINT_KEEP_SCREENSHOT") {
         let _ = std::fs::copy(&shot, keep);
+    }
+}
+
+/// Chromium's DOM of `page` at `width` px after a probe script (added to a
+/// copy of the page, never in reprint's output) records the layout on
+/// `<body>`: document width, viewport width, and the horizontal offsets of
+/// the first row's two cells.
+fn layout_at(browser: &Path, page: &Path, width: u32) -> Document {
+    let probe = r#"<script>addEventListener('load', () => {
+  const b = document.body, row = document.querySelector('table.diff tbody tr.aligned');
+  b.dataset.doc = document.documentElement.scrollWidth;
+  b.dataset.view = document.documentElement.clientWidth;
+  if (row) { b.dataset.ax = row.cells[0].getBoundingClientRect().left; b.dataset.bx = row.cells[1].getBoundingClientRect().left; }
+});</script>"#;
+    let html = std::fs::read_to_string(page)
+        .unwrap()
+        .replace("</body>", &format!("{probe}</body>"));
+    let copy = page.with_file_name(format!("probe-{width}.html"));
+    std::fs::write(&copy, html).unwrap();
+    let dom = run_chromium(
+        browser,
+        &copy,
+        &[
+            format!("--window-size={width},900"),
+            "--virtual-time-budget=2000".into(),
+            "--dump-dom".into(),
+        ],
+    );
+    Document::from(dom.as_str())
+}
+
+fn body_number(doc: &Document, key: &str) -> f64 {
+    doc.select("body")
+        .attr(&format!("data-{key}"))
+        .unwrap_or_else(|| panic!("probe wrote no data-{key}"))
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn navigation_moves_and_folds_link_to_what_exists() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // The seed pair, and a file against itself with two paragraphs swapped.
+    let text = std::fs::read_to_string(root().join(TELEGRAPH)).unwrap();
+    let paras: Vec<&str> = text.split("\n\n").collect();
+    assert!(paras.len() > 8);
+    let mut swapped = paras.clone();
+    swapped.swap(3, 7);
+    let moved = dir.path().join("moved.txt");
+    std::fs::write(&moved, swapped.join("\n\n")).unwrap();
+    for page in [
+        seed_report(dir.path()),
+        report_of(dir.path(), TELEGRAPH, moved.to_str().unwrap(), "moved.html"),
+    ] {
+        let dom = run_chromium(
+            browser,
+            &page,
+            &["--virtual-time-budget=2000".into(), "--dump-dom".into()],
+        );
+        let doc = Document::from(dom.as_str());
+        let ids: std::collections::HashSet<String> = doc
+            .select("[id]")
+            .iter()
+            .filter_map(|n| n.attr("id").map(|v| v.to_string()))
+            .collect();
+        // Every internal link (chips, next/previous, move ends) lands.
+        let mut links = 0;
+        for n in doc.select("a[href^='#']").iter() {
+            let to = n.attr("href").unwrap().trim_start_matches('#').to_string();
+            assert!(ids.contains(&to), "link to missing #{to}");
+            links += 1;
+        }
+        assert!(links > 0);
+        // Each kind chip links to a change of that kind.
+        let chips = doc.select(".summary a.chip");
+        assert!(chips.length() > 0, "no chip links");
+        for chip in chips.iter() {
+            let kind = chip.select(".ch").attr("class").unwrap().to_string();
+            let kind = kind.trim_start_matches("ch ").to_string();
+            let to = chip
+                .attr("href")
+                .unwrap()
+                .trim_start_matches('#')
+                .to_string();
+            let target = doc.select(&format!("[id='{to}']"));
+            let own = target.attr("class").unwrap_or_default().to_string();
+            let row_text = target.text();
+            assert!(
+                own.contains(&kind) || own.contains("label") && !row_text.is_empty(),
+                "chip {kind} -> #{to} ({own})"
+            );
+        }
+        // Next/previous links on changes.
+        assert!(doc.select(".step a[rel=next]").length() > 0);
+    }
+    // The move: a placeholder at A's old place links to the moved row, and
+    // the moved row links back; the paragraph numbers shown agree.
+    let page = dir.path().join("moved.html");
+    let doc = Document::from(
+        run_chromium(
+            browser,
+            &page,
+            &["--virtual-time-budget=2000".into(), "--dump-dom".into()],
+        )
+        .as_str(),
+    );
+    let away = doc.select("tr.moved-away td.a a");
+    assert!(away.length() >= 1, "no placeholder at A's old position");
+    let back = doc.select("tr.moved td.b .label a");
+    assert!(back.length() >= 1, "moved row not linked back");
+    let to = away.first().attr("href").unwrap().to_string();
+    let target = doc.select(&format!("[id='{}']", to.trim_start_matches('#')));
+    assert!(
+        target.text().contains("moved from A ¶"),
+        "{}",
+        target.text()
+    );
+    let from_href = target.attr("href").unwrap().to_string();
+    let from = doc.select(&format!("[id='{}']", from_href.trim_start_matches('#')));
+    assert!(from.text().contains("now B ¶"));
+    // "moved from A ¶N": the placeholder's row shows the same number N.
+    let n: String = target
+        .text()
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    let placeholder = from_href.trim_start_matches('#').to_string();
+    let row_num: String = doc
+        .select("tr.moved-away td.a")
+        .iter()
+        .filter(|td| {
+            td.select("a")
+                .attr("id")
+                .is_some_and(|id| *id == *placeholder)
+        })
+        .map(|td| td.select(".pn").text().to_string())
+        .collect();
+    assert!(row_num.contains(&format!("¶{n}")), "{row_num} vs {n}");
+    // Unchanged paragraphs are folded, and the fold still holds their text.
+    let folds = doc.select("details.same");
+    assert!(folds.length() > 0, "no folded run");
+    assert!(folds
+        .select("summary")
+        .text()
+        .contains("unchanged paragraphs"));
+    assert!(folds.select("td.b").text().split_whitespace().count() > 20);
+    // Only moves: no word changes besides the moves.
+    let kinds = texts(&doc, ".summary .counts li");
+    assert!(
+        kinds.iter().all(|k| k.contains("paragraph-moved")),
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn phones_get_one_column_without_overflow() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = seed_report(dir.path());
+    let narrow = layout_at(browser, &page, 420);
+    let (doc_w, view_w) = (body_number(&narrow, "doc"), body_number(&narrow, "view"));
+    assert!(
+        doc_w <= view_w,
+        "document {doc_w}px wider than viewport {view_w}px"
+    );
+    assert_eq!(
+        body_number(&narrow, "ax"),
+        body_number(&narrow, "bx"),
+        "A and B not stacked"
+    );
+    let wide = layout_at(browser, &page, 1366);
+    assert!(
+        body_number(&wide, "bx") > body_number(&wide, "ax") + 300.0,
+        "two columns on a laptop"
+    );
+}
+
+/// `scan --report` on the seed articles as JSONL records with and without
+/// dates: the Telegraph story is A (the origin) when its date says so, and
+/// the page says "direction unknown" when nothing does.
+#[test]
+fn seed_report_direction_follows_the_dates() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let telegraph = std::fs::read_to_string(root().join(TELEGRAPH)).unwrap();
+    let repost = std::fs::read_to_string(root().join(REPOST)).unwrap();
+    for dated in [true, false] {
+        let rec = |id: &str, text: &str, date: &str| {
+            let mut v = serde_json::json!({"id": id, "text": text});
+            if dated {
+                v["date"] = date.into();
+            }
+            v.to_string()
+        };
+        // The repost first, so order alone would make it the representative.
+        let feed = dir.path().join(format!("feed-{dated}.jsonl"));
+        std::fs::write(
+            &feed,
+            format!(
+                "{}\n{}\n",
+                rec("repost", &repost, "2026-11-23"),
+                rec("telegraph", &telegraph, "2026-11-22")
+            ),
+        )
+        .unwrap();
+        let report = dir.path().join(format!("report-{dated}"));
+        let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
+            .args(["scan", "--quiet", "--report"])
+            .arg(&report)
+            .arg(&feed)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let index = Document::from(
+            run_chromium(browser, &report.join("index.html"), &["--dump-dom".into()]).as_str(),
+        );
+        let member = index
+            .select("tr.member a")
+            .attr("href")
+            .unwrap()
+            .to_string();
+        let what = index.select("tr.member td.what").text().to_string();
+        // One reused figure per row.
+        assert_eq!(index.select("tr.member td.num").length(), 1);
+        let page = Document::from(
+            run_chromium(browser, &report.join(&member), &["--dump-dom".into()]).as_str(),
+        );
+        let ids = page.select(".ids").text().to_string();
+        let nav = page.select(".nav").text().to_string();
+        if dated {
+            assert!(ids.contains("A: telegraph"), "{ids}");
+            assert!(nav.contains("A is the origin"), "{nav}");
+            assert!(what.contains("origin: telegraph"), "{what}");
+        } else {
+            assert!(nav.contains("direction unknown"), "{nav}");
+            assert!(what.contains("direction unknown"), "{what}");
+            let line = page.select(".summary .line").text().to_string();
+            assert!(
+                line.contains("in B only") || line.contains("in A only"),
+                "{line}"
+            );
+            assert!(!line.contains("B is A"), "{line}");
+        }
     }
 }

@@ -286,3 +286,156 @@ fn bad_input_exits_2_naming_the_problem() {
     assert_bad_input(&["diff", "samples/feed.jsonl", REPOST], "--corpus");
     assert!(Path::new(&root().join(REPOST)).exists());
 }
+
+/// Paragraphs of the Telegraph story, for rearranged copies.
+fn telegraph_paragraphs() -> Vec<String> {
+    std::fs::read_to_string(root().join(TELEGRAPH))
+        .unwrap()
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn reversed_paragraphs_are_moves_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paras = telegraph_paragraphs();
+    paras.reverse();
+    let rev = dir.path().join("reversed.txt");
+    std::fs::write(&rev, paras.join("\n\n")).unwrap();
+    let d = json_diff(&[TELEGRAPH, rev.to_str().unwrap()]);
+    let counts = d["summary"]["counts"].as_object().unwrap();
+    for (kind, n) in counts {
+        if kind != "paragraph-moved" {
+            assert_eq!(n, 0, "{kind}: {counts:?}");
+        }
+    }
+    assert!(
+        counts["paragraph-moved"].as_u64().unwrap() >= 10,
+        "{counts:?}"
+    );
+    assert_eq!(d["summary"]["complete"], true);
+}
+
+#[test]
+fn unrelated_texts_share_no_text() {
+    let d = json_diff(&[TELEGRAPH, "samples/kyiv-russia-drones-in-china.txt"]);
+    let s = &d["summary"];
+    assert!(
+        s["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("No shared text"),
+        "{s}"
+    );
+    assert!(
+        s["counts"].as_object().unwrap().values().all(|n| n == 0),
+        "{s}"
+    );
+    assert!(d["changes"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn origin_orders_the_pair_or_says_unknown() {
+    // --origin b: the second file is the origin, shown as A.
+    let d = json_diff(&[REPOST, TELEGRAPH, "--origin", "b"]);
+    assert_eq!(d["a"], TELEGRAPH);
+    assert_eq!(d["summary"]["direction"], "a-is-origin");
+    // auto: the earlier date wins.
+    let d = json_diff(&[
+        REPOST,
+        TELEGRAPH,
+        "--origin",
+        "auto",
+        "--date-a",
+        "2026-11-23",
+        "--date-b",
+        "2026-11-22",
+    ]);
+    assert_eq!(d["a"], TELEGRAPH);
+    // auto: a listed origin source.
+    let d = json_diff(&[
+        REPOST,
+        TELEGRAPH,
+        "--origin",
+        "auto",
+        "--source-b",
+        "Telegraph",
+        "--origin-sources",
+        "AP,telegraph",
+    ]);
+    assert_eq!(d["a"], TELEGRAPH);
+    // auto without evidence: unknown, worded neutrally.
+    let d = json_diff(&[REPOST, TELEGRAPH, "--origin", "auto"]);
+    assert_eq!(d["a"], REPOST);
+    assert_eq!(d["summary"]["direction"], "unknown");
+    let line = d["summary"]["description"].as_str().unwrap();
+    assert!(line.starts_with("Direction unknown"), "{line}");
+    assert!(
+        line.contains("in A only") || line.contains("in B only"),
+        "{line}"
+    );
+    assert!(!line.contains("B is A"), "{line}");
+}
+
+#[test]
+fn write_failures_exit_1_and_empty_files_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder/report.html");
+    let out = reprint(&[
+        "diff",
+        TELEGRAPH,
+        REPOST,
+        "--html",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("report.html"));
+    // scan --report into a path under a file.
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    let out = reprint(&[
+        "scan",
+        "--quiet",
+        "--report",
+        file.join("r").to_str().unwrap(),
+        "samples/feed.jsonl",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Never over an input.
+    let copy = dir.path().join("a.txt");
+    std::fs::copy(root().join(TELEGRAPH), &copy).unwrap();
+    let out = reprint(&[
+        "diff",
+        copy.to_str().unwrap(),
+        REPOST,
+        "--html",
+        copy.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(root().join(TELEGRAPH)).unwrap()
+    );
+    // An empty file: a clear message, not "skipped".
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let out = reprint(&["diff", empty.to_str().unwrap(), REPOST]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("empty.txt: is empty") && !err.contains("skipped"),
+        "{err}"
+    );
+}

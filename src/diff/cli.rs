@@ -5,6 +5,7 @@ use super::render::{inline, json, side_by_side, TextStyle};
 use super::{diff, DiffOptions, Side};
 use crate::cli::InputArgs;
 use crate::corpus::{read_inputs, Corpus};
+use crate::direction::{OriginSources, Provenance, Side as Origin};
 use crate::error::{Error, Result};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -16,6 +17,17 @@ pub enum DiffFormat {
     Text,
     /// One JSON object: summary and changes with byte spans.
     Json,
+}
+
+/// Which document is the origin (shown as A).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OriginArg {
+    /// The first document given.
+    A,
+    /// The second document given (the two are swapped so it shows as A).
+    B,
+    /// The earlier date, else a source in --origin-sources, else unknown.
+    Auto,
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +64,25 @@ pub struct DiffArgs {
     /// JSONL field holding the document text (with --corpus).
     #[arg(long, default_value = "text")]
     pub text_field: String,
+    /// Which document is the origin; `auto` applies the origin rule to the
+    /// records' `date`/`source` (with --corpus) or --date-a/--source-a...
+    #[arg(long, value_enum, default_value_t = OriginArg::A)]
+    pub origin: OriginArg,
+    /// Comma-separated sources that originate copy (with --origin auto).
+    #[arg(long, value_name = "LIST", default_value = "")]
+    pub origin_sources: String,
+    /// Date of A (ISO 8601), for --origin auto.
+    #[arg(long, value_name = "DATE")]
+    pub date_a: Option<String>,
+    /// Date of B (ISO 8601), for --origin auto.
+    #[arg(long, value_name = "DATE")]
+    pub date_b: Option<String>,
+    /// Source of A, for --origin auto.
+    #[arg(long, value_name = "NAME")]
+    pub source_a: Option<String>,
+    /// Source of B, for --origin auto.
+    #[arg(long, value_name = "NAME")]
+    pub source_b: Option<String>,
     /// Fail (exit 2) on any input problem instead of warning.
     #[arg(long)]
     pub strict: bool,
@@ -74,8 +105,15 @@ impl DiffArgs {
     }
 }
 
+/// A document to compare and what the origin rule reads of it.
+struct Loaded {
+    side: Side,
+    date: Option<String>,
+    source: Option<String>,
+}
+
 /// Load one file as one document; anything else is bad input.
-fn load_file(path: &str, args: &DiffArgs) -> Result<Side> {
+fn load_file(path: &str, args: &DiffArgs) -> Result<Loaded> {
     let p = Path::new(path);
     if !p.exists() {
         return Err(Error::bad_input(path, "no such file"));
@@ -87,6 +125,23 @@ fn load_file(path: &str, args: &DiffArgs) -> Result<Side> {
         ));
     }
     let corpus = read_inputs(&[p.to_path_buf()], &args.input().read_options())?;
+    if corpus.docs.is_empty() && p.metadata().is_ok_and(|m| m.len() == 0) {
+        return Err(Error::bad_input(
+            path,
+            "is empty (0 bytes): nothing to compare",
+        ));
+    }
+    if corpus.docs.is_empty()
+        && corpus
+            .diagnostics
+            .first()
+            .is_some_and(|d| d.message.contains("is empty"))
+    {
+        return Err(Error::bad_input(
+            path,
+            "holds no text (only spaces or markup): nothing to compare",
+        ));
+    }
     if let Some(d) = corpus.diagnostics.first() {
         if corpus.docs.is_empty() || args.strict || d.message.contains("binary") {
             return Err(Error::bad_input(d.location.clone(), d.message.clone()));
@@ -102,9 +157,13 @@ fn load_file(path: &str, args: &DiffArgs) -> Result<Side> {
                 .into_iter()
                 .next()
                 .ok_or_else(|| Error::bad_input(path, "no document"))?;
-            Ok(Side {
-                id: doc.id,
-                text: doc.text,
+            Ok(Loaded {
+                side: Side {
+                    id: doc.id,
+                    text: doc.text,
+                },
+                date: doc.date,
+                source: doc.source,
             })
         }
         0 => Err(Error::bad_input(path, "holds no document")),
@@ -115,17 +174,94 @@ fn load_file(path: &str, args: &DiffArgs) -> Result<Side> {
     }
 }
 
-fn from_corpus(corpus: &Corpus, id: &str, path: &Path) -> Result<Side> {
+fn from_corpus(corpus: &Corpus, id: &str, path: &Path) -> Result<Loaded> {
     let doc = corpus.find(id).map(|d| corpus.get(d)).ok_or_else(|| {
         Error::bad_input(
             path.display().to_string(),
             format!("no document with id {id:?}"),
         )
     })?;
-    Ok(Side {
-        id: doc.id.clone(),
-        text: doc.text.clone(),
+    Ok(Loaded {
+        side: Side {
+            id: doc.id.clone(),
+            text: doc.text.clone(),
+        },
+        date: doc.date.clone(),
+        source: doc.source.clone(),
     })
+}
+
+/// Order the two documents origin first and say whether the origin is
+/// known (`direction::origin` on their dates and sources for `auto`).
+fn by_origin(a: Loaded, b: Loaded, args: &DiffArgs) -> (Side, Side, bool) {
+    let pick = |given: &Option<String>, own: Option<String>| given.clone().or(own);
+    let (da, db) = (pick(&args.date_a, a.date), pick(&args.date_b, b.date));
+    let (sa, sb) = (
+        pick(&args.source_a, a.source),
+        pick(&args.source_b, b.source),
+    );
+    let origin = match args.origin {
+        OriginArg::A => Some(Origin::A),
+        OriginArg::B => Some(Origin::B),
+        OriginArg::Auto => crate::direction::origin(
+            Provenance {
+                date: da.as_deref(),
+                source: sa.as_deref(),
+            },
+            Provenance {
+                date: db.as_deref(),
+                source: sb.as_deref(),
+            },
+            &OriginSources::parse(&args.origin_sources),
+        ),
+    };
+    match origin {
+        Some(Origin::B) => (b.side, a.side, true),
+        Some(Origin::A) => (a.side, b.side, true),
+        None => (a.side, b.side, false),
+    }
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder,
+/// renamed into place, never over an input; failures are output errors
+/// (exit 1) naming the file.
+pub fn write_output(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<()> {
+    for input in inputs {
+        if same_file(path, input) {
+            return Err(Error::Usage(format!(
+                "{}: is an input; refusing to overwrite it",
+                path.display()
+            )));
+        }
+    }
+    let fail = |e: std::io::Error| {
+        Error::Output(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Whether two paths name one file (device and inode on Unix).
+fn same_file(x: &Path, y: &Path) -> bool {
+    match (std::fs::metadata(x), std::fs::metadata(y)) {
+        #[cfg(unix)]
+        (Ok(mx), Ok(my)) => {
+            use std::os::unix::fs::MetadataExt;
+            mx.dev() == my.dev() && mx.ino() == my.ino()
+        }
+        #[cfg(not(unix))]
+        (Ok(_), Ok(_)) => x.canonicalize().ok() == y.canonicalize().ok(),
+        _ => false,
+    }
 }
 
 fn terminal_width() -> usize {
@@ -149,7 +285,12 @@ pub fn run_diff(args: DiffArgs) -> Result<()> {
         }
         None => (load_file(&args.a, &args)?, load_file(&args.b, &args)?),
     };
-    let d = diff(a, b, &DiffOptions::default());
+    let (a, b, origin_known) = by_origin(a, b, &args);
+    let opts = DiffOptions {
+        origin_known,
+        ..DiffOptions::default()
+    };
+    let d = diff(a, b, &opts);
     if let Some(path) = &args.html {
         let page = super::html::page(&d, args.hide_cosmetic);
         if path.as_os_str() == "-" {
@@ -157,7 +298,11 @@ pub fn run_diff(args: DiffArgs) -> Result<()> {
             out.write_all(page.as_bytes()).map_err(Error::Output)?;
             return out.flush().map_err(Error::Output);
         }
-        std::fs::write(path, page).map_err(|e| Error::io(path, e))?;
+        let inputs: Vec<&Path> = match &args.corpus {
+            Some(c) => vec![c.as_path()],
+            None => vec![Path::new(&args.a), Path::new(&args.b)],
+        };
+        write_output(path, page.as_bytes(), &inputs)?;
         if !args.quiet {
             eprintln!("reprint: wrote {}", path.display());
         }

@@ -2,7 +2,7 @@
 //! external assets, two columns with changes highlighted by kind, a legend
 //! and the summary on top; readable on a laptop and printable.
 
-use super::{ChangeKind, Diff, RowKind, Segment};
+use super::{ChangeKind, Diff, Row, RowKind, Segment};
 use std::fmt::Write;
 
 /// Escape text for HTML element content and attribute values.
@@ -65,9 +65,29 @@ td.b .ch, .legend .ch.ins { background: var(--ins); }
 .legend .ch.k-paragraph-moved, .summary .ch.k-paragraph-moved { background: #fff; box-shadow: inset 3px 0 0 var(--mov); padding-left: .45rem; }
 tr.moved td { box-shadow: inset 3px 0 0 var(--mov); }
 tr.moved td.b .label { color: #2f6ea3; }
+a.chip { text-decoration: none; color: inherit; }
+.pn { float: left; font: .7rem/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; color: #8a9099; margin-right: .45rem; user-select: none; }
+.step { float: right; font: .72rem/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin-left: .5rem; white-space: nowrap; }
+.step a { text-decoration: none; padding: 0 .2rem; }
+tr.moved-away td.a { color: #2f6ea3; font: .8rem/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; box-shadow: inset 3px 0 0 var(--mov); }
+details.same { margin: 0; border-bottom: 1px solid #eceef1; }
+details.same > summary { cursor: pointer; font: .78rem/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--muted); padding: .2rem .6rem; background: #f8f9fb; }
+details.legend-box > summary { cursor: pointer; font: .78rem/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--muted); }
+.direction { font: .8rem/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--muted); }
 @media (max-width: 700px) {
   body { font-size: 14px; padding: .6rem; }
   table.diff td { padding: .3rem .4rem; }
+}
+@media (max-width: 600px) {
+  table.diff, table.diff tbody, table.diff tr, table.diff td { display: block; width: auto; }
+  table.diff thead { display: none; }
+  table.diff tr { border-bottom: 1px solid #c8ccd2; }
+  table.diff td { border: 0; }
+  table.diff td.a { border-right: 0; }
+  table.diff td.empty { display: none; }
+  table.diff td.b:not(.empty) { background: #fbfdfb; }
+  .pn { float: none; display: block; }
+  .legend { font-size: .72rem; }
 }
 @media print {
   @page { margin: 1.2cm; }
@@ -81,25 +101,78 @@ tr.moved td.b .label { color: #2f6ea3; }
 }
 "#;
 
-fn spans(diff: &Diff, segs: &[Segment], text: &str, hide_cosmetic: bool, out: &mut String) {
-    for s in segs {
-        let t = escape(&text[s.span.start..s.span.end]);
-        match s.change.map(|c| diff.changes[c].kind) {
-            Some(k) if !(hide_cosmetic && k.is_cosmetic()) => {
-                let _ = write!(
-                    out,
-                    r#"<span class="ch k-{0}" title="{0}">{1}</span>"#,
-                    k.name(),
-                    t
-                );
-            }
-            _ => out.push_str(&t),
+/// The changes of a row in the order they are shown: each side's label
+/// (on the side that has the text), then its marked words, A before B.
+fn row_order(diff: &Diff, row: &Row, hide_cosmetic: bool) -> Vec<usize> {
+    let visible = |c: &usize| !(hide_cosmetic && diff.changes[*c].kind.is_cosmetic());
+    let mut out = Vec::new();
+    for side in [Side::A, Side::B] {
+        if label_side(row) == Some(side) {
+            out.extend(row.change);
         }
+        let segs = match side {
+            Side::A => &row.a_segments,
+            Side::B => &row.b_segments,
+        };
+        out.extend(segs.iter().filter_map(|s| s.change).filter(visible));
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    A,
+    B,
+}
+
+/// The side whose cell carries the row's label: the side with the text.
+fn label_side(row: &Row) -> Option<Side> {
+    row.change?;
+    match row.kind {
+        RowKind::Removed => Some(Side::A),
+        RowKind::Added | RowKind::Moved => Some(Side::B),
+        RowKind::Aligned | RowKind::MovedAway => None,
     }
 }
 
-/// The summary and legend blocks (also used atop `scan --report` pages).
-pub fn summary_html(diff: &Diff) -> String {
+/// The anchor name of change `c`.
+fn anchor(c: usize) -> String {
+    format!("c{}", c + 1)
+}
+
+/// Where each change is first shown, in page order, and the first change of
+/// each kind: what chips and next/previous links point at.
+pub struct Anchors {
+    order: Vec<usize>,
+}
+
+impl Anchors {
+    pub fn new(diff: &Diff, hide_cosmetic: bool) -> Anchors {
+        let mut first = vec![false; diff.changes.len()];
+        let mut order = Vec::new();
+        for row in &diff.rows {
+            for c in row_order(diff, row, hide_cosmetic) {
+                if !first[c] {
+                    first[c] = true;
+                    order.push(c);
+                }
+            }
+        }
+        Anchors { order }
+    }
+
+    /// The anchor of the first shown change of `kind`.
+    pub fn first_of(&self, diff: &Diff, kind: ChangeKind) -> Option<String> {
+        self.order
+            .iter()
+            .find(|&&c| diff.changes[c].kind == kind)
+            .map(|&c| anchor(c))
+    }
+}
+
+/// The summary and legend blocks (also used atop `scan --report` pages);
+/// each kind's count links to its first change.
+pub fn summary_html(diff: &Diff, anchors: &Anchors) -> String {
     let s = &diff.summary;
     let mut out = String::new();
     let _ = write!(
@@ -109,17 +182,29 @@ pub fn summary_html(diff: &Diff) -> String {
         escape(&diff.b.id),
         escape(&s.description),
         s.shares(|x| format!("<b>{x}</b>"))
-            .replace("   ", " &nbsp; ")
     );
     for (k, n) in s.present() {
-        let _ = write!(
-            out,
-            r#"<li><span class="ch k-{0}">{0}</span> <b>{1}</b></li>"#,
-            k.name(),
-            n
-        );
+        match anchors.first_of(diff, k) {
+            Some(to) => {
+                let _ = write!(
+                    out,
+                    r##"<li><a class="chip" href="#{2}"><span class="ch k-{0}">{0}</span> <b>{1}</b></a></li>"##,
+                    k.name(),
+                    n,
+                    to
+                );
+            }
+            None => {
+                let _ = write!(
+                    out,
+                    r#"<li><span class="ch k-{0}">{0}</span> <b>{1}</b></li>"#,
+                    k.name(),
+                    n
+                );
+            }
+        }
     }
-    out.push_str("</ul></div>\n<div class=\"legend\">");
+    out.push_str("</ul></div>\n<details class=\"legend-box\"><summary>What the colors mean</summary><div class=\"legend\">");
     for k in ChangeKind::ALL {
         if k == ChangeKind::Reworded {
             let _ = write!(
@@ -136,7 +221,7 @@ pub fn summary_html(diff: &Diff) -> String {
             escape(k.describe())
         );
     }
-    out.push_str("</div>\n");
+    out.push_str("</div></details>\n");
     out
 }
 
@@ -157,57 +242,227 @@ pub fn page_with(diff: &Diff, hide_cosmetic: bool, nav: &str) -> String {
         CSS,
         nav
     );
-    out.push_str(&summary_html(diff));
+    let anchors = Anchors::new(diff, hide_cosmetic);
+    out.push_str(&summary_html(diff, &anchors));
+    if !diff.summary.origin_known {
+        out.push_str("<p class=\"direction\">Direction unknown: nothing says which text came first, so one-sided changes are named by the side that has them.</p>\n");
+    }
     if hide_cosmetic {
         out.push_str("<p class=\"note\">Typography, localization and glued-word changes are not marked.</p>\n");
     }
-    table(diff, hide_cosmetic, &mut out);
+    table(diff, hide_cosmetic, &anchors, &mut out);
     out.push_str("</body></html>\n");
     out
 }
 
-/// The two-column table of rows.
-pub fn table(diff: &Diff, hide_cosmetic: bool, out: &mut String) {
-    let _ = write!(
-        out,
-        r#"<table class="diff"><thead><tr><th class="a">A: {}</th><th class="b">B: {}</th></tr></thead><tbody>"#,
-        escape(&diff.a.id),
-        escape(&diff.b.id)
-    );
-    for row in &diff.rows {
+/// Writes rows, folding runs of unchanged ones into `<details>`.
+struct Table<'d> {
+    diff: &'d Diff,
+    hide_cosmetic: bool,
+    anchors: &'d Anchors,
+    /// Changes already given their anchor.
+    placed: Vec<bool>,
+    /// Position in `anchors.order` of the next change to place.
+    next: usize,
+}
+
+/// Unchanged rows in a run at least this long are folded.
+const FOLD_RUN: usize = 2;
+
+impl Table<'_> {
+    fn open(&self, out: &mut String, head: bool) {
+        out.push_str(r#"<table class="diff">"#);
+        if head {
+            let _ = write!(
+                out,
+                r#"<thead><tr><th class="a">A: {}</th><th class="b">B: {}</th></tr></thead>"#,
+                escape(&self.diff.a.id),
+                escape(&self.diff.b.id)
+            );
+        }
+        out.push_str("<tbody>");
+    }
+
+    fn unchanged(&self, row: &Row) -> bool {
+        row.kind == RowKind::Aligned && row_order(self.diff, row, self.hide_cosmetic).is_empty()
+    }
+
+    fn spans(&mut self, segs: &[Segment], text: &str, out: &mut String) {
+        for s in segs {
+            let t = escape(&text[s.span.start..s.span.end]);
+            let shown = s
+                .change
+                .filter(|&c| !(self.hide_cosmetic && self.diff.changes[c].kind.is_cosmetic()));
+            match shown {
+                Some(c) => {
+                    let k = self.diff.changes[c].kind;
+                    let id = self.id_attr(c);
+                    let _ = write!(
+                        out,
+                        r#"<span{id} class="ch k-{0}" title="{0}">{1}</span>"#,
+                        k.name(),
+                        t
+                    );
+                }
+                None => out.push_str(&t),
+            }
+        }
+    }
+
+    /// ` id="cN"` the first time change `c` is shown, else nothing.
+    fn id_attr(&mut self, c: usize) -> String {
+        if self.placed[c] {
+            return String::new();
+        }
+        self.placed[c] = true;
+        self.next += 1;
+        format!(r#" id="{}""#, anchor(c))
+    }
+
+    /// Previous/next links around the changes `row` shows first.
+    fn step(&self, row: &Row) -> String {
+        let new: Vec<usize> = row_order(self.diff, row, self.hide_cosmetic)
+            .into_iter()
+            .filter(|&c| !self.placed[c])
+            .collect();
+        if new.is_empty() {
+            return String::new();
+        }
+        let order = &self.anchors.order;
+        let at = self.next;
+        let mut out = String::from(r#"<span class="step">"#);
+        if let Some(&p) = at.checked_sub(1).and_then(|k| order.get(k)) {
+            let _ = write!(
+                out,
+                r##"<a rel="prev" href="#{}" title="previous change">&uarr;</a>"##,
+                anchor(p)
+            );
+        }
+        let mut uniq: Vec<usize> = Vec::new();
+        for c in new {
+            if !uniq.contains(&c) {
+                uniq.push(c);
+            }
+        }
+        let after = at + uniq.len();
+        if let Some(&n) = order.get(after) {
+            let _ = write!(
+                out,
+                r##"<a rel="next" href="#{}" title="next change">&darr;</a>"##,
+                anchor(n)
+            );
+        }
+        out.push_str("</span>");
+        out
+    }
+
+    fn row(&mut self, row: &Row, out: &mut String) {
+        let d = self.diff;
         let kind = match row.kind {
             RowKind::Aligned => "aligned",
             RowKind::Moved => "moved",
+            RowKind::MovedAway => "moved-away",
             RowKind::Removed => "removed",
             RowKind::Added => "added",
         };
-        let label = row.change.map(|c| diff.changes[c].kind);
+        let step = self.step(row);
         let _ = write!(out, r#"<tr class="{kind}">"#);
+        if row.kind == RowKind::MovedAway {
+            let (i, j) = (row.a.unwrap_or(0), row.b.unwrap_or(0));
+            let _ = write!(
+                out,
+                r##"<td class="a"><span class="pn">A ¶{0}</span><a id="from-a{0}" href="#to-b{1}">paragraph moved: now B ¶{1} &darr;</a></td><td class="b empty"></td></tr>"##,
+                i + 1,
+                j + 1
+            );
+            out.push('\n');
+            return;
+        }
+        let label = row.change.map(|c| d.changes[c].kind);
+        let mut step = Some(step);
         for (side, para, segs, text) in [
-            ("a", row.a, &row.a_segments, &diff.a.text),
-            ("b", row.b, &row.b_segments, &diff.b.text),
+            (Side::A, row.a, &row.a_segments, &d.a.text),
+            (Side::B, row.b, &row.b_segments, &d.b.text),
         ] {
-            if para.is_none() {
-                let _ = write!(out, r#"<td class="{side} empty">"#);
-                if let Some(k) = label {
-                    let _ = write!(out, r#"<span class="label">{}</span>"#, k.name());
-                }
-                out.push_str("</td>");
+            let name = if side == Side::A { "a" } else { "b" };
+            let Some(p) = para else {
+                let _ = write!(out, r#"<td class="{name} empty"></td>"#);
                 continue;
+            };
+            let _ = write!(out, r#"<td class="{name}">"#);
+            if let Some(st) = step.take() {
+                out.push_str(&st);
             }
-            let _ = write!(out, r#"<td class="{side}">"#);
-            if let (Some(k), "b", RowKind::Moved) = (label, side, row.kind) {
-                let _ = write!(
-                    out,
-                    r#"<span class="label">{} from paragraph {}</span>"#,
-                    k.name(),
-                    row.a.map_or(0, |a| a + 1)
-                );
+            let _ = write!(
+                out,
+                r#"<span class="pn">{} ¶{}</span>"#,
+                name.to_uppercase(),
+                p + 1
+            );
+            if let (Some(k), Some(c), true) = (label, row.change, label_side(row) == Some(side)) {
+                let id = self.id_attr(c);
+                if row.kind == RowKind::Moved {
+                    let i = row.a.unwrap_or(0);
+                    let _ = write!(
+                        out,
+                        r##"<span{id} class="label"><a id="to-b{1}" href="#from-a{0}">moved from A ¶{0} &uarr;</a></span>"##,
+                        i + 1,
+                        p + 1
+                    );
+                } else {
+                    let side_only = match side {
+                        Side::A => "A only",
+                        Side::B => "B only",
+                    };
+                    let _ = write!(
+                        out,
+                        r#"<span{id} class="label">{} ({side_only})</span>"#,
+                        k.name()
+                    );
+                }
             }
-            spans(diff, segs, text, hide_cosmetic, out);
+            self.spans(segs, text, out);
             out.push_str("</td>");
         }
         out.push_str("</tr>\n");
+    }
+}
+
+/// The two-column table of rows, runs of unchanged rows folded.
+pub fn table(diff: &Diff, hide_cosmetic: bool, anchors: &Anchors, out: &mut String) {
+    let mut t = Table {
+        diff,
+        hide_cosmetic,
+        anchors,
+        placed: vec![false; diff.changes.len()],
+        next: 0,
+    };
+    t.open(out, true);
+    let rows = &diff.rows;
+    let mut k = 0;
+    while k < rows.len() {
+        let run = rows[k..].iter().take_while(|r| t.unchanged(r)).count();
+        if run >= FOLD_RUN {
+            let (from, to) = (
+                rows[k].b.unwrap_or(0) + 1,
+                rows[k + run - 1].b.unwrap_or(0) + 1,
+            );
+            out.push_str("</tbody></table>\n");
+            let _ = write!(
+                out,
+                r#"<details class="same"><summary>{run} unchanged paragraphs (B ¶{from}–¶{to})</summary>"#
+            );
+            t.open(out, false);
+            for r in &rows[k..k + run] {
+                t.row(r, out);
+            }
+            out.push_str("</tbody></table></details>\n");
+            t.open(out, false);
+            k += run;
+            continue;
+        }
+        t.row(&rows[k], out);
+        k += 1;
     }
     out.push_str("</tbody></table>\n");
 }

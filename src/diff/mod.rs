@@ -7,16 +7,17 @@ pub mod html;
 pub mod paragraphs;
 pub mod render;
 pub mod report;
+pub mod summary;
 pub mod tokens;
 
 use paragraphs::{Paragraph, Role};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 use similar::{capture_diff_slices_deadline, Algorithm, DiffTag};
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use tokens::{tokens, units, vocabulary, Unit};
 
+pub use summary::Summary;
 pub use tokens::Span;
 
 /// The kind of an editorial change (docs/diff.md, "Change kinds").
@@ -134,6 +135,9 @@ pub enum RowKind {
     Aligned,
     /// The same paragraph, out of order (shown where B has it).
     Moved,
+    /// Where A had a paragraph that moved (a placeholder: `a` is set, no
+    /// segments; the `Moved` row with the same `a` shows it).
+    MovedAway,
     /// Only in A.
     Removed,
     /// Only in B.
@@ -150,47 +154,6 @@ pub struct Row {
     pub change: Option<usize>,
     pub a_segments: Vec<Segment>,
     pub b_segments: Vec<Segment>,
-}
-
-/// Counts and shares at the top of a diff.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Summary {
-    pub a_words: usize,
-    pub b_words: usize,
-    /// Words of A found in B (in paired paragraphs, cosmetic changes allowed).
-    pub a_words_kept: usize,
-    /// Words of B that come from A.
-    pub b_words_from_a: usize,
-    pub share_a_kept: f64,
-    pub share_b_from_a: f64,
-    /// Changes per kind; every kind is present.
-    pub counts: BTreeMap<&'static str, usize>,
-    /// One line that says what happened.
-    pub description: String,
-}
-
-impl Summary {
-    /// The kinds that occur, in `ChangeKind::ALL` order, with their counts.
-    pub fn present(&self) -> impl Iterator<Item = (ChangeKind, usize)> + '_ {
-        ChangeKind::ALL
-            .iter()
-            .map(|&k| (k, self.counts[k.name()]))
-            .filter(|&(_, n)| n > 0)
-    }
-
-    /// "A's words kept in B: 78% (402 of 514)" and the same for B, with
-    /// `strong` wrapped around each share (bold in HTML).
-    pub fn shares(&self, strong: impl Fn(String) -> String) -> String {
-        format!(
-            "A's words kept in B: {} ({} of {})   B's words from A: {} ({} of {})",
-            strong(format!("{:.0}%", self.share_a_kept * 100.0)),
-            self.a_words_kept,
-            self.a_words,
-            strong(format!("{:.0}%", self.share_b_from_a * 100.0)),
-            self.b_words_from_a,
-            self.b_words
-        )
-    }
 }
 
 /// The diff of two documents.
@@ -213,8 +176,12 @@ pub struct DiffOptions {
     /// Out-of-order paragraphs pair (as moved) at least this similar.
     pub move_threshold: f64,
     /// Time allowed to the word-level diff of all paragraph pairs; past it,
-    /// the remaining pairs get a coarse diff rather than hang.
+    /// the remaining pairs are matched by whole sentences rather than hang
+    /// (`Summary::complete` is then false).
     pub deadline: Duration,
+    /// Whether A is known to be the origin (B the copy); if not, the
+    /// summary words one-sided changes neutrally ("in B only").
+    pub origin_known: bool,
 }
 
 impl Default for DiffOptions {
@@ -223,6 +190,7 @@ impl Default for DiffOptions {
             align_threshold: 0.3,
             move_threshold: 0.45,
             deadline: Duration::from_secs(2),
+            origin_known: true,
         }
     }
 }
@@ -275,18 +243,45 @@ pub fn diff(a: Side, b: Side, opts: &DiffOptions) -> Diff {
         a_kept: 0,
         b_from_a: 0,
         deadline,
+        complete: true,
     };
     builder.build(&alignment);
     let Builder {
-        rows,
-        changes,
+        mut rows,
+        mut changes,
         a_kept,
         b_from_a,
+        complete,
         ..
     } = builder;
     let count_words = |us: &[Vec<Unit>]| us.iter().flatten().filter(|u| u.word).count();
-    let (a_words, b_words) = (count_words(&a_units), count_words(&b_units));
-    let summary = summarize(&a, &b, &changes, a_words, b_words, a_kept, b_from_a);
+    let words = summary::Words {
+        a: count_words(&a_units),
+        b: count_words(&b_units),
+        a_kept,
+        b_from_a,
+    };
+    let unrelated = words.unrelated();
+    if unrelated {
+        // No shared text: no change is claimed, the texts are shown as they are.
+        changes.clear();
+        for row in &mut rows {
+            row.change = None;
+            for seg in row.a_segments.iter_mut().chain(&mut row.b_segments) {
+                seg.change = None;
+            }
+        }
+    }
+    let summary = Summary::new(
+        &b,
+        &changes,
+        words,
+        summary::Facts {
+            complete,
+            unrelated,
+            origin_known: opts.origin_known,
+        },
+    );
     Diff {
         a,
         b,
@@ -334,6 +329,23 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
     for (j, us) in b.iter().enumerate() {
         exact.entry(loose(us)).or_default().push(j);
     }
+    // Identical twins (the k-th copy in A with the k-th in B) pair only with
+    // each other, in order or as moved: a paragraph that B has word for word
+    // is never shown as a rewording of another one.
+    let mut a_twin: Vec<Option<usize>> = vec![None; n];
+    let mut b_twin: Vec<Option<usize>> = vec![None; m];
+    let mut taken: HashMap<Vec<String>, usize> = HashMap::default();
+    let a_keys: Vec<Vec<String>> = a.iter().map(|us| loose(us)).collect();
+    for (i, key) in a_keys.iter().enumerate() {
+        if let Some(js) = exact.get(key) {
+            let k = taken.entry(key.clone()).or_default();
+            if let Some(&j) = js.get(*k) {
+                a_twin[i] = Some(j);
+                b_twin[j] = Some(i);
+                *k += 1;
+            }
+        }
+    }
     let mut sim: Vec<HashMap<u32, f64>> = vec![HashMap::default(); n];
     let mut shared: HashMap<u32, u32> = HashMap::default();
     for i in 0..n {
@@ -349,7 +361,7 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
             let dice = 2.0 * s as f64 / (ca[i].len() + cb[j as usize].len()) as f64;
             sim[i].insert(j, dice);
         }
-        if let Some(js) = exact.get(&loose(&a[i])) {
+        if let Some(js) = exact.get(&a_keys[i]) {
             for &j in js {
                 sim[i].insert(j as u32, 1.0);
             }
@@ -362,10 +374,17 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
     // walks them with a cursor instead of looking every cell up.
     let pairable: Vec<Vec<(usize, f32)>> = sim
         .iter()
-        .map(|row| {
+        .enumerate()
+        .map(|(i, row)| {
             let mut cells: Vec<(usize, f32)> = row
                 .iter()
-                .filter(|&(_, &v)| v >= opts.align_threshold)
+                .filter(|&(&j, &v)| {
+                    v >= opts.align_threshold
+                        && match a_twin[i] {
+                            Some(t) => t == j as usize,
+                            None => b_twin[j as usize].is_none(),
+                        }
+                })
                 .map(|(&j, &v)| (j as usize, score(v)))
                 .collect();
             cells.sort_unstable_by_key(|c| c.0);
@@ -419,7 +438,11 @@ fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
             continue;
         }
         for (&j, &v) in row {
-            if !b_used[j as usize] && v >= opts.move_threshold {
+            let twin_ok = match a_twin[i] {
+                Some(t) => t == j as usize,
+                None => b_twin[j as usize].is_none(),
+            };
+            if twin_ok && !b_used[j as usize] && v >= opts.move_threshold {
                 rest.push((v, i, j as usize));
             }
         }
@@ -524,6 +547,7 @@ struct Builder<'a> {
     a_kept: usize,
     b_from_a: usize,
     deadline: Instant,
+    complete: bool,
 }
 
 impl Builder<'_> {
@@ -596,6 +620,17 @@ impl Builder<'_> {
         stops.push((n, m));
         for (pa, pb) in stops {
             for (i, partner) in a_partner.iter().enumerate().take(pa.min(n)).skip(ia) {
+                if let Some(j) = partner.filter(|&j| b_moved[j]) {
+                    self.rows.push(Row {
+                        kind: RowKind::MovedAway,
+                        a: Some(i),
+                        b: Some(j),
+                        change: None,
+                        a_segments: Vec::new(),
+                        b_segments: Vec::new(),
+                    });
+                    continue;
+                }
                 if partner.is_some() || headline_pair.is_some_and(|(h, _)| h == i) {
                     continue;
                 }
@@ -714,6 +749,7 @@ impl Builder<'_> {
         let words = word_changes(&pair, ua, ub, headline, self.deadline);
         self.a_kept += words.a_kept;
         self.b_from_a += words.b_from_a;
+        self.complete &= words.complete;
         if headline
             && words
                 .changes
@@ -815,6 +851,8 @@ struct WordChange {
 /// Word-level changes of one paragraph pair, and which change owns each
 /// unit (indices into `changes`).
 struct WordChanges {
+    /// False when the deadline passed and words were matched by sentence.
+    complete: bool,
     changes: Vec<WordChange>,
     a_owner: Vec<Option<usize>>,
     b_owner: Vec<Option<usize>>,
@@ -825,7 +863,11 @@ struct WordChanges {
 /// Kind of a difference between two units with the same loose key.
 fn cosmetic_kind(a: &Unit, b: &Unit) -> ChangeKind {
     let per_cent = |u: &Unit| matches!(u.typo.as_str(), "percent" | "per cent");
-    if a.typo == b.typo {
+    let undotted = |u: &Unit| u.typo.replace('.', "");
+    if a.in_url || b.in_url {
+        // A web address is not respelled: another address is another link.
+        ChangeKind::Reworded
+    } else if a.typo == b.typo || undotted(a) == undotted(b) {
         ChangeKind::Typography
     } else if per_cent(a) && per_cent(b) {
         // "per cent" is British style, "percent" American.
@@ -841,13 +883,20 @@ fn cosmetic_kind(a: &Unit, b: &Unit) -> ChangeKind {
 
 /// Kind of a hunk of units that differ in loose keys.
 fn hunk_kind(a: &[&Unit], b: &[&Unit], headline: bool) -> ChangeKind {
+    if a.iter().chain(b).any(|u| u.in_url) {
+        return if headline {
+            ChangeKind::Headline
+        } else {
+            ChangeKind::Reworded
+        };
+    }
     let all_punct = a.iter().chain(b).all(|u| !u.word);
     let spaced = |us: &[&Unit]| -> String { us.iter().map(|u| u.typo.as_str()).collect() };
     if !a.is_empty() && !b.is_empty() && a.len() != b.len() && spaced(a) == spaced(b) {
-        // Only spaces differ. Two words run into one long token
-        // ("said.Last", "bankers'acceptance") are glued; "on to" / "onto" is
-        // typography.
-        let fewer = if a.len() < b.len() { a } else { b };
+        // Only spaces differ. Two words run into one token ("said.Last",
+        // "bankers'acceptance", "oneof", "sofar") are glued; a real compound
+        // ("on to" / "onto") is typography.
+        let (fewer, more) = if a.len() < b.len() { (a, b) } else { (b, a) };
         let glued = fewer.iter().any(|u| {
             u.word
                 && u.typo.chars().count() >= 6
@@ -856,7 +905,10 @@ fn hunk_kind(a: &[&Unit], b: &[&Unit], headline: bool) -> ChangeKind {
                     .filter(|p| p.len() >= 2)
                     .count()
                     >= 2
-        });
+        }) || (more.iter().filter(|u| u.word).count() >= 2
+            && fewer
+                .iter()
+                .all(|u| u.word && !COMPOUNDS.contains(&u.typo.as_str())));
         return if glued {
             ChangeKind::Glued
         } else {
@@ -888,6 +940,43 @@ fn hunk_kind(a: &[&Unit], b: &[&Unit], headline: bool) -> ChangeKind {
     }
 }
 
+/// Words written solid in standard English: "on to" -> "onto" is a
+/// typographic choice, not two words glued by a scraper.
+const COMPOUNDS: &[&str] = &[
+    "another",
+    "anybody",
+    "anyone",
+    "anything",
+    "anyway",
+    "cannot",
+    "everybody",
+    "everyone",
+    "everything",
+    "forever",
+    "however",
+    "into",
+    "maybe",
+    "nobody",
+    "nonetheless",
+    "nothing",
+    "online",
+    "onto",
+    "overall",
+    "somebody",
+    "someone",
+    "something",
+    "sometimes",
+    "today",
+    "together",
+    "tonight",
+    "weekend",
+    "whatever",
+    "whenever",
+    "wherever",
+    "within",
+    "without",
+];
+
 /// The two paragraphs' texts and spans, for `word_changes`.
 struct PairText<'t> {
     a: &'t str,
@@ -906,19 +995,30 @@ fn word_changes(
     let (a_text, b_text, pa, pb) = (t.a, t.b, t.pa, t.pb);
     let ka: Vec<&str> = ua.iter().map(|u| u.loose.as_str()).collect();
     let kb: Vec<&str> = ub.iter().map(|u| u.loose.as_str()).collect();
-    let ops = capture_diff_slices_deadline(Algorithm::Myers, &ka, &kb, Some(deadline));
     let mut a_partner: Vec<Option<usize>> = vec![None; ua.len()];
     let mut b_partner: Vec<Option<usize>> = vec![None; ub.len()];
-    for op in &ops {
-        let (tag, ra, rb) = op.as_tag_tuple();
-        if tag == DiffTag::Equal {
-            for (i, j) in ra.zip(rb) {
-                a_partner[i] = Some(j);
-                b_partner[j] = Some(i);
+    let mut complete = Instant::now() < deadline;
+    if complete {
+        let ops = capture_diff_slices_deadline(Algorithm::Myers, &ka, &kb, Some(deadline));
+        // Past the deadline `similar` gives up and returns a coarse diff.
+        complete = Instant::now() < deadline;
+        if complete {
+            for op in &ops {
+                let (tag, ra, rb) = op.as_tag_tuple();
+                if tag == DiffTag::Equal {
+                    for (i, j) in ra.zip(rb) {
+                        a_partner[i] = Some(j);
+                        b_partner[j] = Some(i);
+                    }
+                }
             }
         }
     }
+    if !complete {
+        chunk_partners(ua, ub, &mut a_partner, &mut b_partner);
+    }
     let mut out = WordChanges {
+        complete,
         changes: Vec::new(),
         a_owner: vec![None; ua.len()],
         b_owner: vec![None; ub.len()],
@@ -973,6 +1073,8 @@ fn word_changes(
             }
         }
     }
+
+    run_together(ua, ub, &a_partner, &mut out);
 
     // Hunks of units without partners, between paired ones.
     let mut i = 0;
@@ -1032,6 +1134,98 @@ fn word_changes(
     }
     sort_changes(&mut out);
     out
+}
+
+/// Units per chunk at most, when a sentence runs on without an end mark.
+const CHUNK_UNITS: usize = 60;
+
+/// Ranges of units that make sentences (ending at `.`, `!` or `?`, or
+/// after [`CHUNK_UNITS`] units).
+fn chunks(us: &[Unit]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (k, u) in us.iter().enumerate() {
+        let end_mark = !u.word && matches!(u.typo.as_str(), "." | "!" | "?");
+        if end_mark || k + 1 - start >= CHUNK_UNITS {
+            out.push(start..k + 1);
+            start = k + 1;
+        }
+    }
+    if start < us.len() {
+        out.push(start..us.len());
+    }
+    out
+}
+
+/// The fallback past the deadline: whole sentences matched (a diff of
+/// sentence keys, linear in practice), their units paired one to one.
+fn chunk_partners(
+    ua: &[Unit],
+    ub: &[Unit],
+    a_partner: &mut [Option<usize>],
+    b_partner: &mut [Option<usize>],
+) {
+    let (ca, cb) = (chunks(ua), chunks(ub));
+    let key = |us: &[Unit], r: &std::ops::Range<usize>| -> String {
+        us[r.clone()]
+            .iter()
+            .map(|u| u.loose.as_str())
+            .collect::<Vec<_>>()
+            .join("\u{1}")
+    };
+    let ka: Vec<String> = ca.iter().map(|r| key(ua, r)).collect();
+    let kb: Vec<String> = cb.iter().map(|r| key(ub, r)).collect();
+    let limit = Instant::now() + Duration::from_secs(1);
+    for op in capture_diff_slices_deadline(Algorithm::Myers, &ka, &kb, Some(limit)) {
+        let (tag, ra, rb) = op.as_tag_tuple();
+        if tag != DiffTag::Equal {
+            continue;
+        }
+        for (x, y) in ra.zip(rb) {
+            for (i, j) in ca[x].clone().zip(cb[y].clone()) {
+                a_partner[i] = Some(j);
+                b_partner[j] = Some(i);
+            }
+        }
+    }
+}
+
+/// Paired neighbours with a space between them on one side and none on the
+/// other, a word after punctuation or a word ("Corp.,Norio"): glued.
+fn run_together(ua: &[Unit], ub: &[Unit], a_partner: &[Option<usize>], out: &mut WordChanges) {
+    for i in 0..ua.len().saturating_sub(1) {
+        let (Some(j), Some(j2)) = (a_partner[i], a_partner[i + 1]) else {
+            continue;
+        };
+        if j2 != j + 1 || !ua[i + 1].word || ua[i].in_url || ua[i + 1].in_url {
+            continue;
+        }
+        let sentence_mark = |u: &Unit| u.word || u.typo.ends_with(['.', ',', ';', ':', '!', '?']);
+        if !sentence_mark(&ua[i]) {
+            continue;
+        }
+        let gap_a = ua[i + 1].span.start > ua[i].span.end;
+        let gap_b = ub[j + 1].span.start > ub[j].span.end;
+        let owned = out.a_owner[i].is_some()
+            || out.a_owner[i + 1].is_some()
+            || out.b_owner[j].is_some()
+            || out.b_owner[j + 1].is_some();
+        if gap_a == gap_b || owned {
+            continue;
+        }
+        out.changes.push(WordChange {
+            change: Change {
+                kind: ChangeKind::Glued,
+                a_span: Span::new(ua[i].span.start, ua[i + 1].span.end),
+                b_span: Span::new(ub[j].span.start, ub[j + 1].span.end),
+            },
+        });
+        let c = out.changes.len() - 1;
+        out.a_owner[i] = Some(c);
+        out.a_owner[i + 1] = Some(c);
+        out.b_owner[j] = Some(c);
+        out.b_owner[j + 1] = Some(c);
+    }
 }
 
 /// Put a pair's changes in reading order (by place in B, then in A) and
@@ -1116,120 +1310,6 @@ fn glued_changes(
         for o in &mut y_owner[first..=last] {
             *o = Some(c);
         }
-    }
-}
-
-fn share(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        1.0
-    } else {
-        part as f64 / whole as f64
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
-/// Counts, shares and the one-line description.
-fn summarize(
-    a: &Side,
-    b: &Side,
-    changes: &[Change],
-    a_words: usize,
-    b_words: usize,
-    a_kept: usize,
-    b_from_a: usize,
-) -> Summary {
-    let mut counts: BTreeMap<&'static str, usize> =
-        ChangeKind::ALL.iter().map(|k| (k.name(), 0)).collect();
-    for c in changes {
-        *counts.entry(c.kind.name()).or_default() += 1;
-    }
-    let n = |k: ChangeKind| counts[k.name()];
-    // Localization direction: are B's variants the American ones?
-    let (mut to_us, mut to_uk) = (0, 0);
-    for c in changes
-        .iter()
-        .filter(|c| c.kind == ChangeKind::Localization)
-    {
-        let bw = tokens::typo_key(b.slice(c.b_span));
-        if bw != "per cent" && crate::normalize::fold_spelling(bw.clone()) == bw {
-            to_us += 1;
-        } else {
-            to_uk += 1;
-        }
-    }
-    let _ = a;
-    let mut parts: Vec<String> = Vec::new();
-    if n(ChangeKind::Headline) > 0 {
-        parts.push("a new headline".into());
-    }
-    // The counted kinds, in the order the line names them.
-    use ChangeKind as K;
-    const COUNTED: [(ChangeKind, &str, &str); 9] = [
-        (K::Caption, "caption", "captions"),
-        (K::ParagraphAdded, "added paragraph", "added paragraphs"),
-        (
-            K::ParagraphRemoved,
-            "removed paragraph",
-            "removed paragraphs",
-        ),
-        (K::ParagraphMoved, "moved paragraph", "moved paragraphs"),
-        (K::Reworded, "rewording", "rewordings"),
-        (K::Glued, "glued word", "glued words"),
-        (K::NumberFormat, "number restyled", "numbers restyled"),
-        (K::Boilerplate, "boilerplate line", "boilerplate lines"),
-        (K::Typography, "typographic change", "typographic changes"),
-    ];
-    for (kind, one, many) in COUNTED {
-        let k = n(kind);
-        if k > 0 {
-            parts.push(plural(k, one, many));
-        }
-    }
-    let mut line = String::from("B is A");
-    if to_us + to_uk > 0 {
-        line.push_str(if to_us >= to_uk {
-            " localized to US spelling"
-        } else {
-            " localized to UK spelling"
-        });
-    }
-    if !parts.is_empty() {
-        line.push_str(if to_us + to_uk > 0 {
-            ", with "
-        } else {
-            " with "
-        });
-        let last = parts.pop().unwrap_or_default();
-        if parts.is_empty() {
-            line.push_str(&last);
-        } else {
-            line.push_str(&parts.join(", "));
-            line.push_str(" and ");
-            line.push_str(&last);
-        }
-    }
-    if n(ChangeKind::Trimmed) > 0 {
-        line.push_str(", ending trimmed");
-    }
-    if changes.is_empty() {
-        line = "B is identical to A".into();
-    }
-    Summary {
-        a_words,
-        b_words,
-        a_words_kept: a_kept,
-        b_words_from_a: b_from_a,
-        share_a_kept: share(a_kept, a_words),
-        share_b_from_a: share(b_from_a, b_words),
-        counts,
-        description: line,
     }
 }
 
@@ -1441,7 +1521,8 @@ mod tests {
         ))
         .unwrap();
         let d = run(&a, &b);
-        for row in &d.rows {
+        // Placeholders of moved paragraphs show no text of their own.
+        for row in d.rows.iter().filter(|r| r.kind != RowKind::MovedAway) {
             for (segs, para) in [
                 (&row.a_segments, row.a.map(|i| d.a_paragraphs[i].span)),
                 (&row.b_segments, row.b.map(|j| d.b_paragraphs[j].span)),
@@ -1482,5 +1563,40 @@ mod tests {
         assert!(!d.rows.is_empty());
         // Generous bound: the point is "does not hang", not a timing.
         assert!(start.elapsed() < Duration::from_secs(30));
+    }
+
+    #[test]
+    fn past_the_deadline_sentences_still_count_and_the_summary_says_so() {
+        // One long paragraph, one word in twenty changed.
+        let words: Vec<String> = (0..4000).map(|i| format!("w{}", i % 997)).collect();
+        let mut a = String::new();
+        let mut b = String::new();
+        for (k, w) in words.iter().enumerate() {
+            a.push_str(w);
+            b.push_str(if k % 20 == 7 { "changed" } else { w });
+            let end = if k % 10 == 9 { ". " } else { " " };
+            a.push_str(end);
+            b.push_str(end);
+        }
+        let side = |t: &str| Side {
+            id: "x".into(),
+            text: t.into(),
+        };
+        let opts = DiffOptions {
+            deadline: Duration::ZERO,
+            ..DiffOptions::default()
+        };
+        let d = diff(side(&a), side(&b), &opts);
+        assert!(!d.summary.complete);
+        assert!(
+            d.summary.description.contains("coarse"),
+            "{}",
+            d.summary.description
+        );
+        // Half the sentences hold a changed word: about half the words count.
+        assert!(d.summary.share_a_kept > 0.4, "{}", d.summary.share_a_kept);
+        let full = diff(side(&a), side(&b), &DiffOptions::default());
+        assert!(full.summary.complete);
+        assert!(full.summary.share_a_kept > 0.9);
     }
 }

@@ -1,13 +1,13 @@
 //! `reprint scan --report DIR`: an HTML report of a scan. `DIR/index.html`
 //! lists the clusters (representative first, then each member with its
-//! relation and scores) and links every member to its own page, the member
-//! diffed against its cluster's representative (A = representative,
-//! B = member). Every page is self-contained (the diff page's inline CSS, no
-//! scripts, no external assets).
+//! relation and reused share) and links every member to its own page: the
+//! member diffed against its representative, the origin as A when the
+//! origin rule knows it, else "direction unknown". Self-contained pages.
 
 use super::html::{self, escape};
 use super::{diff, DiffOptions, Side};
 use crate::corpus::{Corpus, DocId};
+use crate::direction::{origin, OriginSources, Provenance, Side as Origin};
 use crate::error::{Error, Result};
 use crate::report::round4;
 use crate::scan::{Match, ScanResult};
@@ -31,16 +31,19 @@ pub struct Written {
 /// cannot be created or is not a folder. Called before the scan so a bad
 /// path fails fast.
 pub fn prepare(dir: &Path) -> Result<()> {
+    let fail = |kind, message: String| {
+        Error::Output(std::io::Error::new(
+            kind,
+            format!("{}: {message}", dir.display()),
+        ))
+    };
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::io(
-            dir,
-            std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "exists and is not a folder (--report needs a folder)",
-            ),
+        return Err(fail(
+            std::io::ErrorKind::AlreadyExists,
+            "exists and is not a folder (--report needs a folder)".into(),
         ));
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+    std::fs::create_dir_all(dir).map_err(|e| fail(e.kind(), e.to_string()))
 }
 
 /// A file-name-safe form of `id`: ASCII letters, digits, `-` and `_` kept,
@@ -74,26 +77,20 @@ pub fn safe_name(id: &str) -> String {
 struct Link {
     relation: &'static str,
     jaccard: f64,
-    /// Share of the representative's (or the `via` document's) shingles
-    /// found in the member, and the reverse.
-    other_in_member: f64,
-    member_in_other: f64,
     /// The member this link is to, when not the representative.
     via: Option<DocId>,
 }
 
 fn link(m: &Match, member: DocId) -> Link {
     let s: &Scores = &m.scores;
-    let (other, other_in_member, member_in_other) = if m.pair.b == member {
-        (m.pair.a, s.containment_a_in_b, s.containment_b_in_a)
+    let other = if m.pair.b == member {
+        m.pair.a
     } else {
-        (m.pair.b, s.containment_b_in_a, s.containment_a_in_b)
+        m.pair.b
     };
     Link {
         relation: m.relation.as_str(),
         jaccard: s.jaccard,
-        other_in_member,
-        member_in_other,
         via: Some(other),
     }
 }
@@ -107,9 +104,31 @@ struct Page {
     link: Option<Link>,
 }
 
+/// What one member page shows, for the index.
+struct PageSummary {
+    description: String,
+    reused: f64,
+    /// Which of the two documents is the origin, when known.
+    origin: Option<DocId>,
+}
+
+fn provenance(corpus: &Corpus, id: DocId) -> Provenance<'_> {
+    let d = corpus.get(id);
+    Provenance {
+        date: d.date.as_deref(),
+        source: d.source.as_deref(),
+    }
+}
+
 /// Write `dir/index.html` and one page per non-representative member of
-/// every cluster of `result`. Existing files of the same names are replaced.
-pub fn write(dir: &Path, corpus: &Corpus, result: &ScanResult) -> Result<Written> {
+/// every cluster of `result`, each pair oriented by the origin rule with
+/// `sources`. Existing files of the same names are replaced.
+pub fn write(
+    dir: &Path,
+    corpus: &Corpus,
+    result: &ScanResult,
+    sources: &OriginSources,
+) -> Result<Written> {
     prepare(dir)?;
     let mut by_pair: HashMap<(DocId, DocId), &Match> = HashMap::new();
     let mut by_doc: HashMap<DocId, Vec<&Match>> = HashMap::new();
@@ -159,10 +178,23 @@ pub fn write(dir: &Path, corpus: &Corpus, result: &ScanResult) -> Result<Written
 
     // The diffs are independent: make and write them in parallel, keeping
     // each page's one-line summary for the index.
-    let summaries: Vec<Result<(String, f64, f64)>> = pages
+    let summaries: Vec<Result<PageSummary>> = pages
         .par_iter()
         .map(|p| {
-            let (a, b) = (corpus.get(p.representative), corpus.get(p.member));
+            let found = origin(
+                provenance(corpus, p.representative),
+                provenance(corpus, p.member),
+                sources,
+            );
+            let (a_id, b_id) = match found {
+                Some(Origin::B) => (p.member, p.representative),
+                _ => (p.representative, p.member),
+            };
+            let (a, b) = (corpus.get(a_id), corpus.get(b_id));
+            let opts = DiffOptions {
+                origin_known: found.is_some(),
+                ..DiffOptions::default()
+            };
             let d = diff(
                 Side {
                     id: a.id.clone(),
@@ -172,17 +204,26 @@ pub fn write(dir: &Path, corpus: &Corpus, result: &ScanResult) -> Result<Written
                     id: b.id.clone(),
                     text: b.text.clone(),
                 },
-                &DiffOptions::default(),
+                &opts,
             );
+            let direction = match found {
+                Some(_) => format!(
+                    r#"<span class="direction known">A is the origin ({})</span>"#,
+                    why(corpus, a_id, b_id)
+                ),
+                None => r#"<span class="direction unknown">direction unknown: no date or origin source tells which came first</span>"#.to_string(),
+            };
             let nav = format!(
-                r#"<p class="nav"><a href="index.html">&larr; all clusters</a> &middot; cluster {} &middot; A is the cluster's representative, B a member</p>"#,
+                r#"<p class="nav"><a href="index.html">&larr; all clusters</a> &middot; cluster {} &middot; {direction}</p>"#,
                 p.cluster + 1
             );
             let path = dir.join(&p.file);
-            std::fs::write(&path, html::page_with(&d, false, &nav))
-                .map_err(|e| Error::io(&path, e))?;
-            let s = &d.summary;
-            Ok((s.description.clone(), s.share_a_kept, s.share_b_from_a))
+            super::cli::write_output(&path, html::page_with(&d, false, &nav).as_bytes(), &[])?;
+            Ok(PageSummary {
+                description: d.summary.description.clone(),
+                reused: d.summary.reused(),
+                origin: found.map(|_| a_id),
+            })
         })
         .collect();
     let mut summary_of = Vec::with_capacity(pages.len());
@@ -192,7 +233,7 @@ pub fn write(dir: &Path, corpus: &Corpus, result: &ScanResult) -> Result<Written
 
     let index = dir.join("index.html");
     let page = index_page(corpus, result, &pages, &summary_of);
-    std::fs::write(&index, page).map_err(|e| Error::io(&index, e))?;
+    super::cli::write_output(&index, page.as_bytes(), &[])?;
     Ok(Written {
         index,
         pages: pages.len(),
@@ -210,8 +251,33 @@ table.clusters .meta { color: #5f6670; font-size: .8rem; }
 table.clusters .what { color: #33373d; font-size: .82rem; }
 .rel { display: inline-block; border-radius: 10px; padding: 0 .45rem; font-size: .78rem; background: #eceef2; white-space: nowrap; }
 .rel.exact { background: #dfe3e8; } .rel.near-duplicate { background: #dae8ff; } .rel.contained { background: #ffe2c4; } .rel.rewrite { background: #ecdcfa; }
+.origin { font-size: .75rem; color: #1d6b3a; font-weight: 600; }
+.direction { font-size: .75rem; color: #5f6670; }
+@media (max-width: 600px) {
+  table.clusters, table.clusters tbody, table.clusters tr, table.clusters td { display: block; width: auto; }
+  table.clusters thead { display: none; }
+  table.clusters tr.member, table.clusters tr.rep { border: 1px solid #d0d4da; border-radius: 6px; margin: .4rem 0; padding: .2rem .1rem; }
+  table.clusters td { border: 0; padding: .15rem .5rem; }
+  table.clusters td.num { text-align: left; }
+  table.clusters td[data-label]::before { content: attr(data-label) ": "; color: #5f6670; font-size: .78rem; }
+  table.clusters td:empty { display: none; }
+}
 @media print { table.clusters th { position: static; } tr { break-inside: avoid; } }
 "#;
+
+/// Why `a` is the origin: its earlier date, or its listed source.
+fn why(corpus: &Corpus, a: DocId, b: DocId) -> String {
+    let (da, db) = (&corpus.get(a).date, &corpus.get(b).date);
+    match (da, db) {
+        (Some(x), Some(y)) if x.trim() < y.trim() && !x.trim().is_empty() => {
+            format!("dated {}, before {}", escape(x.trim()), escape(y.trim()))
+        }
+        _ => format!(
+            "its source {} is an origin source",
+            escape(corpus.get(a).source.as_deref().unwrap_or("").trim())
+        ),
+    }
+}
 
 fn meta(corpus: &Corpus, id: DocId) -> String {
     let d = corpus.get(id);
@@ -232,7 +298,7 @@ fn index_page(
     corpus: &Corpus,
     result: &ScanResult,
     pages: &[Page],
-    summaries: &[(String, f64, f64)],
+    summaries: &[PageSummary],
 ) -> String {
     let mut out = String::with_capacity(4096 + pages.len() * 600);
     let _ = write!(
@@ -245,31 +311,31 @@ fn index_page(
     );
     let _ = write!(
         out,
-        r#"<div class="summary"><div>{} pairs reported; each member below links to a page showing what changed from its cluster's representative (&#9733;, A) to the member (B). Scores are from the scan: Jaccard similarity of the two texts' shingles, and the share of each text's shingles found in the other.</div></div>"#,
+        r#"<div class="summary"><div>{} pairs reported. Each member links to a page showing what changed from the origin (A) to the copy (B) when a date or an origin source says which came first, and "direction unknown" otherwise. Reused: the share of the copy's words that come from the other document.</div></div>"#,
         result.matches.len()
     );
     if result.clusters.is_empty() {
         out.push_str("<p>No copies were found.</p>\n</body></html>\n");
         return out;
     }
-    out.push_str(r#"<table class="clusters"><thead><tr><th>Document</th><th>Relation</th><th class="num">Jaccard</th><th class="num">rep. in member</th><th class="num">member in rep.</th><th>What changed (A = representative, B = member)</th></tr></thead><tbody>"#);
+    out.push_str(r#"<table class="clusters"><thead><tr><th>Document</th><th>Relation</th><th class="num">Reused</th><th>What changed</th></tr></thead><tbody>"#);
     let mut next = 0;
     for (ci, c) in result.clusters.iter().enumerate() {
         let _ = write!(
             out,
-            r#"<tr class="cluster" id="cluster-{0}"><td colspan="6">Cluster {0} &middot; {1} documents</td></tr>"#,
+            r#"<tr class="cluster" id="cluster-{0}"><td colspan="4">Cluster {0} &middot; {1} documents</td></tr>"#,
             ci + 1,
             c.members.len()
         );
         let _ = write!(
             out,
-            r#"<tr class="rep"><td class="id">{}{}</td><td><span class="rel">representative</span></td><td class="num"></td><td class="num"></td><td class="num"></td><td class="what"></td></tr>"#,
+            r#"<tr class="rep"><td class="id">{}{}</td><td><span class="rel">representative</span></td><td class="num"></td><td class="what"></td></tr>"#,
             escape(&corpus.get(c.representative).id),
             meta(corpus, c.representative)
         );
         while next < pages.len() && pages[next].cluster == ci {
             let p = &pages[next];
-            let (what, kept, from) = &summaries[next];
+            let s = &summaries[next];
             let id = escape(&corpus.get(p.member).id);
             let _ = write!(
                 out,
@@ -282,30 +348,33 @@ fn index_page(
                 Some(l) => {
                     let via = l.via.map_or(String::new(), |v| {
                         format!(
-                            r#"<div class="meta">scores with {}</div>"#,
+                            r#"<div class="meta">clustered through {}</div>"#,
                             escape(&corpus.get(v).id)
                         )
                     });
                     let _ = write!(
                         out,
-                        r#"<td><span class="rel {0}">{0}</span>{1}</td><td class="num">{2:.3}</td><td class="num">{3:.3}</td><td class="num">{4:.3}</td>"#,
+                        r#"<td data-label="relation"><span class="rel {0}" title="scan Jaccard {1:.3}">{0}</span>{2}</td>"#,
                         l.relation,
-                        via,
                         round4(l.jaccard),
-                        round4(l.other_in_member),
-                        round4(l.member_in_other)
+                        via
                     );
                 }
-                None => out.push_str(
-                    r#"<td></td><td class="num"></td><td class="num"></td><td class="num"></td>"#,
-                ),
+                None => out.push_str("<td></td>"),
             }
+            let direction = match s.origin {
+                Some(o) => format!(
+                    r#"<div class="origin">origin: {}</div>"#,
+                    escape(&corpus.get(o).id)
+                ),
+                None => r#"<div class="direction">direction unknown</div>"#.to_string(),
+            };
             let _ = write!(
                 out,
-                r#"<td class="what">{} <span class="meta">({:.0}% of A kept, {:.0}% of B from A)</span></td></tr>"#,
-                escape(what),
-                kept * 100.0,
-                from * 100.0
+                r#"<td class="num" data-label="reused">{:.0}%</td><td class="what" data-label="what changed">{}{}</td></tr>"#,
+                s.reused * 100.0,
+                direction,
+                escape(&s.description)
             );
             next += 1;
         }

@@ -60,6 +60,9 @@ pub struct Unit {
     /// This unit and the next were one token in the text, run together by a
     /// scraper ("Beijingwith" = "Beijing" + "with").
     pub glued_to_next: bool,
+    /// Part of a web address (`https://...`, `www....`): never a spelling
+    /// variant, and never split as glued.
+    pub in_url: bool,
 }
 
 /// Words the right half of a glued token may be without appearing elsewhere.
@@ -181,7 +184,45 @@ fn loose_key(typo: &str, word: bool) -> String {
     if let Some(n) = number_key(typo) {
         return n;
     }
+    if let Some(a) = abbreviation(typo) {
+        return a;
+    }
     fold_spelling(typo.to_string())
+}
+
+/// "u.s" (of "U.S.") as "us": single letters joined by dots, the dots
+/// dropped, so abbreviation restyling compares equal.
+pub fn abbreviation(typo: &str) -> Option<String> {
+    if typo.len() < 3 || typo.as_bytes()[1] != b'.' {
+        return None;
+    }
+    let parts: Vec<&str> = typo.split('.').collect();
+    (parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic)))
+    .then(|| parts.concat())
+}
+
+/// Byte ranges of web addresses in `s`: from `http://`, `https://` or
+/// `www.` to the next space.
+fn url_ranges(s: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let lower = s.to_ascii_lowercase();
+    let mut from = 0;
+    while from < s.len() {
+        let next = ["http://", "https://", "www."]
+            .iter()
+            .filter_map(|p| lower[from..].find(p).map(|k| from + k))
+            .min();
+        let Some(start) = next else { break };
+        let end = s[start..]
+            .find(char::is_whitespace)
+            .map_or(s.len(), |k| start + k);
+        out.push((start, end));
+        from = end.max(start + 1);
+    }
+    out
 }
 
 fn unit(text: &str, start: usize, end: usize) -> Unit {
@@ -196,6 +237,7 @@ fn unit(text: &str, start: usize, end: usize) -> Unit {
         loose,
         word,
         glued_to_next: false,
+        in_url: false,
     }
 }
 
@@ -238,10 +280,19 @@ pub fn glued_split(token: &str, vocab: &HashSet<String>, other: &HashSet<String>
 /// The tokens of `text[span]` (Unicode word boundaries, spaces dropped),
 /// before glued tokens are split and number phrases merged (see `units`).
 pub fn tokens(text: &str, span: Span) -> Vec<Unit> {
-    text[span.start..span.end]
-        .split_word_bound_indices()
+    let para = &text[span.start..span.end];
+    let urls = if para.contains("http") || para.contains("www.") || para.contains("WWW.") {
+        url_ranges(para)
+    } else {
+        Vec::new()
+    };
+    para.split_word_bound_indices()
         .filter(|(_, seg)| !seg.chars().all(char::is_whitespace))
-        .map(|(off, seg)| unit(text, span.start + off, span.start + off + seg.len()))
+        .map(|(off, seg)| {
+            let mut u = unit(text, span.start + off, span.start + off + seg.len());
+            u.in_url = urls.iter().any(|&(s, e)| off >= s && off < e);
+            u
+        })
         .collect()
 }
 
@@ -257,8 +308,7 @@ pub fn units(
     let mut raw: Vec<Unit> = Vec::with_capacity(tokens.len());
     for t in tokens {
         let (start, end) = (t.span.start, t.span.end);
-        match t
-            .word
+        match (t.word && !t.in_url)
             .then(|| glued_split(&text[start..end], vocab, other))
             .flatten()
         {
@@ -297,19 +347,28 @@ fn merge_numbers(text: &str, raw: Vec<Unit>) -> Vec<Unit> {
                 word: true,
                 content: true,
                 glued_to_next: false,
+                in_url: u.in_url,
             });
             i += 3;
             continue;
         }
         if u.typo == "per" && i + 1 < raw.len() && raw[i + 1].typo == "cent" {
             let span = Span::new(u.span.start, raw[i + 1].span.end);
+            // "percent" split as glued stays "percent": its spelling is the
+            // localization, not its spacing.
+            let typo = if u.glued_to_next {
+                "percent"
+            } else {
+                "per cent"
+            };
             out.push(Unit {
                 span,
-                typo: "per cent".into(),
+                typo: typo.into(),
                 loose: "%".into(),
                 word: true,
                 content: false,
                 glued_to_next: false,
+                in_url: u.in_url,
             });
             i += 2;
             continue;
@@ -380,5 +439,25 @@ mod tests {
         let words: Vec<&str> = us.iter().map(|u| &text[u.span.start..u.span.end]).collect();
         assert_eq!(words, ["to", "Beijing", "with", "Alexander"]);
         assert!(us[1].glued_to_next && !us[2].glued_to_next);
+    }
+
+    #[test]
+    fn urls_and_abbreviations() {
+        let v = HashSet::default();
+        let text = "See https://example.com/defence/x.html or www.a.org, said U.S. officials";
+        let us = units(text, tokens(text, Span::new(0, text.len())), &v, &v);
+        let url: Vec<&str> = us
+            .iter()
+            .filter(|u| u.in_url)
+            .map(|u| &text[u.span.start..u.span.end])
+            .collect();
+        assert!(
+            url.contains(&"defence") && url.contains(&"www.a.org"),
+            "{url:?}"
+        );
+        assert!(!us.iter().any(|u| u.in_url && u.typo == "said"));
+        assert_eq!(abbreviation("u.s").as_deref(), Some("us"));
+        assert_eq!(abbreviation("e.g").as_deref(), Some("eg"));
+        assert_eq!(abbreviation("said.last"), None);
     }
 }
