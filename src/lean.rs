@@ -30,6 +30,7 @@ const OPEN_FILES: usize = 64;
 struct LeanDoc {
     id: Box<str>,
     date: Option<Box<str>>,
+    source: Option<Box<str>>,
     origin: Origin,
     /// Byte offset and length of the record's line in the (decompressed)
     /// file, line end excluded; 0 for a whole-file document.
@@ -72,6 +73,7 @@ enum Slim {
     Doc {
         id: String,
         date: Option<String>,
+        source: Option<String>,
         location: String,
         blank: bool,
         text_len: usize,
@@ -94,6 +96,7 @@ fn slim(parsed: Vec<Parsed>, offset: u64, len: u64) -> Vec<Slim> {
                 text_hash: xxh3_64(doc.text.as_bytes()),
                 id: doc.id,
                 date: doc.date,
+                source: doc.source,
                 location,
                 origin: doc.origin,
                 offset,
@@ -261,6 +264,7 @@ impl LeanCorpus {
                 Slim::Doc {
                     mut id,
                     date,
+                    source,
                     location,
                     blank,
                     text_len,
@@ -274,6 +278,7 @@ impl LeanCorpus {
                         self.docs.push(LeanDoc {
                             id: id.into(),
                             date: date.map(Into::into),
+                            source: source.map(Into::into),
                             origin,
                             offset,
                             len,
@@ -375,6 +380,10 @@ impl TextSource for LeanCorpus {
 
     fn date(&self, id: DocId) -> Option<&str> {
         self.docs[id.index()].date.as_deref()
+    }
+
+    fn source(&self, id: DocId) -> Option<&str> {
+        self.docs[id.index()].source.as_deref()
     }
 
     fn user_id(&self, id: DocId) -> &str {

@@ -41,6 +41,23 @@ pub fn normalize(text: &str) -> Normalized {
     Normalized { tokens }
 }
 
+/// Call `f` with each folded token of `text` (what `normalize` collects),
+/// without allocating per token: the alignment hashes tokens as it goes.
+pub fn for_each_folded_token(text: &str, token: &mut String, mut f: impl FnMut(&str)) {
+    let mut folded = String::new();
+    for_each_token(text, token, |t| {
+        let (stem, suffix) = fold_parts(t);
+        if suffix.is_empty() {
+            f(stem);
+        } else {
+            folded.clear();
+            folded.push_str(stem);
+            folded.push_str(suffix);
+            f(&folded);
+        }
+    });
+}
+
 /// The space-free normalized stream of `text` (what `normalize(text).joined()`
 /// gives) written into `out`, without allocating per token: the hot path of
 /// fingerprinting.
