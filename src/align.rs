@@ -3,14 +3,12 @@
 //! indexed word pairs), merged across small gaps, with byte spans in both.
 
 use crate::direction::Side;
-use crate::normalize::for_each_folded_token;
-use rustc_hash::{FxHashMap, FxHashSet};
+use crate::normalize::for_each_token_span;
+use rustc_hash::FxHashMap;
 use serde::ser::SerializeTuple;
 use serde::{Serialize, Serializer};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::Arc;
-use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Words a seed is made of: tiles are at least this long.
@@ -41,56 +39,6 @@ pub struct Passage {
     pub words: usize,
 }
 
-/// Very frequent tokens of a corpus (by document frequency): a passage made
-/// only of these is chance, not reuse. Language-agnostic: counted, not listed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CommonWords(FxHashSet<u64>);
-
-impl CommonWords {
-    /// Corpora smaller than this give no common words: their counts would
-    /// name content words.
-    pub const MIN_DOCS: usize = 20;
-
-    /// The `top` tokens found in the most of `texts` (ties by hash, so the
-    /// set does not depend on the order of texts).
-    pub fn from_texts<'t>(texts: impl IntoIterator<Item = &'t str>, top: usize) -> CommonWords {
-        let mut df: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut docs = 0usize;
-        let mut seen = FxHashSet::default();
-        for t in texts {
-            docs += 1;
-            seen.clear();
-            seen.extend(Tokens::of(t).hashes);
-            for h in &seen {
-                *df.entry(*h).or_default() += 1;
-            }
-        }
-        if docs < Self::MIN_DOCS {
-            return CommonWords::default();
-        }
-        let mut all: Vec<(u32, u64)> = df.into_iter().map(|(h, n)| (n, h)).collect();
-        all.sort_unstable_by_key(|&(n, h)| (Reverse(n), h));
-        CommonWords(all.into_iter().take(top).map(|(_, h)| h).collect())
-    }
-
-    /// The set of the tokens of `words` (for tests and fixed lists).
-    pub fn of_words(words: &[&str]) -> CommonWords {
-        CommonWords(words.iter().flat_map(|w| Tokens::of(w).hashes).collect())
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn contains(&self, h: u64) -> bool {
-        self.0.contains(&h)
-    }
-}
-
 /// How passages are found and kept (defaults: docs/design/alignment.md).
 #[derive(Debug, Clone)]
 pub struct AlignConfig {
@@ -102,9 +50,14 @@ pub struct AlignConfig {
     pub max_seed_hits: usize,
     /// Work allowed per token of the pair (comparisons and seed hits).
     pub work_per_token: u64,
-    /// A passage must match at least one token not in this set.
-    pub common: Option<Arc<CommonWords>>,
+    /// A token is frequent in a pair when it makes at least this share of
+    /// both texts' tokens (and `FREQUENT_MIN` of them); a passage must match
+    /// a token that is not. 0 turns the rule off.
+    pub frequent_share: f64,
 }
+
+/// Occurrences in a pair below which no token counts as frequent.
+pub const FREQUENT_MIN: usize = 4;
 
 impl Default for AlignConfig {
     fn default() -> Self {
@@ -113,14 +66,14 @@ impl Default for AlignConfig {
             max_gap: 1,
             max_seed_hits: 64,
             work_per_token: 64,
-            common: None,
+            frequent_share: 0.01,
         }
     }
 }
 
-/// A text's folded word tokens (hashed) and the byte span each came from.
-/// Words are Unicode word segments; scripts written without spaces (Han,
-/// Thai, ...) segment into single characters, so each character is a token.
+/// A text's folded word tokens (hashed) and the byte span each came from
+/// (`normalize::for_each_token_span`: scripts written without spaces give
+/// a token per character).
 #[derive(Debug, Clone, Default)]
 pub struct Tokens {
     pub hashes: Vec<u64>,
@@ -129,21 +82,14 @@ pub struct Tokens {
 
 impl Tokens {
     pub fn of(text: &str) -> Tokens {
-        let mut t = Tokens::default();
-        let mut scratch = String::new();
-        for (start, seg) in text.split_word_bound_indices() {
-            if !seg.chars().any(char::is_alphanumeric) {
-                continue;
-            }
-            let span = ByteSpan {
-                start,
-                end: start + seg.len(),
-            };
-            for_each_folded_token(seg, &mut scratch, |w| {
-                t.hashes.push(xxh3_64(w.as_bytes()));
-                t.spans.push(span);
-            });
-        }
+        let mut t = Tokens {
+            hashes: Vec::with_capacity(text.len() / 6),
+            spans: Vec::with_capacity(text.len() / 6),
+        };
+        for_each_token_span(text, |w, start, end| {
+            t.hashes.push(xxh3_64(w.as_bytes()));
+            t.spans.push(ByteSpan { start, end });
+        });
         t
     }
 
@@ -349,6 +295,22 @@ fn tile(runs: Vec<Run>, na: usize, nb: usize, work: &mut u64) -> Vec<(usize, usi
     tiles
 }
 
+/// The tokens frequent in the pair (function words, in any language): at
+/// least `share` of both texts' tokens and `FREQUENT_MIN` occurrences.
+fn frequent_tokens(a: &Tokens, b: &Tokens, share: f64) -> FxHashMap<u64, usize> {
+    let total = a.len() + b.len();
+    let floor = ((share * total as f64).ceil() as usize).max(FREQUENT_MIN);
+    if share <= 0.0 || total < floor {
+        return FxHashMap::default();
+    }
+    let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
+    for &h in a.hashes.iter().chain(&b.hashes) {
+        *counts.entry(h).or_default() += 1;
+    }
+    counts.retain(|_, n| *n >= floor);
+    counts
+}
+
 /// Tiles (in A's order) joined into passages where the next tile follows on
 /// both sides within `max_gap` tokens; passages too short, or made only of
 /// common words, are dropped.
@@ -358,19 +320,21 @@ fn passages(
     b: &Tokens,
     config: &AlignConfig,
 ) -> Vec<Passage> {
+    let frequent = frequent_tokens(a, b, config.frequent_share);
     let mut out = Vec::new();
     let mut k = 0;
     while k < tiles.len() {
         let (i0, j0, _) = tiles[k];
         let mut words = 0;
-        let mut rare = config.common.is_none();
+        let mut rare = frequent.is_empty();
         let mut end = k;
         loop {
             let (i, _, len) = tiles[end];
             words += len;
-            if let Some(c) = &config.common {
-                rare = rare || a.hashes[i..i + len].iter().any(|&h| !c.contains(h));
-            }
+            rare = rare
+                || a.hashes[i..i + len]
+                    .iter()
+                    .any(|h| !frequent.contains_key(h));
             let Some(&(ni, nj, _)) = tiles.get(end + 1) else {
                 break;
             };

@@ -379,10 +379,6 @@ fn run_verify(args: VerifyArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let config = args.matching.config()?;
     let corpus = args.input.read(&args.corpus)?;
-    let config = ScanConfig {
-        align: config.align.prepared(&corpus),
-        ..config
-    };
     let pairs = chain::read_pairs(&args.pairs, corpus.len())?;
     let mask = build_mask(&corpus, &config);
     let shards = pairs.manifest["shards"].as_u64().unwrap_or(1) as usize;

@@ -220,7 +220,11 @@ mod tests {
     #[test]
     fn known_origin_represents_an_undated_cluster() {
         let corpus = Corpus {
-            docs: vec![doc("a", None, "x"), doc("b", None, "long y"), doc("c", None, "z")],
+            docs: vec![
+                doc("a", None, "x"),
+                doc("b", None, "long y"),
+                doc("c", None, "z"),
+            ],
             ..Default::default()
         };
         // b holds the most, but a is the listed origin of both its pairs.

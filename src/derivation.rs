@@ -2,11 +2,10 @@
 //! each reported pair aligned (`align`), its origin decided (`direction`),
 //! and how much of the derived copy its passages cover.
 
-use crate::align::{align_tokens, AlignConfig, Alignment, CommonWords, Tokens};
+use crate::align::{align_tokens, AlignConfig, Alignment, Tokens};
 use crate::corpus::{DocId, TextSource};
 use crate::direction::{origin, OriginSources, Provenance, Side};
 use rayon::prelude::*;
-use std::sync::Arc;
 
 /// How pairs are aligned and their origin found.
 #[derive(Debug, Clone, Default)]
@@ -14,20 +13,13 @@ pub struct AlignStage {
     pub align: AlignConfig,
     /// Sources that originate copy (`--origin-sources`).
     pub origin_sources: OriginSources,
-    /// How many of the aligned documents' most frequent tokens are common
-    /// words (a passage of only these is chance).
-    pub common_top: usize,
 }
-
-/// Most frequent tokens ignored by default (docs/design/alignment.md).
-pub const DEFAULT_COMMON_TOP: usize = 50;
 
 impl AlignStage {
     pub fn new(origin_sources: OriginSources) -> AlignStage {
         AlignStage {
             align: AlignConfig::default(),
             origin_sources,
-            common_top: DEFAULT_COMMON_TOP,
         }
     }
 }
@@ -92,39 +84,6 @@ pub fn pair_origin<S: TextSource + ?Sized>(
     origin(p(a), p(b), sources)
 }
 
-/// Documents sampled (evenly spaced) to count a corpus's common words.
-pub const COMMON_SAMPLE: usize = 2000;
-
-impl AlignStage {
-    /// The stage with its common words counted on `corpus`: the `common_top`
-    /// most frequent tokens of an evenly spaced sample of its documents.
-    /// Scan, dedup and verify all count them here, so they align alike.
-    pub fn prepared<S: TextSource + ?Sized>(&self, corpus: &S) -> AlignStage {
-        let n = corpus.doc_count();
-        let picked: Vec<DocId> = (0..n.min(COMMON_SAMPLE))
-            .map(|i| DocId((i * n / n.min(COMMON_SAMPLE)) as u32))
-            .collect();
-        self.prepared_on(&picked.iter().map(|&d| corpus.text(d)).collect::<Vec<_>>())
-    }
-
-    /// The stage with its common words counted on `texts`.
-    pub fn prepared_on<T: AsRef<str>>(&self, texts: &[T]) -> AlignStage {
-        let common = (self.common_top > 0).then(|| {
-            Arc::new(CommonWords::from_texts(
-                texts.iter().map(|t| t.as_ref()),
-                self.common_top,
-            ))
-        });
-        AlignStage {
-            align: AlignConfig {
-                common: common.filter(|c| !c.is_empty()),
-                ..self.align.clone()
-            },
-            ..self.clone()
-        }
-    }
-}
-
 /// The alignments of `pairs` of corpus documents, in order, in parallel.
 /// Pairs sharing a first document should be adjacent: it is tokenized once
 /// for them.
@@ -156,7 +115,9 @@ pub fn summarize<S: TextSource + ?Sized>(
     align_pairs(corpus, pairs, &stage.align)
         .iter()
         .zip(pairs)
-        .map(|(al, &(a, b))| PairAlignment::of(al, pair_origin(corpus, a, b, &stage.origin_sources)))
+        .map(|(al, &(a, b))| {
+            PairAlignment::of(al, pair_origin(corpus, a, b, &stage.origin_sources))
+        })
         .collect()
 }
 
@@ -174,10 +135,20 @@ mod tests {
             origin: Some(Side::B),
         };
         assert_eq!(p.derivation(), 0.9);
-        assert_eq!(PairAlignment { origin: Some(Side::A), ..p }.derivation(), 0.3);
+        assert_eq!(
+            PairAlignment {
+                origin: Some(Side::A),
+                ..p
+            }
+            .derivation(),
+            0.3
+        );
         assert_eq!(PairAlignment { origin: None, ..p }.derivation(), 0.3);
         let s = p.swapped();
-        assert_eq!((s.aligned_a, s.aligned_b, s.origin), (0.3, 0.9, Some(Side::A)));
+        assert_eq!(
+            (s.aligned_a, s.aligned_b, s.origin),
+            (0.3, 0.9, Some(Side::A))
+        );
         assert_eq!(s.derivation(), p.derivation());
     }
 }

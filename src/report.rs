@@ -177,10 +177,11 @@ pub fn add_passages<S: crate::corpus::TextSource + ?Sized>(
     stage: &crate::derivation::AlignStage,
 ) {
     let keys: Vec<_> = matches.iter().map(|m| (m.pair.a, m.pair.b)).collect();
-    for ((r, m), al) in records
-        .iter_mut()
-        .zip(matches)
-        .zip(align_pairs(corpus, &keys, &stage.align))
+    for ((r, m), al) in
+        records
+            .iter_mut()
+            .zip(matches)
+            .zip(align_pairs(corpus, &keys, &stage.align))
     {
         let a = PairAlignment::of(&al, m.alignment.origin);
         r.aligned_a = a.aligned_a;

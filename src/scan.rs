@@ -114,7 +114,7 @@ pub struct ScanResult {
     pub stats: ScanStats,
     /// The boilerplate mask the scan used.
     pub mask: Mask,
-    /// The alignment stage the scan used (its common words counted).
+    /// The alignment stage the scan used.
     pub align: AlignStage,
 }
 
@@ -329,10 +329,6 @@ pub fn scan<S: TextSource + ?Sized>(
     config: &ScanConfig,
     progress: Progress,
 ) -> ScanResult {
-    let config = &ScanConfig {
-        align: config.align.prepared(corpus),
-        ..config.clone()
-    };
     let mask = build_mask(corpus, config);
     let all: Vec<DocId> = (0..corpus.doc_count() as u32).map(DocId).collect();
     let prints = fingerprint_docs(corpus, config, &mask, &all, progress);

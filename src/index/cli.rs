@@ -429,10 +429,9 @@ pub fn run_query(args: QueryArgs) -> Result<()> {
     }
     let index = Index::open(&args.archive, &req, false)?;
     let corpus = args.input.read(&args.inputs)?;
-    let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
     let options = QueryOptions {
         thresholds,
-        align: args.align.stage().prepared_on(&texts),
+        align: args.align.stage(),
         max_bucket: args.max_bucket,
         limit: args.limit,
     };
@@ -440,7 +439,15 @@ pub fn run_query(args: QueryArgs) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let name = args.archive.display().to_string();
-    write_query(&mut out, args.format, &name, &corpus, &result, args.passages).map_err(Error::Output)?;
+    write_query(
+        &mut out,
+        args.format,
+        &name,
+        &corpus,
+        &result,
+        args.passages,
+    )
+    .map_err(Error::Output)?;
     out.flush().map_err(Error::Output)
 }
 
