@@ -34,8 +34,8 @@ fn feed(dir: &Path, meta: [(Option<&str>, &str); 2]) -> (PathBuf, [String; 2]) {
     .map(|f| std::fs::read_to_string(samples().join(f)).unwrap());
     let mut lines = String::new();
     for (i, ((date, source), text)) in meta.iter().zip(&texts).enumerate() {
-        let mut rec =
-            serde_json::json!({"id": ["telegraph", "repost"][i], "text": text, "source": source});
+        let id = ["telegraph", "repost"][i];
+        let mut rec = serde_json::json!({"id": id, "text": text, "source": source});
         if let Some(d) = date {
             rec["date"] = Value::from(*d);
         }
