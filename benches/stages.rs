@@ -361,6 +361,7 @@ fn bench_cluster(c: &mut Criterion) {
                 a: DocId(a as u32),
                 b: DocId(b as u32),
                 scores: Scores::from_counts(3000, 2800, 2500),
+                origin: None,
             }
         })
         .collect();

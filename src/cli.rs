@@ -5,6 +5,8 @@ use crate::boilerplate::MaskConfig;
 use crate::chain::{self, Shard};
 use crate::corpus::{read_inputs, Corpus, Diagnostic, ReadOptions};
 use crate::dedup::{self, Keep};
+use crate::derivation::AlignStage;
+use crate::direction::OriginSources;
 use crate::error::{Error, Result};
 use crate::extract::HtmlMode;
 use crate::fingerprint::Fingerprinter;
@@ -155,6 +157,11 @@ pub struct RelationArgs {
     /// Shingles a pair must share to be `contained` or a `rewrite`.
     #[arg(long, default_value_t = Thresholds::default().min_shared)]
     pub min_shared: usize,
+    /// Share of the derived copy (of the longer one when neither is known
+    /// to be the origin) inside shared passages at or above which a pair is
+    /// a rewrite.
+    #[arg(long, default_value_t = Thresholds::default().aligned)]
+    pub aligned: f64,
 }
 
 impl RelationArgs {
@@ -164,6 +171,7 @@ impl RelationArgs {
             ("--near-duplicate", self.near_duplicate),
             ("--contained", self.contained),
             ("--rewrite", self.rewrite),
+            ("--aligned", self.aligned),
         ] {
             check_share(name, v)?;
         }
@@ -172,7 +180,23 @@ impl RelationArgs {
             contained: self.contained,
             rewrite: self.rewrite,
             min_shared: self.min_shared,
+            aligned: self.aligned,
         })
+    }
+}
+
+/// Options of the alignment stage (scan, dedup, query, sign/verify).
+#[derive(Debug, Args)]
+pub struct AlignArgs {
+    /// Sources that originate copy (agencies), comma-separated: of a pair
+    /// with no earlier date, the one from a listed source is the origin.
+    #[arg(long, value_name = "AP,Reuters,...", default_value = "")]
+    pub origin_sources: String,
+}
+
+impl AlignArgs {
+    pub fn stage(&self) -> AlignStage {
+        AlignStage::new(OriginSources::parse(&self.origin_sources))
     }
 }
 
@@ -214,6 +238,8 @@ pub struct MatchArgs {
     /// ...and in at least this many documents.
     #[arg(long, default_value_t = MaskConfig::default().min_docs)]
     pub mask_min_docs: usize,
+    #[command(flatten)]
+    pub align: AlignArgs,
 }
 
 impl MatchArgs {
@@ -232,6 +258,7 @@ impl MatchArgs {
             max_bucket: self.max_bucket,
             thresholds,
             mask: MaskConfig::from_options(self.mask_share, self.mask_min_docs),
+            align: self.align.stage(),
         })
     }
 }
@@ -252,6 +279,10 @@ pub struct ScanArgs {
     /// clusters, and one page per member diffed against its representative.
     #[arg(long, value_name = "DIR")]
     pub report: Option<PathBuf>,
+    /// Add each pair's shared passages (byte spans in both texts) to JSON
+    /// and JSONL pairs, as `passages`.
+    #[arg(long)]
+    pub passages: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -357,7 +388,7 @@ fn run_verify(args: VerifyArgs) -> Result<()> {
     let progress = Progress::new(args.input.quiet);
     let matches = verify_pairs(&corpus, &config, &mask, &pairs.candidates, progress);
     let exact = exact_matches(&corpus, &config, &mask, &pairs.exact);
-    let matches = report_matches(matches, &exact, &config);
+    let matches = report_matches(&corpus, matches, &exact, &config);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     write_pairs(&mut out, args.format == PairFormat::Csv, &corpus, &matches)
@@ -391,7 +422,7 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    write_scan(&mut out, args.format, &corpus, &result).map_err(Error::Output)?;
+    write_scan(&mut out, args.format, &corpus, &result, args.passages).map_err(Error::Output)?;
     out.flush().map_err(Error::Output)?;
     if let Some(dir) = &args.report {
         // Lead's follow-up: pass scan's `--origin-sources` (w35a adds the flag).

@@ -1,8 +1,9 @@
 //! Clusters: connected components (union-find) over reported pairs, each
-//! with a representative: the earliest dated member, or else the member
-//! that best contains the others.
+//! with a representative: the earliest dated member, else the known origin
+//! (a listed origin source), else the member that best contains the others.
 
 use crate::corpus::{DocId, TextSource};
+use crate::direction::Side;
 use crate::verify::Scores;
 
 /// Disjoint sets over document ids.
@@ -65,6 +66,8 @@ pub struct Edge {
     pub a: DocId,
     pub b: DocId,
     pub scores: Scores,
+    /// Which side the other copied, if known (`direction::origin`).
+    pub origin: Option<Side>,
 }
 
 /// Connected components of `edges` with two or more members, ordered by
@@ -79,7 +82,14 @@ pub fn clusters<S: TextSource + ?Sized>(corpus: &S, edges: &[Edge]) -> Vec<Clust
     // pairs, of the share of the other document found in it.
     let mut holds = vec![0.0f64; n];
     let mut in_pair = vec![false; n];
+    // Pairs each member is the known origin of.
+    let mut originates = vec![0u32; n];
     for e in edges {
+        match e.origin {
+            Some(Side::A) => originates[e.a.index()] += 1,
+            Some(Side::B) => originates[e.b.index()] += 1,
+            None => {}
+        }
         holds[e.a.index()] += e.scores.containment_b_in_a;
         holds[e.b.index()] += e.scores.containment_a_in_b;
         in_pair[e.a.index()] = true;
@@ -94,7 +104,7 @@ pub fn clusters<S: TextSource + ?Sized>(corpus: &S, edges: &[Edge]) -> Vec<Clust
         .into_values()
         .filter(|m| m.len() > 1)
         .map(|members| Cluster {
-            representative: representative(corpus, &members, &holds),
+            representative: representative(corpus, &members, &holds, &originates),
             members,
         })
         .collect();
@@ -102,13 +112,26 @@ pub fn clusters<S: TextSource + ?Sized>(corpus: &S, edges: &[Edge]) -> Vec<Clust
     out
 }
 
-fn representative<S: TextSource + ?Sized>(corpus: &S, members: &[DocId], holds: &[f64]) -> DocId {
+/// The earliest dated member; else the member that is the known origin of
+/// the most pairs (a listed origin source); else the one holding the most.
+fn representative<S: TextSource + ?Sized>(
+    corpus: &S,
+    members: &[DocId],
+    holds: &[f64],
+    originates: &[u32],
+) -> DocId {
     let dated: Vec<(&str, DocId)> = members
         .iter()
         .filter_map(|&m| corpus.date(m).map(|d| (d, m)))
         .collect();
     if let Some(&(_, first)) = dated.iter().min() {
         return first;
+    }
+    let origin = members
+        .iter()
+        .max_by_key(|&&m| (originates[m.index()], std::cmp::Reverse(m)));
+    if let Some(&o) = origin.filter(|&&m| originates[m.index()] > 0) {
+        return o;
     }
     *members
         .iter()
@@ -149,6 +172,7 @@ mod tests {
                 shingles_b: 1,
                 shared: 1,
             },
+            origin: None,
         }
     }
 
@@ -190,6 +214,27 @@ mod tests {
             ..Default::default()
         };
         let cs = clusters(&corpus, &[edge(0, 1, 0.9, 0.9), edge(1, 2, 0.9, 0.9)]);
+        assert_eq!(cs[0].representative, DocId(1));
+    }
+
+    #[test]
+    fn known_origin_represents_an_undated_cluster() {
+        let corpus = Corpus {
+            docs: vec![
+                doc("a", None, "x"),
+                doc("b", None, "long y"),
+                doc("c", None, "z"),
+            ],
+            ..Default::default()
+        };
+        // b holds the most, but a is the listed origin of both its pairs.
+        let from_a = |b, side| Edge {
+            origin: Some(side),
+            ..edge(0, b, 0.9, 0.3)
+        };
+        let cs = clusters(&corpus, &[from_a(1, Side::A), from_a(2, Side::A)]);
+        assert_eq!(cs[0].representative, DocId(0));
+        let cs = clusters(&corpus, &[edge(0, 1, 0.9, 0.3), edge(0, 2, 0.9, 0.3)]);
         assert_eq!(cs[0].representative, DocId(1));
     }
 }

@@ -141,6 +141,10 @@ pub trait TextSource: Sync {
     fn text_len(&self, id: DocId) -> usize;
     /// The `date` field of a document.
     fn date(&self, id: DocId) -> Option<&str>;
+    /// The `source` field of a document (who published it), if kept.
+    fn source(&self, _id: DocId) -> Option<&str> {
+        None
+    }
     /// The id of a document as the user knows it.
     fn user_id(&self, id: DocId) -> &str;
     fn origin(&self, id: DocId) -> Origin;
@@ -163,6 +167,10 @@ impl TextSource for Corpus {
 
     fn date(&self, id: DocId) -> Option<&str> {
         self.get(id).date.as_deref()
+    }
+
+    fn source(&self, id: DocId) -> Option<&str> {
+        self.get(id).source.as_deref()
     }
 
     fn user_id(&self, id: DocId) -> &str {

@@ -31,6 +31,7 @@ const OPEN_FILES: usize = 64;
 struct LeanDoc {
     id: Box<str>,
     date: Option<Box<str>>,
+    source: Option<Box<str>>,
     origin: Origin,
     /// Byte offset and length of the record's line in the (decompressed)
     /// file, line end excluded; 0 for a whole-file document.
@@ -73,6 +74,7 @@ enum Slim {
     Doc {
         id: String,
         date: Option<String>,
+        source: Option<String>,
         location: String,
         content: Content,
         text_len: usize,
@@ -95,6 +97,7 @@ fn slim(parsed: Vec<Parsed>, offset: u64, len: u64) -> Vec<Slim> {
                 text_hash: xxh3_64(doc.text.as_bytes()),
                 id: doc.id,
                 date: doc.date,
+                source: doc.source,
                 location,
                 origin: doc.origin,
                 offset,
@@ -311,6 +314,7 @@ impl LeanCorpus {
                 Slim::Doc {
                     mut id,
                     date,
+                    source,
                     location,
                     content,
                     text_len,
@@ -324,6 +328,7 @@ impl LeanCorpus {
                         self.docs.push(LeanDoc {
                             id: id.into(),
                             date: date.map(Into::into),
+                            source: source.map(Into::into),
                             origin,
                             offset,
                             len,
@@ -425,6 +430,10 @@ impl TextSource for LeanCorpus {
 
     fn date(&self, id: DocId) -> Option<&str> {
         self.docs[id.index()].date.as_deref()
+    }
+
+    fn source(&self, id: DocId) -> Option<&str> {
+        self.docs[id.index()].source.as_deref()
     }
 
     fn user_id(&self, id: DocId) -> &str {

@@ -1,12 +1,14 @@
 //! reprint: find syndicated and duplicated news copy, and show what editors
 //! changed between versions. The binary is a thin layer over this library.
 
+pub mod align;
 pub mod boilerplate;
 pub mod chain;
 pub mod cli;
 pub mod cluster;
 pub mod corpus;
 pub mod dedup;
+pub mod derivation;
 pub mod diff;
 pub mod direction;
 pub mod error;

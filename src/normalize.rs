@@ -41,6 +41,85 @@ pub fn normalize(text: &str) -> Normalized {
     Normalized { tokens }
 }
 
+/// Call `f` with each folded token of `text` (as `normalize` folds them)
+/// and the byte span `[start, end)` it came from, in one pass. Scripts
+/// written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar) give one
+/// token per character. Texts that are not NFKC are folded character by
+/// character (each character's NFKC form), so spans stay in the original.
+pub fn for_each_token_span(text: &str, mut f: impl FnMut(&str, usize, usize)) {
+    let nfkc = text.is_ascii()
+        || unicode_normalization::is_nfkc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes;
+    let mut token = String::with_capacity(32);
+    let mut folded = String::new();
+    let (mut start, mut end) = (0, 0);
+    let mut flush = |token: &mut String, start: usize, end: usize| {
+        if token.is_empty() {
+            return;
+        }
+        let (stem, suffix) = fold_parts(token);
+        if suffix.is_empty() {
+            f(stem, start, end);
+        } else {
+            folded.clear();
+            folded.push_str(stem);
+            folded.push_str(suffix);
+            f(&folded, start, end);
+        }
+        token.clear();
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                if token.is_empty() {
+                    start = i;
+                }
+                token.push(c.to_ascii_lowercase());
+                end = i + 1;
+            } else if c != '\'' {
+                flush(&mut token, start, end);
+            }
+            continue;
+        }
+        let next = i + c.len_utf8();
+        let mut one = |d: char, token: &mut String| match classify(d) {
+            CharClass::Word if is_unspaced(d) => {
+                flush(token, start, end);
+                token.extend(d.to_lowercase().map(fold_letter));
+                flush(token, i, next);
+            }
+            CharClass::Word => {
+                if token.is_empty() {
+                    start = i;
+                }
+                token.extend(d.to_lowercase().map(fold_letter));
+                end = next;
+            }
+            CharClass::Ignore => {}
+            CharClass::Break => flush(token, start, end),
+        };
+        if nfkc {
+            one(c, &mut token);
+        } else {
+            for d in std::iter::once(c).nfkc() {
+                one(d, &mut token);
+            }
+        }
+    }
+    flush(&mut token, start, end);
+}
+
+/// Letters of scripts written without spaces between words.
+fn is_unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}' // Thai, Lao
+        | '\u{1000}'..='\u{109F}' // Myanmar
+        | '\u{1780}'..='\u{17FF}' // Khmer
+        | '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' // Han
+        | '\u{20000}'..='\u{2FA1F}')
+}
+
 /// The space-free normalized stream of `text` (what `normalize(text).joined()`
 /// gives) written into `out`, without allocating per token: the hot path of
 /// fingerprinting.

@@ -1,7 +1,10 @@
 //! Writing scan results: a readable table for people, and JSON, JSONL and CSV
 //! for machines (the shapes documented in docs/formats.md are a contract).
 
+use crate::align::Passage;
 use crate::corpus::{Corpus, Diagnostic};
+use crate::derivation::{align_pairs, PairAlignment};
+use crate::direction::Side;
 use crate::scan::{Match, Parameters, ScanResult, ScanStats};
 use crate::verify::{Relation, Scores};
 use serde::Serialize;
@@ -40,6 +43,20 @@ pub struct PairRecord<'a> {
     pub shingles_a: usize,
     pub shingles_b: usize,
     pub shared: usize,
+    /// Share of A's words inside passages both share.
+    #[serde(serialize_with = "ser_round4")]
+    pub aligned_a: f64,
+    #[serde(serialize_with = "ser_round4")]
+    pub aligned_b: f64,
+    /// Shared passages (the list, with `--passages`, is `passages`).
+    pub passage_count: usize,
+    /// Words of the longest shared passage.
+    pub longest_passage: usize,
+    /// Which side the other copied: `"a"`, `"b"` or null when unknown.
+    pub origin: Option<Side>,
+    /// The shared passages (`--passages`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passages: Option<Vec<Passage>>,
     /// The pair's cluster (scan); `verify` leaves clusters to Spark.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster: Option<usize>,
@@ -60,14 +77,27 @@ impl<'a> PairRecord<'a> {
                 &corpus.get(m.pair.b).id,
                 &m.scores,
                 m.relation,
+                &m.alignment,
             )
         }
     }
 
     /// The record of two documents' scores and relation (no cluster or
     /// positions): what scan, verify and query all report about a pair.
-    pub fn scored(a: &'a str, b: &'a str, scores: &Scores, relation: Relation) -> PairRecord<'a> {
+    pub fn scored(
+        a: &'a str,
+        b: &'a str,
+        scores: &Scores,
+        relation: Relation,
+        alignment: &PairAlignment,
+    ) -> PairRecord<'a> {
         PairRecord {
+            aligned_a: alignment.aligned_a,
+            aligned_b: alignment.aligned_b,
+            passage_count: alignment.passages,
+            longest_passage: alignment.longest_passage,
+            origin: alignment.origin,
+            passages: None,
             a,
             b,
             jaccard: scores.jaccard,
@@ -85,8 +115,13 @@ impl<'a> PairRecord<'a> {
 
     /// The CSV columns every pair record has, in [`PAIR_CSV_HEADER`] order.
     pub fn csv_fields(&self) -> String {
+        let origin = match self.origin {
+            Some(Side::A) => "a",
+            Some(Side::B) => "b",
+            None => "",
+        };
         format!(
-            "{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             csv_field(self.a),
             csv_field(self.b),
             self.relation,
@@ -95,14 +130,19 @@ impl<'a> PairRecord<'a> {
             round4(self.containment_b_in_a),
             self.shingles_a,
             self.shingles_b,
-            self.shared
+            self.shared,
+            round4(self.aligned_a),
+            round4(self.aligned_b),
+            self.passage_count,
+            self.longest_passage,
+            origin
         )
     }
 }
 
 /// The header of [`PairRecord::csv_fields`].
-pub const PAIR_CSV_HEADER: &str =
-    "a,b,relation,jaccard,containment_a_in_b,containment_b_in_a,shingles_a,shingles_b,shared";
+pub const PAIR_CSV_HEADER: &str = "a,b,relation,jaccard,containment_a_in_b,containment_b_in_a,\
+shingles_a,shingles_b,shared,aligned_a,aligned_b,passage_count,longest_passage,origin";
 
 #[derive(Debug, Serialize)]
 struct ClusterRecord<'a> {
@@ -126,6 +166,30 @@ struct JsonReport<'a> {
     pairs: Vec<PairRecord<'a>>,
     clusters: Vec<ClusterRecord<'a>>,
     warnings: Vec<WarningRecord<'a>>,
+}
+
+/// Give each record its pair's passages, aligned again with the scan's own
+/// settings (the figures are re-read from that alignment, so they agree).
+pub fn add_passages<S: crate::corpus::TextSource + ?Sized>(
+    records: &mut [PairRecord],
+    corpus: &S,
+    matches: &[Match],
+    stage: &crate::derivation::AlignStage,
+) {
+    let keys: Vec<_> = matches.iter().map(|m| (m.pair.a, m.pair.b)).collect();
+    for ((r, m), al) in
+        records
+            .iter_mut()
+            .zip(matches)
+            .zip(align_pairs(corpus, &keys, &stage.align))
+    {
+        let a = PairAlignment::of(&al, m.alignment.origin);
+        r.aligned_a = a.aligned_a;
+        r.aligned_b = a.aligned_b;
+        r.passage_count = a.passages;
+        r.longest_passage = a.longest_passage;
+        r.passages = Some(al.passages);
+    }
 }
 
 fn pair_records<'a>(corpus: &'a Corpus, result: &'a ScanResult) -> Vec<PairRecord<'a>> {
@@ -154,8 +218,12 @@ pub fn write_scan(
     format: Format,
     corpus: &Corpus,
     result: &ScanResult,
+    passages: bool,
 ) -> io::Result<()> {
-    let pairs = pair_records(corpus, result);
+    let mut pairs = pair_records(corpus, result);
+    if passages && matches!(format, Format::Json | Format::Jsonl) {
+        add_passages(&mut pairs, corpus, &result.matches, &result.align);
+    }
     match format {
         Format::Json => {
             let report = JsonReport {

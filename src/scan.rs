@@ -4,6 +4,7 @@
 use crate::boilerplate::{Mask, MaskConfig, MaskStats};
 use crate::cluster::{clusters, Cluster, Edge};
 use crate::corpus::{DocId, TextSource};
+use crate::derivation::{pair_origin, summarize, AlignStage, PairAlignment};
 use crate::fingerprint::{Fingerprint, FingerprintParams, Fingerprinter};
 use crate::lsh::{candidates, Banding, BudgetCut, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use crate::progress::Progress;
@@ -22,6 +23,8 @@ pub struct ScanConfig {
     pub max_bucket: usize,
     pub thresholds: Thresholds,
     pub mask: MaskConfig,
+    /// How reported pairs are aligned and their origin found.
+    pub align: AlignStage,
 }
 
 impl Default for ScanConfig {
@@ -34,6 +37,7 @@ impl Default for ScanConfig {
             max_bucket: DEFAULT_MAX_BUCKET,
             thresholds: Thresholds::default(),
             mask: MaskConfig::default(),
+            align: AlignStage::new(Default::default()),
         }
     }
 }
@@ -53,6 +57,9 @@ pub struct Parameters {
     pub min_shared: usize,
     pub mask_share: f64,
     pub mask_min_docs: usize,
+    pub aligned: f64,
+    pub min_run: usize,
+    pub max_gap: usize,
 }
 
 impl ScanConfig {
@@ -69,6 +76,9 @@ impl ScanConfig {
             min_shared: self.thresholds.min_shared,
             mask_share: self.mask.share,
             mask_min_docs: self.mask.min_docs,
+            aligned: self.thresholds.aligned,
+            min_run: self.align.align.min_run,
+            max_gap: self.align.align.max_gap,
         }
     }
 }
@@ -79,6 +89,7 @@ pub struct Match {
     pub pair: Pair,
     pub scores: Scores,
     pub relation: Relation,
+    pub alignment: PairAlignment,
 }
 
 /// Counts describing how a scan went.
@@ -105,6 +116,8 @@ pub struct ScanResult {
     pub stats: ScanStats,
     /// The boilerplate mask the scan used.
     pub mask: Mask,
+    /// The alignment stage the scan used.
+    pub align: AlignStage,
 }
 
 /// Give every exact copy the pairs its first copy has, and pair the copies of
@@ -140,7 +153,17 @@ fn expand_exact_copies(matches: Vec<Match>, exact: &[Match], cap: usize) -> Vec<
                     );
                     std::mem::swap(&mut scores.shingles_a, &mut scores.shingles_b);
                 }
-                out.push(Match { pair, scores, ..m });
+                let alignment = if pair.a != x {
+                    m.alignment.swapped()
+                } else {
+                    m.alignment
+                };
+                out.push(Match {
+                    pair,
+                    scores,
+                    alignment,
+                    ..m
+                });
             }
         }
     }
@@ -203,10 +226,11 @@ pub fn fingerprint_docs<S: TextSource + ?Sized>(
     prints
 }
 
-/// Verify candidate pairs exactly (`verify::score_pairs`) and keep those
-/// that earn a relation. `pairs` come sorted, so each first document's pairs
-/// are adjacent. No shingle set is held beyond its pair. `scan` and `verify`
-/// both verify here.
+/// Verify candidate pairs exactly (`verify::score_pairs`), align those
+/// with some overlap, and keep those that earn a relation (by shingles, or
+/// by the share of the derived copy its shared passages cover). `pairs`
+/// come sorted, so each first document's pairs are adjacent. No shingle set
+/// is held beyond its pair. `scan` and `verify` both verify here.
 pub fn verify_pairs<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
@@ -223,21 +247,30 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
         &|id| corpus.text(id),
         &|n| bar.inc(n as u64),
     );
-    let matches: Vec<Match> = pairs
+    let t = &config.thresholds;
+    let kept: Vec<(Pair, Scores, Option<Relation>)> = pairs
         .iter()
         .zip(scored)
         .filter_map(|(&pair, v)| {
             let v = v?;
-            let relation = config.thresholds.classify(&v.scores, v.same_text)?;
-            Some(Match {
-                pair,
-                scores: v.scores,
-                relation,
-            })
+            let relation = t.classify(&v.scores, v.same_text);
+            (relation.is_some() || t.may_align(&v.scores)).then_some((pair, v.scores, relation))
         })
         .collect();
     bar.finish_and_clear();
-    matches
+    let keys: Vec<(DocId, DocId)> = kept.iter().map(|k| (k.0.a, k.0.b)).collect();
+    let aligned = summarize(corpus, &keys, &config.align);
+    kept.into_iter()
+        .zip(aligned)
+        .filter_map(|((pair, scores, relation), alignment)| {
+            Some(Match {
+                pair,
+                scores,
+                relation: t.with_alignment(relation, alignment.derivation())?,
+                alignment,
+            })
+        })
+        .collect()
 }
 
 /// Matches for exact-copy pairs (first copy, later copy): their scores need
@@ -257,14 +290,18 @@ pub fn exact_matches<S: TextSource + ?Sized>(
         .par_iter()
         .map(|&id| (id, fp.distinct_shingles_masked(&corpus.text(id), mask)))
         .collect();
+    let keys: Vec<(DocId, DocId)> = exact.iter().map(|p| (p.a, p.b)).collect();
+    let aligned = summarize(corpus, &keys, &config.align);
     exact
         .iter()
-        .map(|&pair| {
+        .zip(aligned)
+        .map(|(&pair, alignment)| {
             let n = sizes[&pair.a];
             Match {
                 pair,
                 scores: Scores::from_counts(n, n, n),
                 relation: Relation::Exact,
+                alignment,
             }
         })
         .collect()
@@ -272,9 +309,19 @@ pub fn exact_matches<S: TextSource + ?Sized>(
 
 /// The reported pairs of verified candidates and exact copies, sorted: each
 /// exact copy gets the pairs its first copy has.
-pub fn report_matches(matches: Vec<Match>, exact: &[Match], config: &ScanConfig) -> Vec<Match> {
+/// Each pair's origin is its own (copies of one text may differ in date).
+pub fn report_matches<S: TextSource + ?Sized>(
+    corpus: &S,
+    matches: Vec<Match>,
+    exact: &[Match],
+    config: &ScanConfig,
+) -> Vec<Match> {
     let mut matches = expand_exact_copies(matches, exact, config.max_bucket);
     matches.sort_by_key(|m| m.pair);
+    for m in &mut matches {
+        let sources = &config.align.origin_sources;
+        m.alignment.origin = pair_origin(corpus, m.pair.a, m.pair.b, sources);
+    }
     matches
 }
 
@@ -310,7 +357,7 @@ pub fn scan<S: TextSource + ?Sized>(
     let cands = candidates(&lsh_docs, config.banding, config.max_bucket);
     let matches = verify_pairs(corpus, config, &mask, &cands.pairs, progress);
     let exact_matches = exact_matches(corpus, config, &mask, &exact);
-    let matches = report_matches(matches, &exact_matches, config);
+    let matches = report_matches(corpus, matches, &exact_matches, config);
 
     ScanResult {
         parameters: config.parameters(),
@@ -326,6 +373,7 @@ pub fn scan<S: TextSource + ?Sized>(
         },
         matches,
         mask,
+        align: config.align.clone(),
     }
 }
 
@@ -352,6 +400,7 @@ pub fn edges_of(matches: &[Match]) -> Vec<Edge> {
             a: m.pair.a,
             b: m.pair.b,
             scores: m.scores,
+            origin: m.alignment.origin,
         })
         .collect()
 }

@@ -330,7 +330,17 @@ pub struct Thresholds {
     /// Shingles a pair must share to be `contained` or a `rewrite`: a share
     /// of a two-line bulletin is a shared template, not a reprint.
     pub min_shared: usize,
+    /// Alignment derivation (`derivation::PairAlignment::derivation`) at or
+    /// above which a pair is a `rewrite` whatever its containment.
+    pub aligned: f64,
 }
+
+/// Default `Thresholds::aligned` (docs/design/alignment.md).
+pub const DEFAULT_ALIGNED: f64 = 0.5;
+
+/// Containment (either way) a pair with no relation needs to be aligned at
+/// all: below it no rewrite was found by alignment either.
+pub const ALIGN_FLOOR: f64 = 0.05;
 
 impl Default for Thresholds {
     fn default() -> Self {
@@ -339,6 +349,7 @@ impl Default for Thresholds {
             contained: 0.8,
             rewrite: 0.2,
             min_shared: 100,
+            aligned: DEFAULT_ALIGNED,
         }
     }
 }
@@ -358,6 +369,22 @@ impl Thresholds {
             Some(Relation::Rewrite)
         } else {
             None
+        }
+    }
+
+    /// Whether a pair with no relation from its shingles is still worth
+    /// aligning: it may be a rewrite by its passages.
+    pub fn may_align(&self, scores: &Scores) -> bool {
+        scores.shared >= self.min_shared && scores.max_containment() >= ALIGN_FLOOR
+    }
+
+    /// The relation once the alignment is known: a pair whose derivation
+    /// reaches `aligned` is at least a `rewrite`.
+    pub fn with_alignment(&self, shingles: Option<Relation>, derivation: f64) -> Option<Relation> {
+        match shingles {
+            Some(r) => Some(r),
+            None if derivation >= self.aligned => Some(Relation::Rewrite),
+            None => None,
         }
     }
 }

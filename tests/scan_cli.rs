@@ -163,7 +163,7 @@ fn stdin_csv_and_jsonl_formats() {
     assert!(csv.status.success());
     let text = String::from_utf8(csv.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "a,b,relation,jaccard,containment_a_in_b,containment_b_in_a,shingles_a,shingles_b,shared,cluster");
+    assert_eq!(lines[0], "a,b,relation,jaccard,containment_a_in_b,containment_b_in_a,shingles_a,shingles_b,shared,aligned_a,aligned_b,passage_count,longest_passage,origin,cluster");
     assert_eq!(lines.len(), 2);
     assert!(
         lines[1].starts_with("telegraph-russia-hi-tech-arms,repost-russia-hi-tech-arms,rewrite,")

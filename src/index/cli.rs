@@ -5,7 +5,7 @@ use super::query::{write_query, QueryOptions};
 use super::{
     today, AddOptions, AddStats, FeedFn, Index, IndexParams, ParamRequest, Removal, DEFAULT_BATCH,
 };
-use crate::cli::{warn_all, InputArgs, RelationArgs};
+use crate::cli::{warn_all, AlignArgs, InputArgs, RelationArgs};
 use crate::corpus::{read_each, Diagnostic, Document, Item};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
@@ -177,6 +177,12 @@ pub struct QueryArgs {
     pub max_bucket: usize,
     #[command(flatten)]
     pub relation: RelationArgs,
+    #[command(flatten)]
+    pub align: AlignArgs,
+    /// Add each match's shared passages (byte spans in the story and the
+    /// archived text) to JSON and JSONL pairs, as `passages`.
+    #[arg(long)]
+    pub passages: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -416,6 +422,7 @@ pub fn run_query(args: QueryArgs) -> Result<()> {
     let corpus = args.input.read(&args.inputs)?;
     let options = QueryOptions {
         thresholds,
+        align: args.align.stage(),
         max_bucket: args.max_bucket,
         limit: args.limit,
     };
@@ -429,7 +436,15 @@ pub fn run_query(args: QueryArgs) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let name = args.archive.display().to_string();
-    write_query(&mut out, args.format, &name, &corpus, &result).map_err(Error::Output)?;
+    write_query(
+        &mut out,
+        args.format,
+        &name,
+        &corpus,
+        &result,
+        args.passages,
+    )
+    .map_err(Error::Output)?;
     out.flush().map_err(Error::Output)
 }
 

@@ -3,7 +3,10 @@
 //! archive holds text, else as MinHash estimates, and said so).
 
 use super::{db_error, Index, StoredDoc};
+use crate::align::{align, Passage};
 use crate::corpus::{Corpus, DocId};
+use crate::derivation::{AlignStage, PairAlignment};
+use crate::direction::{origin, Provenance};
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;
 use crate::progress::Progress;
@@ -36,9 +39,11 @@ pub(super) struct Lookup {
 }
 
 /// How a query is answered.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct QueryOptions {
     pub thresholds: Thresholds,
+    /// How matches are aligned with the archived texts.
+    pub align: AlignStage,
     /// Band buckets holding more archived documents than this are skipped.
     pub max_bucket: usize,
     /// At most this many matches per query document (best first).
@@ -49,6 +54,7 @@ impl Default for QueryOptions {
     fn default() -> Self {
         QueryOptions {
             thresholds: Thresholds::default(),
+            align: AlignStage::default(),
             max_bucket: crate::lsh::DEFAULT_MAX_BUCKET,
             limit: None,
         }
@@ -68,6 +74,10 @@ pub struct QueryMatch {
     /// `a` is the query document, `b` the archived one.
     pub scores: Scores,
     pub relation: Relation,
+    /// Alignment with the archived text (zero when it was not stored).
+    pub alignment: PairAlignment,
+    /// The shared passages (`a` in the query story, `b` in the archived).
+    pub passages: Vec<Passage>,
     /// Scores estimated from signatures (the archived text was not stored).
     pub estimated: bool,
 }
@@ -267,7 +277,22 @@ impl Index {
                         }
                         None => (estimated_scores(a, distinct[&i], b), true),
                     };
-                    let relation = options.thresholds.classify(&scores, same)?;
+                    let t = &options.thresholds;
+                    let shingles = t.classify(&scores, same);
+                    let (alignment, passages) = match &b.text {
+                        Some(text) if shingles.is_some() || t.may_align(&scores) => {
+                            let al = align(&docs[i].text, text, &options.align.align);
+                            let p = |date, source| Provenance { date, source };
+                            let origin = origin(
+                                p(docs[i].date.as_deref(), docs[i].source.as_deref()),
+                                p(b.date.as_deref(), b.source.as_deref()),
+                                &options.align.origin_sources,
+                            );
+                            (PairAlignment::of(&al, origin), al.passages)
+                        }
+                        _ => (PairAlignment::default(), Vec::new()),
+                    };
+                    let relation = t.with_alignment(shingles, alignment.derivation())?;
                     Some(QueryMatch {
                         query: DocId((base + i) as u32),
                         id: b.id.clone(),
@@ -276,6 +301,8 @@ impl Index {
                         date: b.date.clone(),
                         scores,
                         relation,
+                        alignment,
+                        passages,
                         estimated,
                     })
                 })
@@ -300,6 +327,7 @@ impl Index {
             max_bucket: options.max_bucket,
             thresholds: options.thresholds,
             mask: self.params.mask_config(),
+            align: options.align.clone(),
         };
         Ok(QueryResult {
             archive_documents,
@@ -345,12 +373,25 @@ struct WarningRecord<'a> {
     message: &'a str,
 }
 
-fn records<'a>(corpus: &'a Corpus, result: &'a QueryResult) -> Vec<QueryRecord<'a>> {
+fn records<'a>(
+    corpus: &'a Corpus,
+    result: &'a QueryResult,
+    passages: bool,
+) -> Vec<QueryRecord<'a>> {
     result
         .matches
         .iter()
         .map(|m| QueryRecord {
-            pair: PairRecord::scored(&corpus.get(m.query).id, &m.id, &m.scores, m.relation),
+            pair: PairRecord {
+                passages: passages.then(|| m.passages.clone()),
+                ..PairRecord::scored(
+                    &corpus.get(m.query).id,
+                    &m.id,
+                    &m.scores,
+                    m.relation,
+                    &m.alignment,
+                )
+            },
             estimated: m.estimated,
             title_b: m.title.as_deref(),
             source_b: m.source.as_deref(),
@@ -366,8 +407,9 @@ pub fn write_query(
     archive: &str,
     corpus: &Corpus,
     result: &QueryResult,
+    passages: bool,
 ) -> io::Result<()> {
-    let recs = records(corpus, result);
+    let recs = records(corpus, result, passages && format != Format::Csv);
     match format {
         Format::Json => {
             let report = JsonQueryReport {

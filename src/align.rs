@@ -1,0 +1,369 @@
+//! Shared passages of two texts: maximal in-order runs of normalized words
+//! found in both (greedy string tiling over hashed word tokens, seeded by
+//! indexed word pairs), merged across small gaps, with byte spans in both.
+
+use crate::direction::Side;
+use crate::normalize::for_each_token_span;
+use rustc_hash::FxHashMap;
+use serde::ser::SerializeTuple;
+use serde::{Serialize, Serializer};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Words a seed is made of: tiles are at least this long.
+pub const SEED_WORDS: usize = 2;
+
+/// A byte range `[start, end)` of one original text; serialized `[s, e]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct ByteSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Serialize for ByteSpan {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut t = s.serialize_tuple(2)?;
+        t.serialize_element(&self.start)?;
+        t.serialize_element(&self.end)?;
+        t.end()
+    }
+}
+
+/// One passage both texts share: its spans in A and B and the words matched
+/// in it (tolerated changed words inside are in the spans, not the count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Passage {
+    pub a: ByteSpan,
+    pub b: ByteSpan,
+    pub words: usize,
+}
+
+/// How passages are found and kept (defaults: docs/design/alignment.md).
+#[derive(Debug, Clone)]
+pub struct AlignConfig {
+    /// Words a passage must match to count.
+    pub min_run: usize,
+    /// Changed, inserted or dropped words a passage may jump over.
+    pub max_gap: usize,
+    /// Occurrences of one seed looked at in B: bounds repeated text.
+    pub max_seed_hits: usize,
+    /// Work allowed per token of the pair (comparisons and seed hits).
+    pub work_per_token: u64,
+    /// A token is frequent in a pair when it makes at least this share of
+    /// both texts' tokens (and `FREQUENT_MIN` of them); a passage must match
+    /// a token that is not. 0 turns the rule off.
+    pub frequent_share: f64,
+}
+
+/// Occurrences in a pair below which no token counts as frequent.
+pub const FREQUENT_MIN: usize = 4;
+
+impl Default for AlignConfig {
+    fn default() -> Self {
+        AlignConfig {
+            min_run: 2,
+            max_gap: 1,
+            max_seed_hits: 64,
+            work_per_token: 64,
+            frequent_share: 0.01,
+        }
+    }
+}
+
+/// A text's folded word tokens (hashed) and the byte span each came from
+/// (`normalize::for_each_token_span`: scripts written without spaces give
+/// a token per character).
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    pub hashes: Vec<u64>,
+    pub spans: Vec<ByteSpan>,
+}
+
+impl Tokens {
+    pub fn of(text: &str) -> Tokens {
+        let mut t = Tokens {
+            hashes: Vec::with_capacity(text.len() / 6),
+            spans: Vec::with_capacity(text.len() / 6),
+        };
+        for_each_token_span(text, |w, start, end| {
+            t.hashes.push(xxh3_64(w.as_bytes()));
+            t.spans.push(ByteSpan { start, end });
+        });
+        t
+    }
+
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+}
+
+/// The passages two texts share and how much of each they cover.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Alignment {
+    /// In A's order.
+    pub passages: Vec<Passage>,
+    pub words_a: usize,
+    pub words_b: usize,
+    /// Words matched inside passages (the same count on both sides).
+    pub matched: usize,
+    /// Comparisons and seed hits spent: bounded by the config's budget.
+    pub work: u64,
+}
+
+impl Alignment {
+    /// Share of A's words inside shared passages.
+    pub fn aligned_a(&self) -> f64 {
+        share(self.matched, self.words_a)
+    }
+
+    /// Share of B's words inside shared passages.
+    pub fn aligned_b(&self) -> f64 {
+        share(self.matched, self.words_b)
+    }
+
+    /// Share of `side`'s words inside shared passages.
+    pub fn aligned(&self, side: Side) -> f64 {
+        match side {
+            Side::A => self.aligned_a(),
+            Side::B => self.aligned_b(),
+        }
+    }
+
+    /// Words of the longest passage.
+    pub fn longest_passage(&self) -> usize {
+        self.passages.iter().map(|p| p.words).max().unwrap_or(0)
+    }
+
+    /// How much one document derives from the other: with a known origin,
+    /// the share of the other (derived) document covered; without one, the
+    /// share of the longer document covered (a short story is easily half
+    /// covered by chance runs; see docs/design/alignment.md).
+    pub fn derivation(&self, origin: Option<Side>) -> f64 {
+        match origin {
+            Some(o) => self.aligned(o.other()),
+            None => self.aligned_a().min(self.aligned_b()),
+        }
+    }
+}
+
+fn share(n: usize, d: usize) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        n as f64 / d as f64
+    }
+}
+
+/// The shared passages of texts `a` and `b`.
+pub fn align(a: &str, b: &str, config: &AlignConfig) -> Alignment {
+    align_tokens(&Tokens::of(a), &Tokens::of(b), config)
+}
+
+/// A maximal exact run: `len` tokens from A's `i` and B's `j`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Run {
+    len: usize,
+    i: Reverse<usize>,
+    j: Reverse<usize>,
+}
+
+/// `align` on tokenized texts (tokenize a document once for many pairs).
+pub fn align_tokens(a: &Tokens, b: &Tokens, config: &AlignConfig) -> Alignment {
+    let (x, y) = (&a.hashes, &b.hashes);
+    let mut out = Alignment {
+        words_a: x.len(),
+        words_b: y.len(),
+        ..Alignment::default()
+    };
+    if x.len() < SEED_WORDS || y.len() < SEED_WORDS {
+        return out;
+    }
+    let budget = config.work_per_token * (x.len() + y.len()) as u64 + 4096;
+    let runs = maximal_runs(x, y, config.max_seed_hits, budget, &mut out.work);
+    let tiles = tile(runs, x.len(), y.len(), &mut out.work);
+    out.passages = passages(&tiles, a, b, config);
+    out.matched = out.passages.iter().map(|p| p.words).sum();
+    out
+}
+
+fn seed(h: &[u64], i: usize) -> u64 {
+    h[i].rotate_left(17) ^ h[i + 1].wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Maximal exact runs of at least `SEED_WORDS` tokens: B's seeds indexed in
+/// a chained table, A's looked up; a hit inside a run already found on its
+/// diagonal is skipped. At most `max_hits` occurrences of a seed are tried,
+/// and all work stops at `budget`.
+fn maximal_runs(x: &[u64], y: &[u64], max_hits: usize, budget: u64, work: &mut u64) -> Vec<Run> {
+    const NONE: u32 = u32::MAX;
+    let nb = y.len() + 1 - SEED_WORDS;
+    let mut head: FxHashMap<u64, u32> = FxHashMap::default();
+    head.reserve(nb);
+    let mut next = vec![NONE; nb];
+    // Inserted last to first, so each chain runs in B's order.
+    for j in (0..nb).rev() {
+        let e = head.entry(seed(y, j)).or_insert(NONE);
+        next[j] = *e;
+        *e = j as u32;
+    }
+    let mut reach: FxHashMap<isize, usize> = FxHashMap::default();
+    let mut runs = Vec::new();
+    'a: for i in 0..x.len() + 1 - SEED_WORDS {
+        let Some(&first) = head.get(&seed(x, i)) else {
+            continue;
+        };
+        let mut j = first;
+        let mut hits = 0;
+        while j != NONE && hits < max_hits {
+            hits += 1;
+            *work += 1;
+            if *work > budget {
+                break 'a;
+            }
+            let ju = j as usize;
+            j = next[ju];
+            let diag = ju as isize - i as isize;
+            if reach.get(&diag).is_some_and(|&end| end > i) {
+                continue;
+            }
+            let (mut s, mut t) = (i, ju);
+            while s > 0 && t > 0 && x[s - 1] == y[t - 1] {
+                s -= 1;
+                t -= 1;
+            }
+            let mut len = i - s;
+            while s + len < x.len() && t + len < y.len() && x[s + len] == y[t + len] {
+                len += 1;
+            }
+            *work += len as u64;
+            if len >= SEED_WORDS {
+                reach.insert(diag, s + len);
+                runs.push(Run {
+                    len,
+                    i: Reverse(s),
+                    j: Reverse(t),
+                });
+            }
+        }
+    }
+    runs
+}
+
+/// Greedy string tiling: take the longest run whose tokens are free on both
+/// sides, mark them, and put back the free pieces of runs that overlap.
+fn tile(runs: Vec<Run>, na: usize, nb: usize, work: &mut u64) -> Vec<(usize, usize, usize)> {
+    let mut heap = BinaryHeap::from(runs);
+    let (mut used_a, mut used_b) = (vec![false; na], vec![false; nb]);
+    let mut tiles = Vec::new();
+    while let Some(r) = heap.pop() {
+        let (i, j) = (r.i.0, r.j.0);
+        *work += r.len as u64;
+        let free = |k: usize| !used_a[i + k] && !used_b[j + k];
+        if (0..r.len).all(free) {
+            for k in 0..r.len {
+                used_a[i + k] = true;
+                used_b[j + k] = true;
+            }
+            tiles.push((i, j, r.len));
+            continue;
+        }
+        let mut k = 0;
+        while k < r.len {
+            if !free(k) {
+                k += 1;
+                continue;
+            }
+            let s = k;
+            while k < r.len && free(k) {
+                k += 1;
+            }
+            if k - s >= SEED_WORDS {
+                heap.push(Run {
+                    len: k - s,
+                    i: Reverse(i + s),
+                    j: Reverse(j + s),
+                });
+            }
+        }
+    }
+    tiles.sort_unstable();
+    tiles
+}
+
+/// The tokens frequent in the pair (function words, in any language): at
+/// least `share` of both texts' tokens and `FREQUENT_MIN` occurrences.
+fn frequent_tokens(a: &Tokens, b: &Tokens, share: f64) -> FxHashMap<u64, usize> {
+    let total = a.len() + b.len();
+    let floor = ((share * total as f64).ceil() as usize).max(FREQUENT_MIN);
+    if share <= 0.0 || total < floor {
+        return FxHashMap::default();
+    }
+    let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
+    for &h in a.hashes.iter().chain(&b.hashes) {
+        *counts.entry(h).or_default() += 1;
+    }
+    counts.retain(|_, n| *n >= floor);
+    counts
+}
+
+/// Tiles (in A's order) joined into passages where the next tile follows on
+/// both sides within `max_gap` tokens; passages too short, or made only of
+/// common words, are dropped.
+fn passages(
+    tiles: &[(usize, usize, usize)],
+    a: &Tokens,
+    b: &Tokens,
+    config: &AlignConfig,
+) -> Vec<Passage> {
+    let frequent = frequent_tokens(a, b, config.frequent_share);
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < tiles.len() {
+        let (i0, j0, _) = tiles[k];
+        let mut words = 0;
+        let mut rare = frequent.is_empty();
+        let mut end = k;
+        loop {
+            let (i, _, len) = tiles[end];
+            words += len;
+            rare = rare
+                || a.hashes[i..i + len]
+                    .iter()
+                    .any(|h| !frequent.contains_key(h));
+            let Some(&(ni, nj, _)) = tiles.get(end + 1) else {
+                break;
+            };
+            let (pi, pj, plen) = tiles[end];
+            let (ea, eb) = (pi + plen, pj + plen);
+            if ni >= ea && nj >= eb && ni - ea <= config.max_gap && nj - eb <= config.max_gap {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        let (li, lj, llen) = tiles[end];
+        if words >= config.min_run && rare {
+            out.push(Passage {
+                a: ByteSpan {
+                    start: a.spans[i0].start,
+                    end: a.spans[li + llen - 1].end,
+                },
+                b: ByteSpan {
+                    start: b.spans[j0].start,
+                    end: b.spans[lj + llen - 1].end,
+                },
+                words,
+            });
+        }
+        k = end + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,154 @@
+//! The alignment stage every consumer shares (scan, dedup, query, verify):
+//! each reported pair aligned (`align`), its origin decided (`direction`),
+//! and how much of the derived copy its passages cover.
+
+use crate::align::{align_tokens, AlignConfig, Alignment, Tokens};
+use crate::corpus::{DocId, TextSource};
+use crate::direction::{origin, OriginSources, Provenance, Side};
+use rayon::prelude::*;
+
+/// How pairs are aligned and their origin found.
+#[derive(Debug, Clone, Default)]
+pub struct AlignStage {
+    pub align: AlignConfig,
+    /// Sources that originate copy (`--origin-sources`).
+    pub origin_sources: OriginSources,
+}
+
+impl AlignStage {
+    pub fn new(origin_sources: OriginSources) -> AlignStage {
+        AlignStage {
+            align: AlignConfig::default(),
+            origin_sources,
+        }
+    }
+}
+
+/// What a pair's alignment says, as every output reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PairAlignment {
+    /// Share of A's words inside shared passages.
+    pub aligned_a: f64,
+    /// Share of B's words inside shared passages.
+    pub aligned_b: f64,
+    pub passages: usize,
+    /// Words of the longest passage.
+    pub longest_passage: usize,
+    pub origin: Option<Side>,
+}
+
+impl PairAlignment {
+    pub fn of(al: &Alignment, origin: Option<Side>) -> PairAlignment {
+        PairAlignment {
+            aligned_a: al.aligned_a(),
+            aligned_b: al.aligned_b(),
+            passages: al.passages.len(),
+            longest_passage: al.longest_passage(),
+            origin,
+        }
+    }
+
+    /// How much one document derives from the other: the covered share of
+    /// the derived (non-origin) document when the origin is known, else of
+    /// the longer document (the symmetric rule; docs/design/alignment.md).
+    pub fn derivation(&self) -> f64 {
+        match self.origin {
+            Some(Side::A) => self.aligned_b,
+            Some(Side::B) => self.aligned_a,
+            None => self.aligned_a.min(self.aligned_b),
+        }
+    }
+
+    /// The same figures with A and B swapped.
+    pub fn swapped(self) -> PairAlignment {
+        PairAlignment {
+            aligned_a: self.aligned_b,
+            aligned_b: self.aligned_a,
+            origin: self.origin.map(Side::other),
+            ..self
+        }
+    }
+}
+
+/// The origin of a pair of corpus documents.
+pub fn pair_origin<S: TextSource + ?Sized>(
+    corpus: &S,
+    a: DocId,
+    b: DocId,
+    sources: &OriginSources,
+) -> Option<Side> {
+    let p = |d| Provenance {
+        date: corpus.date(d),
+        source: corpus.source(d),
+    };
+    origin(p(a), p(b), sources)
+}
+
+/// The alignments of `pairs` of corpus documents, in order, in parallel.
+/// Pairs sharing a first document should be adjacent: it is tokenized once
+/// for them.
+pub fn align_pairs<S: TextSource + ?Sized>(
+    corpus: &S,
+    pairs: &[(DocId, DocId)],
+    config: &AlignConfig,
+) -> Vec<Alignment> {
+    let groups: Vec<&[(DocId, DocId)]> = pairs.chunk_by(|x, y| x.0 == y.0).collect();
+    groups
+        .par_iter()
+        .flat_map_iter(|group| {
+            let a = Tokens::of(&corpus.text(group[0].0));
+            group
+                .iter()
+                .map(|&(_, b)| align_tokens(&a, &Tokens::of(&corpus.text(b)), config))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Align `pairs` and summarize each with its origin: the stage's whole work
+/// for a batch of reported pairs.
+pub fn summarize<S: TextSource + ?Sized>(
+    corpus: &S,
+    pairs: &[(DocId, DocId)],
+    stage: &AlignStage,
+) -> Vec<PairAlignment> {
+    align_pairs(corpus, pairs, &stage.align)
+        .iter()
+        .zip(pairs)
+        .map(|(al, &(a, b))| {
+            PairAlignment::of(al, pair_origin(corpus, a, b, &stage.origin_sources))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derivation_reads_the_derived_side_or_the_longer_one() {
+        let p = PairAlignment {
+            aligned_a: 0.9,
+            aligned_b: 0.3,
+            passages: 2,
+            longest_passage: 7,
+            origin: Some(Side::B),
+        };
+        assert_eq!(p.derivation(), 0.9);
+        assert_eq!(
+            PairAlignment {
+                origin: Some(Side::A),
+                ..p
+            }
+            .derivation(),
+            0.3
+        );
+        assert_eq!(PairAlignment { origin: None, ..p }.derivation(), 0.3);
+        let s = p.swapped();
+        assert_eq!(
+            (s.aligned_a, s.aligned_b, s.origin),
+            (0.3, 0.9, Some(Side::A))
+        );
+        assert_eq!(s.derivation(), p.derivation());
+    }
+}
