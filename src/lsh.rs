@@ -229,6 +229,10 @@ fn budget_caps(sizes: &[usize], budget: u64) -> (usize, usize) {
     (if chain >= 2 { full.max(2) } else { full }, chain)
 }
 
+/// One band's members of buckets within `max_bucket` (key, document),
+/// its buckets skipped over `max_bucket`, and the largest of those.
+type BandBuckets = (Vec<(u64, DocId)>, usize, usize);
+
 /// `candidates` with a budget of `budget` pairs held at once. A first pass
 /// keeps each band's buckets of 2..=`max_bucket` documents (16 bytes a
 /// member); if all their pairs would pass the budget, the largest buckets
@@ -240,7 +244,7 @@ pub fn candidates_within(
     budget: usize,
 ) -> Candidates {
     // Per band: members of its buckets, bucket by bucket.
-    let per_band: Vec<(Vec<(u64, DocId)>, usize, usize)> = (0..banding.bands)
+    let per_band: Vec<BandBuckets> = (0..banding.bands)
         .into_par_iter()
         .map(|band| {
             let unsorted: Vec<(u64, DocId)> = docs
