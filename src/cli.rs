@@ -11,6 +11,7 @@ use crate::fingerprint::Fingerprinter;
 use crate::lean::LeanCorpus;
 use crate::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use crate::minhash::DEFAULT_NUM_PERM;
+use crate::wordsig::WordSigner;
 use crate::progress::Progress;
 use crate::report::{write_pairs, write_scan, Format};
 use crate::scan::{build_mask, exact_matches, report_matches, scan, verify_pairs, ScanConfig};
@@ -213,6 +214,10 @@ pub struct MatchArgs {
     /// ...and in at least this many documents.
     #[arg(long, default_value_t = MaskConfig::default().min_docs)]
     pub mask_min_docs: usize,
+    /// Choose candidates by character shingles alone, without the coarser
+    /// word signature that lets paraphrased rewrites reach verification.
+    #[arg(long)]
+    pub no_word_candidates: bool,
 }
 
 impl MatchArgs {
@@ -231,6 +236,7 @@ impl MatchArgs {
             max_bucket: self.max_bucket,
             thresholds,
             mask: MaskConfig::from_options(self.mask_share, self.mask_min_docs),
+            words: (!self.no_word_candidates).then(WordSigner::default),
         })
     }
 }

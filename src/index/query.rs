@@ -273,6 +273,7 @@ impl Index {
             max_bucket: options.max_bucket,
             thresholds: options.thresholds,
             mask: self.params.mask_config(),
+            words: None,
         };
         Ok(QueryResult {
             archive_documents,
