@@ -81,15 +81,22 @@ mod tests {
     #[test]
     fn words_are_lowercased_runs_of_letters_and_digits() {
         let mut out = Vec::new();
-        for_each_word("Net rose 15.3 PCT, Österreich-based", |w| out.push(w.to_string()));
-        assert_eq!(out, ["net", "rose", "15", "3", "pct", "österreich", "based"]);
+        for_each_word("Net rose 15.3 PCT, Österreich-based", |w| {
+            out.push(w.to_string())
+        });
+        assert_eq!(
+            out,
+            ["net", "rose", "15", "3", "pct", "österreich", "based"]
+        );
     }
 
     #[test]
     fn signature_ignores_function_words_and_order() {
         let s = WordSigner::default();
         let a = s.signature("The bank raised its rate sharply").unwrap();
-        let b = s.signature("sharply its rate was raised by a bank").unwrap();
+        let b = s
+            .signature("sharply its rate was raised by a bank")
+            .unwrap();
         assert_eq!(a, b);
         assert!(s.signature("the of and to").is_none());
         let c = s.signature("Wheat exports from Canada fell").unwrap();

@@ -481,7 +481,12 @@ fn development_set_levels_and_same_event_negatives() {
     assert!(neg > 1000, "{neg} same-event pairs");
     assert!(per.values().all(|e| e[0] >= 200), "{per:?}");
     for (l, floor) in FLOORS {
-        assert!(recall[l] >= *floor, "{} recall {} < {floor}", l.as_str(), recall[l]);
+        assert!(
+            recall[l] >= *floor,
+            "{} recall {} < {floor}",
+            l.as_str(),
+            recall[l]
+        );
     }
     for (l, floor) in CANDIDATE_FLOORS {
         assert!(
@@ -496,7 +501,10 @@ fn development_set_levels_and_same_event_negatives() {
         "precision {}",
         rate(true_reported, found.len())
     );
-    assert!(neg_rate <= NEGATIVE_CEILING, "same-event false flags {neg_rate}");
+    assert!(
+        neg_rate <= NEGATIVE_CEILING,
+        "same-event false flags {neg_rate}"
+    );
 }
 
 /// Floors of the development set at default settings (measured values and
@@ -523,7 +531,8 @@ fn candidate_pairs(docs: &[SynthDoc], words: bool) -> HashSet<Key> {
     if !words {
         config.words = None;
     }
-    let found = reprint::scan::candidate_pairs(&corpus, &config, reprint::progress::Progress::hidden());
+    let found =
+        reprint::scan::candidate_pairs(&corpus, &config, reprint::progress::Progress::hidden());
     found
         .iter()
         .map(|p| key(&corpus.get(p.a).id, &corpus.get(p.b).id))

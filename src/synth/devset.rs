@@ -217,7 +217,12 @@ fn variant(
     (v.title, vec![text], 0.0)
 }
 
-const OUTLETS: &[&str] = &["Daily Courier", "Metro Herald", "The Morning Ledger", "Yahoo News"];
+const OUTLETS: &[&str] = &[
+    "Daily Courier",
+    "Metro Herald",
+    "The Morning Ledger",
+    "Yahoo News",
+];
 
 impl DevSet {
     /// Build the set from Reuters-21578 in `dir` (None when absent): stories
@@ -268,9 +273,9 @@ impl DevSet {
         let mut same_event: Vec<(usize, usize)> = by_key
             .values()
             .flat_map(|fam| {
-                fam.iter()
-                    .enumerate()
-                    .flat_map(move |(i, &x)| fam[i + 1..].iter().map(move |&y| (x.min(y), x.max(y))))
+                fam.iter().enumerate().flat_map(move |(i, &x)| {
+                    fam[i + 1..].iter().map(move |&y| (x.min(y), x.max(y)))
+                })
             })
             .collect();
         same_event.sort_unstable();

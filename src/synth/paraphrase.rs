@@ -219,7 +219,11 @@ fn synonym(lower: &str) -> Option<&'static str> {
     SYNONYMS
         .iter()
         .find_map(|&(a, b)| (a == lower).then_some(b))
-        .or_else(|| SYNONYMS.iter().find_map(|&(a, b)| (b == lower).then_some(a)))
+        .or_else(|| {
+            SYNONYMS
+                .iter()
+                .find_map(|&(a, b)| (b == lower).then_some(a))
+        })
 }
 
 /// `word`'s case carried over to `rep` (all caps, or a capital first letter).
@@ -350,17 +354,44 @@ fn reported_speech(s: &str, rng: &mut Rng) -> Option<String> {
     }
     let at = b.find(" said ")?;
     let subj = &b[..at];
-    let rest = b[at + 6..].trim_start_matches("that ").trim_start_matches("it ");
+    let rest = b[at + 6..]
+        .trim_start_matches("that ")
+        .trim_start_matches("it ");
     if !(1..=6).contains(&words(subj)) || subj.contains(',') || words(rest) < 4 {
         return None;
     }
-    Some(format!("{}, {} said{end}", capitalized(rest), decapitalized(subj)))
+    Some(format!(
+        "{}, {} said{end}",
+        capitalized(rest),
+        decapitalized(subj)
+    ))
 }
 
 const PASSIVE_VERBS: &[&str] = &[
-    "acquired", "bought", "raised", "lowered", "cut", "approved", "reported", "sold", "signed",
-    "completed", "rejected", "announced", "posted", "named", "set", "filed", "issued", "received",
-    "made", "won", "increased", "reduced", "suspended", "extended",
+    "acquired",
+    "bought",
+    "raised",
+    "lowered",
+    "cut",
+    "approved",
+    "reported",
+    "sold",
+    "signed",
+    "completed",
+    "rejected",
+    "announced",
+    "posted",
+    "named",
+    "set",
+    "filed",
+    "issued",
+    "received",
+    "made",
+    "won",
+    "increased",
+    "reduced",
+    "suspended",
+    "extended",
 ];
 
 /// "The bank raised its rate." -> "Its rate was raised by the bank."
@@ -387,7 +418,14 @@ fn passive(s: &str) -> Option<String> {
     ))
 }
 
-const CONNECTIVES: &[&str] = &[" because ", " after ", " while ", " although ", " as ", " if "];
+const CONNECTIVES: &[&str] = &[
+    " because ",
+    " after ",
+    " while ",
+    " although ",
+    " as ",
+    " if ",
+];
 
 /// "A because B." -> "Because B, a."; else "A, B." -> "B, a."
 fn reorder_clauses(s: &str, rng: &mut Rng) -> Option<String> {
@@ -619,16 +657,14 @@ mod tests {
             passive("The board approved the plan after a meeting.").as_deref(),
             Some("The plan after a meeting was approved by the board.")
         );
-        let r = reported_speech("Prices will rise next year, the company said.", &mut rng)
-            .unwrap();
+        let r = reported_speech("Prices will rise next year, the company said.", &mut rng).unwrap();
         assert!(
             r == "The company said that prices will rise next year."
                 || r == "According to the company, prices will rise next year.",
             "{r}"
         );
         assert_eq!(
-            reported_speech("Mr Smith said that output will fall this year.", &mut rng)
-                .as_deref(),
+            reported_speech("Mr Smith said that output will fall this year.", &mut rng).as_deref(),
             Some("Output will fall this year, Mr Smith said.")
         );
         assert_eq!(
@@ -648,8 +684,16 @@ mod tests {
     #[test]
     fn paraphrase_is_deterministic_and_harsh() {
         let paras = vec![STORY.to_string(), STORY.replace("Chrysler", "Ford")];
-        let a = paraphrase(&paras, Strength::paraphrase(&mut Rng::new(9)), &mut Rng::new(5));
-        let b = paraphrase(&paras, Strength::paraphrase(&mut Rng::new(9)), &mut Rng::new(5));
+        let a = paraphrase(
+            &paras,
+            Strength::paraphrase(&mut Rng::new(9)),
+            &mut Rng::new(5),
+        );
+        let b = paraphrase(
+            &paras,
+            Strength::paraphrase(&mut Rng::new(9)),
+            &mut Rng::new(5),
+        );
         assert_eq!(a, b);
         let text = a.paragraphs.join(" ");
         assert_ne!(text, paras.join(" "));
