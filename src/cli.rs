@@ -214,10 +214,11 @@ pub struct MatchArgs {
     /// ...and in at least this many documents.
     #[arg(long, default_value_t = MaskConfig::default().min_docs)]
     pub mask_min_docs: usize,
-    /// Choose candidates by character shingles alone, without the coarser
-    /// word signature that lets paraphrased rewrites reach verification.
+    /// Also choose candidates by a coarser word signature, so paraphrased
+    /// rewrites reach verification (many more candidates: see
+    /// docs/design/accuracy.md).
     #[arg(long)]
-    pub no_word_candidates: bool,
+    pub word_candidates: bool,
 }
 
 impl MatchArgs {
@@ -236,7 +237,7 @@ impl MatchArgs {
             max_bucket: self.max_bucket,
             thresholds,
             mask: MaskConfig::from_options(self.mask_share, self.mask_min_docs),
-            words: (!self.no_word_candidates).then(WordSigner::default),
+            words: self.word_candidates.then(WordSigner::default),
         })
     }
 }

@@ -24,8 +24,9 @@ pub struct ScanConfig {
     pub max_bucket: usize,
     pub thresholds: Thresholds,
     pub mask: MaskConfig,
-    /// The second, word-level candidate signature (None: character
-    /// shingles alone choose candidates).
+    /// The second, word-level candidate signature (None, the default:
+    /// character shingles alone choose candidates; docs/design/accuracy.md
+    /// has why it is not on by default yet).
     pub words: Option<WordSigner>,
 }
 
@@ -39,7 +40,7 @@ impl Default for ScanConfig {
             max_bucket: DEFAULT_MAX_BUCKET,
             thresholds: Thresholds::default(),
             mask: MaskConfig::default(),
-            words: Some(WordSigner::default()),
+            words: None,
         }
     }
 }
