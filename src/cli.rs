@@ -20,6 +20,7 @@ use crate::scan::{build_mask, exact_matches, report_matches, scan, verify_pairs,
 use crate::shingle::DEFAULT_K;
 use crate::verify::Relation;
 use crate::verify::Thresholds;
+use crate::wordsig::WordSigner;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -240,6 +241,11 @@ pub struct MatchArgs {
     pub mask_min_docs: usize,
     #[command(flatten)]
     pub align: AlignArgs,
+    /// Also choose candidates by a coarser word signature, so paraphrased
+    /// rewrites reach verification (many more candidates: see
+    /// docs/design/accuracy.md).
+    #[arg(long)]
+    pub word_candidates: bool,
 }
 
 impl MatchArgs {
@@ -259,6 +265,7 @@ impl MatchArgs {
             thresholds,
             mask: MaskConfig::from_options(self.mask_share, self.mask_min_docs),
             align: self.align.stage(),
+            words: self.word_candidates.then(WordSigner::default),
         })
     }
 }

@@ -28,6 +28,7 @@ pub mod scan;
 pub mod shingle;
 pub mod synth;
 pub mod verify;
+pub mod wordsig;
 
 pub use corpus::{Corpus, DocId, Document};
 pub use error::{Error, Result};

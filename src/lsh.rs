@@ -162,6 +162,22 @@ pub struct BudgetCut {
 }
 
 impl BudgetCut {
+    /// Adds what another candidate pass cut (the word signature's).
+    pub fn add(&mut self, other: &BudgetCut) {
+        let was_empty = self.is_empty();
+        self.budget = self.budget.max(other.budget);
+        self.chained_buckets += other.chained_buckets;
+        self.skipped_buckets += other.skipped_buckets;
+        self.pairs_cut += other.pairs_cut;
+        if !other.is_empty() {
+            self.full_up_to = if was_empty {
+                other.full_up_to
+            } else {
+                self.full_up_to.min(other.full_up_to)
+            };
+        }
+    }
+
     /// Nothing was cut.
     pub fn is_empty(&self) -> bool {
         self.chained_buckets == 0 && self.skipped_buckets == 0

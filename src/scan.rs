@@ -6,9 +6,13 @@ use crate::cluster::{clusters, Cluster, Edge};
 use crate::corpus::{DocId, TextSource};
 use crate::derivation::{pair_origin, summarize, AlignStage, PairAlignment};
 use crate::fingerprint::{Fingerprint, FingerprintParams, Fingerprinter};
-use crate::lsh::{candidates, Banding, BudgetCut, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
+use crate::lsh::{
+    candidates, Banding, BudgetCut, Candidates, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD,
+};
+use crate::minhash::Signature;
 use crate::progress::Progress;
 use crate::verify::{score_components, Relation, Scores, Thresholds};
+use crate::wordsig::WordSigner;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -25,6 +29,10 @@ pub struct ScanConfig {
     pub mask: MaskConfig,
     /// How reported pairs are aligned and their origin found.
     pub align: AlignStage,
+    /// The second, word-level candidate signature (None, the default:
+    /// character shingles alone choose candidates; docs/design/accuracy.md
+    /// has why it is not on by default yet).
+    pub words: Option<WordSigner>,
 }
 
 impl Default for ScanConfig {
@@ -38,6 +46,7 @@ impl Default for ScanConfig {
             thresholds: Thresholds::default(),
             mask: MaskConfig::default(),
             align: AlignStage::new(Default::default()),
+            words: None,
         }
     }
 }
@@ -325,19 +334,10 @@ pub fn report_matches<S: TextSource + ?Sized>(
     matches
 }
 
-/// Scan a corpus for copies (texts held in memory or re-read on demand).
-pub fn scan<S: TextSource + ?Sized>(
-    corpus: &S,
-    config: &ScanConfig,
-    progress: Progress,
-) -> ScanResult {
-    let mask = build_mask(corpus, config);
-    let all: Vec<DocId> = (0..corpus.doc_count() as u32).map(DocId).collect();
-    let prints = fingerprint_docs(corpus, config, &mask, &all, progress);
-
-    // Exact copies: each later copy pairs with the first; only first copies
-    // (with any shingles at all) go on to LSH. (`candidates.py` does the
-    // same on Spark: see docs/spark.md.)
+/// Exact-copy pairs (first copy, later copy), and the first copies with any
+/// shingles at all, which alone go on to LSH (`candidates.py` does the same
+/// on Spark: see spark/README in README.md's Scaling out).
+fn first_copies(prints: &[Fingerprint]) -> (Vec<Pair>, Vec<(DocId, &Signature)>) {
     let mut first_of: HashMap<u128, DocId> = HashMap::with_capacity(prints.len());
     let mut exact: Vec<Pair> = Vec::new();
     let mut lsh_docs = Vec::with_capacity(prints.len());
@@ -354,7 +354,70 @@ pub fn scan<S: TextSource + ?Sized>(
             }
         }
     }
-    let cands = candidates(&lsh_docs, config.banding, config.max_bucket);
+    (exact, lsh_docs)
+}
+
+/// Candidate pairs of `docs`: those sharing a band of the character-shingle
+/// signature, and with `config.words` those sharing a band of the coarser
+/// word signature (`wordsig`), so heavy rewrites reach verification too.
+pub fn find_candidates<S: TextSource + ?Sized>(
+    corpus: &S,
+    config: &ScanConfig,
+    docs: &[(DocId, &Signature)],
+) -> Candidates {
+    let mut cands = candidates(docs, config.banding, config.max_bucket);
+    let Some(words) = &config.words else {
+        return cands;
+    };
+    let sigs: Vec<Option<Signature>> = docs
+        .par_iter()
+        .with_min_len(64)
+        .map(|(id, _)| words.signature(&corpus.text(*id)))
+        .collect();
+    let word_docs: Vec<(DocId, &Signature)> = docs
+        .iter()
+        .zip(&sigs)
+        .filter_map(|((id, _), s)| Some((*id, s.as_ref()?)))
+        .collect();
+    let more = candidates(&word_docs, words.banding, config.max_bucket);
+    cands.pairs.extend(more.pairs);
+    cands.pairs.par_sort_unstable();
+    cands.pairs.dedup();
+    cands.skipped_buckets += more.skipped_buckets;
+    cands.largest_skipped = cands.largest_skipped.max(more.largest_skipped);
+    cands.budget.add(&more.budget);
+    cands
+}
+
+/// The pairs a scan verifies (candidates of first copies) and its exact-copy
+/// pairs, sorted: for measuring candidate recall apart from verification.
+pub fn candidate_pairs<S: TextSource + ?Sized>(
+    corpus: &S,
+    config: &ScanConfig,
+    progress: Progress,
+) -> Vec<Pair> {
+    let mask = build_mask(corpus, config);
+    let all: Vec<DocId> = (0..corpus.doc_count() as u32).map(DocId).collect();
+    let prints = fingerprint_docs(corpus, config, &mask, &all, progress);
+    let (exact, lsh_docs) = first_copies(&prints);
+    let mut pairs = find_candidates(corpus, config, &lsh_docs).pairs;
+    pairs.extend(exact);
+    pairs.sort_unstable();
+    pairs
+}
+
+/// Scan a corpus for copies (texts held in memory or re-read on demand).
+pub fn scan<S: TextSource + ?Sized>(
+    corpus: &S,
+    config: &ScanConfig,
+    progress: Progress,
+) -> ScanResult {
+    let mask = build_mask(corpus, config);
+    let all: Vec<DocId> = (0..corpus.doc_count() as u32).map(DocId).collect();
+    let prints = fingerprint_docs(corpus, config, &mask, &all, progress);
+
+    let (exact, lsh_docs) = first_copies(&prints);
+    let cands = find_candidates(corpus, config, &lsh_docs);
     let matches = verify_pairs(corpus, config, &mask, &cands.pairs, progress);
     let exact_matches = exact_matches(corpus, config, &mask, &exact);
     let matches = report_matches(corpus, matches, &exact_matches, config);

@@ -328,6 +328,7 @@ impl Index {
             thresholds: options.thresholds,
             mask: self.params.mask_config(),
             align: options.align.clone(),
+            words: None,
         };
         Ok(QueryResult {
             archive_documents,

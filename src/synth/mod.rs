@@ -12,6 +12,9 @@
 //! built (see [`dedupe`]), so a pair of different bases is a true negative.
 //! Bases of one Reuters topic are the same-topic negatives.
 
+pub mod devset;
+pub mod paraphrase;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
