@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod progress;
 pub mod report;
 pub mod scan;
+pub mod serve;
 pub mod shingle;
 pub mod synth;
 pub mod verify;
