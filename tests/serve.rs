@@ -484,11 +484,11 @@ fn sigterm_finishes_the_request_in_flight_and_exits_0() {
             "--token-file",
             token.to_str().unwrap(),
             "--batch-size",
-            "200",
+            "100",
         ],
     );
     let base = server.base.clone();
-    let n = 3000;
+    let n = 1500;
     let body = feed("late", n, 11);
     let writer = std::thread::spawn(move || {
         let mut res = agent()
@@ -530,6 +530,8 @@ fn sigkill_during_an_add_keeps_every_committed_batch() {
             token.to_str().unwrap(),
             "--batch-size",
             &batch.to_string(),
+            "--max-body",
+            "200000000",
             "--quiet",
         ],
     );
