@@ -677,7 +677,7 @@ fn the_web_page_finds_the_telegraph_story_and_shows_the_diff() {
             assert!(listed.contains("Russia ‘ramping up hi-tech arms’"), "{listed}");
             // One column at 400 px: the match box fits the window.
             let width: f64 = client
-                .execute("return document.querySelector('li.match').getBoundingClientRect().right;", vec![])
+                .execute("return document.querySelector('li.match').getBoundingClientRect().right - window.innerWidth + 400;", vec![])
                 .await?
                 .as_f64()
                 .unwrap_or(f64::MAX);
