@@ -49,6 +49,8 @@ pub enum Command {
     Index(crate::index::cli::IndexArgs),
     /// Find the archived documents each story copies, best first.
     Query(crate::index::cli::QueryArgs),
+    /// Serve an archive over HTTP: a JSON API and a web page for the newsroom.
+    Serve(crate::serve::ServeArgs),
     /// Fingerprint a corpus (or one shard of it) into Parquet band and
     /// document tables for the Spark chain (spark/candidates.py).
     Sign(SignArgs),
@@ -316,6 +318,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dedup(args) => run_dedup(args),
         Command::Index(args) => crate::index::cli::run_index(args),
         Command::Query(args) => crate::index::cli::run_query(args),
+        Command::Serve(args) => crate::serve::run_serve(args),
         Command::Sign(args) => run_sign(args),
         Command::Verify(args) => run_verify(args),
     }

@@ -25,6 +25,7 @@ pub mod output;
 pub mod progress;
 pub mod report;
 pub mod scan;
+pub mod serve;
 pub mod shingle;
 pub mod synth;
 pub mod verify;

@@ -3,6 +3,7 @@
 //! signature and LSH band keys, grown in committed batches, read while it grows.
 
 pub mod cli;
+mod document;
 mod header;
 mod ids;
 mod integrity;

@@ -1,0 +1,166 @@
+//! `reprint serve`: the archive as an HTTP service (JSON API under `/v1`)
+//! and a server-rendered web page, on axum/tokio. Queries read through a
+//! pool of read-only connections; writes go through the one writer.
+
+mod api;
+mod archive;
+mod auth;
+mod body;
+mod html;
+mod routes;
+
+use crate::error::{Error, Result};
+use archive::Archive;
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Default cap on a request body.
+pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+
+#[derive(Debug, Args)]
+#[command(after_long_help = HELP_ENDPOINTS)]
+pub struct ServeArgs {
+    /// The archive to serve (made by `reprint index add`).
+    pub archive: PathBuf,
+    /// Address to listen on; port 0 picks a free port (the bound address is
+    /// printed on stderr). A non-loopback address needs --token-file.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub addr: SocketAddr,
+    /// File holding the bearer token that writes (POST /v1/documents) need.
+    /// Without it the server is read-only.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Largest request body in bytes (413 above it).
+    #[arg(long, default_value_t = DEFAULT_MAX_BODY)]
+    pub max_body: usize,
+    /// Seconds a request may take before it is answered 408.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+    /// Read-only archive connections answering queries at once.
+    #[arg(long, default_value_t = 4)]
+    pub readers: usize,
+    /// Documents per committed transaction of POST /v1/documents.
+    #[arg(long, default_value_t = crate::index::DEFAULT_BATCH)]
+    pub batch_size: usize,
+    /// No request log lines on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+const HELP_ENDPOINTS: &str = "\
+Endpoints (details and examples: docs/serve.md):
+  GET  /healthz                       document count and archive parameters
+  POST /v1/query[?passages=1]         one story as JSON, a JSON array or JSONL;
+                                      answers as `reprint query --format json`
+  GET  /v1/documents/{id}             a stored record (id percent-encoded)
+  GET  /v1/documents/{id}/matches     the archived stories that match it
+  POST /v1/documents[?replace=1]      add JSONL or a JSON array (bearer token);
+                                      answers added / replaced / skipped / warnings
+  GET  /v1/diff?a=ID&b=ID             diff JSON of two archived stories
+  GET  /                              web page: paste or upload a story
+  GET  /documents/{id}                an archived story and its matches
+  GET  /diff/{a}/{b}                  side-by-side diff page
+Errors are JSON: {\"error\": \"...\"} (400 bad input, 401/403 writes, 404 unknown id,
+413 body too large); per-record problems under \"records\".
+
+Example:
+  reprint serve archive.db
+  curl -s localhost:7878/v1/query -d '{\"title\": \"...\", \"text\": \"...\"}'
+  curl -s -H \"Authorization: Bearer $(cat token.txt)\" \\
+       localhost:7878/v1/documents --data-binary @feed.jsonl";
+
+/// What the handlers share.
+pub(crate) struct AppState {
+    pub archive: Arc<Archive>,
+    pub token: Option<auth::Token>,
+    pub max_body: usize,
+    pub batch_size: usize,
+    pub quiet: bool,
+}
+
+pub fn run_serve(args: ServeArgs) -> Result<()> {
+    if args.readers == 0 {
+        return Err(Error::Usage("--readers must be at least 1".into()));
+    }
+    if args.batch_size == 0 {
+        return Err(Error::Usage("--batch-size must be at least 1".into()));
+    }
+    let token = args
+        .token_file
+        .as_deref()
+        .map(auth::Token::load)
+        .transpose()?;
+    if token.is_none() && !args.addr.ip().is_loopback() {
+        return Err(Error::Usage(format!(
+            "--addr {} is not a loopback address: give --token-file so writes need a token",
+            args.addr
+        )));
+    }
+    let archive = Arc::new(Archive::open(&args.archive, args.readers, token.is_some())?);
+    let state = Arc::new(AppState {
+        archive,
+        token,
+        max_body: args.max_body,
+        batch_size: args.batch_size,
+        quiet: args.quiet,
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(serve(state, args.addr, Duration::from_secs(args.timeout)))
+}
+
+async fn serve(state: Arc<AppState>, addr: SocketAddr, timeout: Duration) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::io(addr.to_string(), e))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Error::io(addr.to_string(), e))?;
+    // Always printed: with port 0 it is how a caller learns the port.
+    eprintln!(
+        "reprint: serve: {} ({} documents, {}) listening on http://{bound}",
+        state.archive.path().display(),
+        state.archive.documents().await.unwrap_or(0),
+        if state.token.is_some() {
+            "writes need the token"
+        } else {
+            "read-only"
+        }
+    );
+    let app = routes::router(state.clone(), timeout);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| Error::io(bound.to_string(), e))?;
+    if !state.quiet {
+        eprintln!("reprint: serve: stopped; in-flight requests finished");
+    }
+    Ok(())
+}
+
+/// SIGINT or SIGTERM: stop accepting; axum finishes the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
