@@ -49,23 +49,12 @@ pub struct QueryParams {
     pub limit: Option<usize>,
 }
 
-/// How a query is answered: the CLI's defaults, `limit`, and `passages`.
-pub fn query_options(limit: Option<usize>, passages: bool) -> Result<QueryOptions, ApiError> {
-    let options = QueryOptions {
+/// How a query is answered: the CLI's defaults and `limit`.
+pub fn query_options(limit: Option<usize>) -> QueryOptions {
+    QueryOptions {
         limit,
         ..QueryOptions::default()
-    };
-    // PASSAGES (issue 35): when `QueryOptions` has the aligner's passages
-    // option, set it here (`options.passages = passages`) and drop this
-    // refusal; the query JSON then carries the passages as `reprint query
-    // --passages --format json` does. This is the one place to wire it.
-    if passages {
-        return Err(ApiError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "passages are not available in this build (the aligner is not merged yet)",
-        ));
     }
-    Ok(options)
 }
 
 /// The query report, as `reprint query --format json` writes it.
@@ -73,10 +62,11 @@ pub fn query_json(
     archive: &Archive,
     corpus: &Corpus,
     result: &QueryResult,
+    passages: bool,
 ) -> Result<Vec<u8>, ApiError> {
     let mut out = Vec::new();
     let name = archive.path().display().to_string();
-    write_query(&mut out, Format::Json, &name, corpus, result)
+    write_query(&mut out, Format::Json, &name, corpus, result, passages)
         .map_err(|e| ApiError::internal(format!("writing the answer: {e}")))?;
     Ok(out)
 }
@@ -125,10 +115,18 @@ pub async fn query(
     Query(params): Query<QueryParams>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let options = query_options(params.limit, wants_passages(&params, &body))?;
+    let passages = wants_passages(&params, &body);
     let corpus = Arc::new(stories(&body, false)?);
-    let result = state.archive.query(corpus.clone(), options).await?;
-    Ok(json_text(query_json(&state.archive, &corpus, &result)?))
+    let result = state
+        .archive
+        .query(corpus.clone(), query_options(params.limit))
+        .await?;
+    Ok(json_text(query_json(
+        &state.archive,
+        &corpus,
+        &result,
+        passages,
+    )?))
 }
 
 #[derive(Serialize)]
@@ -195,7 +193,7 @@ pub async fn matches_of(
         ..Corpus::default()
     });
     // One more than asked: the story itself is among its best matches.
-    let options = query_options(limit.map(|l| l + 1), false)?;
+    let options = query_options(limit.map(|l| l + 1));
     let mut result = archive.query(corpus.clone(), options).await?;
     result.matches.retain(|m| m.id != d.id);
     if let Some(l) = limit {
@@ -209,12 +207,15 @@ pub async fn document_matches(
     Path(id): Path<String>,
     Query(params): Query<QueryParams>,
 ) -> Result<Response, ApiError> {
-    if flag(&params.passages) {
-        query_options(None, true)?;
-    }
     let d = archived(&state.archive, id).await?;
     let (corpus, result) = matches_of(&state.archive, &d, params.limit).await?;
-    Ok(json_text(query_json(&state.archive, &corpus, &result)?))
+    let passages = flag(&params.passages);
+    Ok(json_text(query_json(
+        &state.archive,
+        &corpus,
+        &result,
+        passages,
+    )?))
 }
 
 #[derive(Debug, Default, Deserialize)]

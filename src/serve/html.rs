@@ -112,13 +112,13 @@ fn form(error: Option<&str>, title: &str, text: &str) -> String {
     if let Some(e) = error {
         let _ = writeln!(out, "<p class=\"error\">{}</p>", escape(e));
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<form method=\"post\" action=\"/check\" enctype=\"multipart/form-data\">\
 <label for=\"title\">Headline (optional)</label><input type=\"text\" id=\"title\" name=\"title\" value=\"{}\">\
 <label for=\"text\">Story text</label><textarea id=\"text\" name=\"text\">{}</textarea>\
 <label for=\"file\">or upload a file (.txt, .md, .html)</label><input type=\"file\" id=\"file\" name=\"file\">\
-<button type=\"submit\">Find matches</button></form>\n",
+<button type=\"submit\">Find matches</button></form>",
         escape(title),
         escape(text)
     );
@@ -187,7 +187,7 @@ pub async fn check(State(state): Shared, multipart: Multipart) -> Response {
         let corpus = Arc::new(stories(&bytes, false)?);
         let result = state
             .archive
-            .query(corpus.clone(), query_options(None, false)?)
+            .query(corpus.clone(), query_options(None))
             .await?;
         Ok::<_, ApiError>((corpus, result))
     }

@@ -324,7 +324,7 @@ pub fn sentences(paragraph: &str) -> Vec<String> {
 /// Sentence body without its final punctuation, and that punctuation.
 fn body(s: &str) -> (&str, &str) {
     match s.char_indices().last() {
-        Some((i, c)) if matches!(c, '.' | '?' | '!') => (&s[..i], &s[i..]),
+        Some((i, '.' | '?' | '!')) => (&s[..i], &s[i..]),
         _ => (s, "."),
     }
 }
