@@ -2,17 +2,13 @@
 //! `passage_count`, `longest_passage`, `origin` in every format, `--passages`
 //! spans that hold the same words in both texts, and `--origin-sources`.
 
+mod common;
+
+use common::{reprint, samples};
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn reprint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
-}
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
-}
 
 fn stdout(cmd: &mut Command) -> String {
     let out = cmd.output().expect("reprint runs");
@@ -173,4 +169,37 @@ fn a_listed_origin_source_is_the_origin_and_csv_has_the_columns() {
     let csv = scan(&[]);
     let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
     assert_eq!(row[header.iter().position(|h| *h == "origin").unwrap()], "");
+}
+
+/// One "reused" figure per pair: `diff`'s `summary.reused` is the scan's
+/// aligned share of the same document for the same pair.
+#[test]
+fn diff_reused_is_the_scans_aligned_share() {
+    let scan: Value = serde_json::from_str(&stdout(
+        reprint()
+            .args(["scan", "--format", "json", "--quiet"])
+            .arg(samples()),
+    ))
+    .unwrap();
+    let pair = &scan["pairs"][0];
+    let path = |id: &Value| samples().join(format!("{}.txt", id.as_str().unwrap()));
+    let id = |v: &Value| {
+        let s = v.as_str().unwrap();
+        Path::new(s)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    };
+    let (a, b) = (id(&pair["a"]), id(&pair["b"]));
+    let diff: Value = serde_json::from_str(&stdout(
+        reprint()
+            .args(["diff", "--format", "json"])
+            .arg(path(&Value::from(a)))
+            .arg(path(&Value::from(b))),
+    ))
+    .unwrap();
+    let reused = diff["summary"]["reused"].as_f64().unwrap();
+    assert!(reused > 0.0);
+    assert_eq!(reused, pair["aligned_b"].as_f64().unwrap(), "{pair}");
 }

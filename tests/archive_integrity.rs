@@ -3,14 +3,14 @@
 //! `index stats --check` names what is damaged; an archive written before
 //! checksums is still read; an archive in a read-only folder is queried.
 
+mod common;
+
+use common::reprint;
+
 use reprint::synth::PseudoNews;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn reprint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
-}
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("reprint runs")

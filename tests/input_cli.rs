@@ -3,15 +3,15 @@
 //! damaged gzip, blank lines, BOMs, and records the annotations or ids of
 //! which must come out as they went in.
 
+mod common;
+
+use common::reprint;
+
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn reprint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
-}
 
 /// Run `cmd` (stdin closed), killing it after `secs`: a hang fails the test
 /// instead of stalling the suite.

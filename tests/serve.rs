@@ -4,6 +4,10 @@
 //! during an add never see part of a batch, SIGTERM finishes the request in
 //! flight and exits 0, and SIGKILL mid-add keeps every committed batch.
 
+mod common;
+
+use common::{reprint, samples};
+
 use reprint::synth::PseudoNews;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
@@ -13,14 +17,6 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "test-token-0123456789";
-
-fn reprint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reprint"))
-}
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
-}
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()

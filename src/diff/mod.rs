@@ -277,6 +277,8 @@ pub fn diff(a: Side, b: Side, opts: &DiffOptions) -> Diff {
         &changes,
         words,
         summary::Facts {
+            reused: crate::align::align(&a.text, &b.text, &crate::align::AlignConfig::default())
+                .aligned_b(),
             complete,
             unrelated,
             origin_known: opts.origin_known,

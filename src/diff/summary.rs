@@ -31,8 +31,11 @@ impl Words {
 }
 
 /// What the summary states besides the counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Facts {
+    /// Share of B's words inside passages shared with A (`align`): the
+    /// same figure as the scan's `aligned_b` for this pair.
+    pub reused: f64,
     /// False when the deadline passed and some words were matched by
     /// whole sentences only.
     pub complete: bool,
@@ -61,6 +64,9 @@ pub struct Summary {
     pub complete: bool,
     /// A is known to be the origin; else the direction is unknown.
     pub origin_known: bool,
+    /// See [`Facts::reused`].
+    #[serde(skip)]
+    reused: f64,
 }
 
 fn share(part: usize, whole: usize) -> f64 {
@@ -90,10 +96,10 @@ fn and_list(mut parts: Vec<String>) -> String {
 }
 
 impl Summary {
-    /// The share of B's words that come from A: the ONE "how much is
-    /// reused" figure shown for a pair by diff and reports.
+    /// The share of B's words inside passages shared with A: the ONE "how
+    /// much is reused" figure for a pair, shown by diff, reports and scan.
     pub fn reused(&self) -> f64 {
-        self.share_b_from_a
+        self.reused
     }
 
     /// The kinds that occur, in `ChangeKind::ALL` order, with their counts.
@@ -108,10 +114,8 @@ impl Summary {
     /// `strong` wrapped around each share (bold in HTML).
     pub fn shares(&self, strong: impl Fn(String) -> String) -> String {
         format!(
-            "Reused: {} of B's words come from A ({} of {}); {} of A's words kept in B ({} of {})",
+            "Reused: {} of B's words lie in passages shared with A; {} of A's words kept in B ({} of {})",
             strong(format!("{:.0}%", self.reused() * 100.0)),
-            self.b_words_from_a,
-            self.b_words,
             format_args!("{:.0}%", self.share_a_kept * 100.0),
             self.a_words_kept,
             self.a_words
@@ -153,6 +157,7 @@ impl Summary {
             description,
             complete: facts.complete,
             origin_known: facts.origin_known,
+            reused: facts.reused,
         }
     }
 }
@@ -353,6 +358,7 @@ mod tests {
     }
 
     const KNOWN: Facts = Facts {
+        reused: 0.9,
         complete: true,
         unrelated: false,
         origin_known: true,
