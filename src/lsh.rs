@@ -114,20 +114,26 @@ impl Pair {
 }
 
 /// Candidate pairs held at once (across bands, before pairs found in
-/// several bands are merged): 2^25 pairs of 8 bytes, 256 MB, so candidate
-/// generation peaks near 512 MB (the bands' pairs and their merge) whatever
-/// `--max-bucket` and the mask allow. See `candidates_within`.
-pub const PAIR_BUDGET: usize = 1 << 25;
+/// several bands are merged), at the least: 2^22 pairs of 8 bytes, 32 MB, so
+/// a pathological bucket costs tens of MB, not the square of its size.
+/// Measured: benches/results/2026-12-06-candidate-memory.md.
+pub const PAIR_BUDGET: usize = 1 << 22;
 
-/// The pair budget in force: `PAIR_BUDGET`, or a positive number of pairs
-/// in the environment variable `REPRINT_PAIR_BUDGET` (for tests, and for a
-/// machine with more or less memory to spend).
-pub fn pair_budget() -> usize {
+/// ... and per document of the corpus, so that a large feed of many small
+/// clusters of copies keeps every pair (verification holds about 100 bytes
+/// a pair: 400 bytes a document).
+pub const PAIRS_PER_DOC: usize = 4;
+
+/// The pair budget in force for `docs` documents: the larger of
+/// `PAIR_BUDGET` and `PAIRS_PER_DOC` per document, or a positive number of
+/// pairs in the environment variable `REPRINT_PAIR_BUDGET` (for tests, and
+/// for a machine with more or less memory to spend).
+pub fn pair_budget(docs: usize) -> usize {
     std::env::var("REPRINT_PAIR_BUDGET")
         .ok()
         .and_then(|v| v.trim().parse().ok())
         .filter(|&n| n > 0)
-        .unwrap_or(PAIR_BUDGET)
+        .unwrap_or(PAIR_BUDGET.max(PAIRS_PER_DOC.saturating_mul(docs)))
 }
 
 /// Candidate pairs and what was passed over to find them.
@@ -188,9 +194,9 @@ impl BudgetCut {
 /// holding more than `max_bucket` documents are skipped (and counted): such
 /// keys come from boilerplate or templated text, and a pair that truly
 /// matches almost always meets again in another band. Pairs held at once
-/// stay within `pair_budget()` (see `candidates_within`).
+/// stay within `pair_budget(docs.len())` (see `candidates_within`).
 pub fn candidates(docs: &[(DocId, &Signature)], banding: Banding, max_bucket: usize) -> Candidates {
-    candidates_within(docs, banding, max_bucket, pair_budget())
+    candidates_within(docs, banding, max_bucket, pair_budget(docs.len()))
 }
 
 /// Pairs a bucket of `n` documents makes whole.
@@ -348,6 +354,16 @@ pub fn candidates_within(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pair_budget_grows_with_the_corpus() {
+        if std::env::var_os("REPRINT_PAIR_BUDGET").is_some() {
+            return; // the variable overrides the rule under test
+        }
+        assert_eq!(pair_budget(0), PAIR_BUDGET);
+        assert_eq!(pair_budget(1_000), PAIR_BUDGET);
+        assert_eq!(pair_budget(10_000_000), 10_000_000 * PAIRS_PER_DOC);
+    }
 
     #[test]
     fn optimal_banding_fits_and_moves_with_threshold() {

@@ -46,7 +46,7 @@ fn buckets_past_the_pair_budget_are_chained_and_said() {
     let feed = dir.path().join("feed.jsonl");
     // 400 near-copies share a bucket in most of the 85 bands: about 5M
     // pairs before the bands are merged, over a budget of 100,000 (the
-    // default, 2^25, is passed the same way by 1,500 of them, slowly).
+    // default, 2^22 pairs or 4 per document, is passed by 1,500 of them).
     std::fs::write(&feed, shared_paragraph_feed(400)).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
         .env("REPRINT_PAIR_BUDGET", "100000")

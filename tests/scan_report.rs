@@ -173,7 +173,10 @@ fn report_indexes_clusters_and_links_a_diff_page_per_member() {
     let share = pair[side].as_f64().unwrap();
     // (the scan rounds to 4 decimals, the row to whole percent)
     let shown: f64 = cells[2].trim_end_matches('%').parse().unwrap();
-    assert!((shown - share * 100.0).abs() <= 0.51, "{cells:?} vs {share}");
+    assert!(
+        (shown - share * 100.0).abs() <= 0.51,
+        "{cells:?} vs {share}"
+    );
     assert!(cells[3].contains("irection unknown"), "{cells:?}");
 }
 

@@ -153,7 +153,7 @@ impl Index {
         // of stories (about 40 bytes each in the set): past it, further band
         // buckets are skipped and counted, exact copies never. Reached only
         // with `--max-bucket` far above its default.
-        let pair_budget = crate::lsh::pair_budget() / 4;
+        let pair_budget = crate::lsh::pair_budget(0) * 2;
         let mut matches = Vec::new();
         for (c, docs) in corpus.docs.chunks(QUERY_CHUNK).enumerate() {
             let base = c * QUERY_CHUNK;
