@@ -259,7 +259,7 @@ pub(crate) fn admit(
 
 /// What kind of input a path is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub enum Kind {
     Text,
     Jsonl,
 }
@@ -302,7 +302,7 @@ fn skipped_json(path: &Path) -> Diagnostic {
 /// (`<(cat f)` is `/dev/fd/N`), is JSONL unless its name says otherwise.
 /// Folders are walked in sorted path order, each real folder (device and
 /// inode) once, so symlink loops end.
-pub(crate) fn list_inputs(
+pub fn list_inputs(
     inputs: &[PathBuf],
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<(PathBuf, Kind, bool)>> {

@@ -4,7 +4,6 @@
 pub mod align;
 pub mod boilerplate;
 pub mod chain;
-pub mod cli;
 pub mod cluster;
 pub mod corpus;
 pub mod dedup;

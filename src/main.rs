@@ -1,5 +1,7 @@
 //! The `reprint` binary: parse arguments, run, map errors to exit codes.
 
+mod cli;
+
 fn main() -> std::process::ExitCode {
-    reprint::cli::main()
+    cli::main()
 }

@@ -149,6 +149,48 @@ impl Write for OutputFile {
     }
 }
 
+/// Write `bytes` to `path` through a temporary file in the same folder,
+/// renamed into place, never over an input; failures are output errors
+/// (exit 1) naming the file.
+pub fn write_output(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<()> {
+    for input in inputs {
+        if same_file(path, input) {
+            return Err(Error::Usage(format!(
+                "{}: is an input; refusing to overwrite it",
+                path.display()
+            )));
+        }
+    }
+    let fail = |e: std::io::Error| {
+        Error::Output(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Whether two paths name one file (device and inode on Unix).
+fn same_file(x: &Path, y: &Path) -> bool {
+    match (std::fs::metadata(x), std::fs::metadata(y)) {
+        #[cfg(unix)]
+        (Ok(mx), Ok(my)) => {
+            use std::os::unix::fs::MetadataExt;
+            mx.dev() == my.dev() && mx.ino() == my.ino()
+        }
+        #[cfg(not(unix))]
+        (Ok(_), Ok(_)) => x.canonicalize().ok() == y.canonicalize().ok(),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

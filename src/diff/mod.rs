@@ -2,7 +2,6 @@
 //! by similarity (so moved and lightly edited ones pair up), then word-level
 //! changes inside each pair, every change tagged with one `ChangeKind`.
 
-pub mod cli;
 pub mod html;
 pub mod paragraphs;
 pub mod render;

@@ -218,7 +218,7 @@ pub fn write(
                 p.cluster + 1
             );
             let path = dir.join(&p.file);
-            super::cli::write_output(&path, html::page_with(&d, false, &nav).as_bytes(), &[])?;
+            crate::output::write_output(&path, html::page_with(&d, false, &nav).as_bytes(), &[])?;
             Ok(PageSummary {
                 description: d.summary.description.clone(),
                 reused: d.summary.reused(),
@@ -233,7 +233,7 @@ pub fn write(
 
     let index = dir.join("index.html");
     let page = index_page(corpus, result, &pages, &summary_of);
-    super::cli::write_output(&index, page.as_bytes(), &[])?;
+    crate::output::write_output(&index, page.as_bytes(), &[])?;
     Ok(Written {
         index,
         pages: pages.len(),

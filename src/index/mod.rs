@@ -2,7 +2,6 @@
 //! SQLite file (WAL) holding each document's metadata, text, MinHash
 //! signature and LSH band keys, grown in committed batches, read while it grows.
 
-pub mod cli;
 mod document;
 mod header;
 mod ids;

@@ -1,16 +1,16 @@
 //! Arguments and glue of `reprint index add|stats|remove` and `reprint query`;
 //! the work itself is in `index` and `index::query`.
 
-use super::query::{write_query, QueryOptions};
-use super::{
+use crate::cli::{warn_all, AlignArgs, InputArgs, RelationArgs};
+use clap::{Args, Subcommand};
+use reprint::corpus::{read_each, Diagnostic, Document, Item};
+use reprint::error::{Error, Result};
+use reprint::index::query::{write_query, QueryOptions};
+use reprint::index::{
     today, AddOptions, AddStats, FeedFn, Index, IndexParams, ParamRequest, Removal, DEFAULT_BATCH,
 };
-use crate::cli::{warn_all, AlignArgs, InputArgs, RelationArgs};
-use crate::corpus::{read_each, Diagnostic, Document, Item};
-use crate::error::{Error, Result};
-use crate::progress::Progress;
-use crate::report::Format;
-use clap::{Args, Subcommand};
+use reprint::progress::Progress;
+use reprint::report::Format;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -173,7 +173,7 @@ pub struct QueryArgs {
     #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub limit: Option<usize>,
     /// Skip band buckets holding more archived documents than this.
-    #[arg(long, default_value_t = crate::lsh::DEFAULT_MAX_BUCKET)]
+    #[arg(long, default_value_t = reprint::lsh::DEFAULT_MAX_BUCKET)]
     pub max_bucket: usize,
     #[command(flatten)]
     pub relation: RelationArgs,
@@ -459,6 +459,6 @@ mod tests {
         assert!(parse_age("30").is_err());
         assert!(parse_age("d").is_err());
         assert!(parse_age("").is_err());
-        assert_eq!(crate::index::day_number("1970-01-02"), Some(1));
+        assert_eq!(reprint::index::day_number("1970-01-02"), Some(1));
     }
 }

@@ -1,13 +1,14 @@
 //! `reprint diff`: arguments, loading the two documents (files or records
 //! of a corpus) and writing the view the user asked for.
 
-use super::render::{inline, json, side_by_side, TextStyle};
-use super::{diff, DiffOptions, Side};
 use crate::cli::InputArgs;
-use crate::corpus::{read_inputs, Corpus};
-use crate::direction::{OriginSources, Provenance, Side as Origin};
-use crate::error::{Error, Result};
 use clap::{Args, ValueEnum};
+use reprint::corpus::{read_inputs, Corpus};
+use reprint::diff::render::{inline, json, side_by_side, TextStyle};
+use reprint::diff::{diff, DiffOptions, Side};
+use reprint::direction::{OriginSources, Provenance, Side as Origin};
+use reprint::error::{Error, Result};
+use reprint::output::write_output;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -203,7 +204,7 @@ fn by_origin(a: Loaded, b: Loaded, args: &DiffArgs) -> (Side, Side, bool) {
     let origin = match args.origin {
         OriginArg::A => Some(Origin::A),
         OriginArg::B => Some(Origin::B),
-        OriginArg::Auto => crate::direction::origin(
+        OriginArg::Auto => reprint::direction::origin(
             Provenance {
                 date: da.as_deref(),
                 source: sa.as_deref(),
@@ -219,48 +220,6 @@ fn by_origin(a: Loaded, b: Loaded, args: &DiffArgs) -> (Side, Side, bool) {
         Some(Origin::B) => (b.side, a.side, true),
         Some(Origin::A) => (a.side, b.side, true),
         None => (a.side, b.side, false),
-    }
-}
-
-/// Write `bytes` to `path` through a temporary file in the same folder,
-/// renamed into place, never over an input; failures are output errors
-/// (exit 1) naming the file.
-pub fn write_output(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<()> {
-    for input in inputs {
-        if same_file(path, input) {
-            return Err(Error::Usage(format!(
-                "{}: is an input; refusing to overwrite it",
-                path.display()
-            )));
-        }
-    }
-    let fail = |e: std::io::Error| {
-        Error::Output(std::io::Error::new(
-            e.kind(),
-            format!("{}: {e}", path.display()),
-        ))
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
-}
-
-/// Whether two paths name one file (device and inode on Unix).
-fn same_file(x: &Path, y: &Path) -> bool {
-    match (std::fs::metadata(x), std::fs::metadata(y)) {
-        #[cfg(unix)]
-        (Ok(mx), Ok(my)) => {
-            use std::os::unix::fs::MetadataExt;
-            mx.dev() == my.dev() && mx.ino() == my.ino()
-        }
-        #[cfg(not(unix))]
-        (Ok(_), Ok(_)) => x.canonicalize().ok() == y.canonicalize().ok(),
-        _ => false,
     }
 }
 
@@ -292,7 +251,7 @@ pub fn run_diff(args: DiffArgs) -> Result<()> {
     };
     let d = diff(a, b, &opts);
     if let Some(path) = &args.html {
-        let page = super::html::page(&d, args.hide_cosmetic);
+        let page = reprint::diff::html::page(&d, args.hide_cosmetic);
         if path.as_os_str() == "-" {
             let mut out = std::io::stdout().lock();
             out.write_all(page.as_bytes()).map_err(Error::Output)?;

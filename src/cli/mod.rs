@@ -1,27 +1,30 @@
 //! Command-line interface: argument definitions (clap) and the glue that runs
 //! each subcommand on the library and maps errors to exit codes.
 
-use crate::boilerplate::MaskConfig;
-use crate::chain::{self, Shard};
-use crate::corpus::{read_inputs, Corpus, Diagnostic, ReadOptions};
-use crate::dedup::{self, Keep};
-use crate::derivation::AlignStage;
-use crate::direction::OriginSources;
-use crate::error::{Error, Result};
-use crate::extract::HtmlMode;
-use crate::fingerprint::Fingerprinter;
-use crate::lean::LeanCorpus;
-use crate::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
-use crate::minhash::DEFAULT_NUM_PERM;
-use crate::output::OutputFile;
-use crate::progress::Progress;
-use crate::report::{write_pairs, write_scan, Format};
-use crate::scan::{build_mask, exact_matches, report_matches, scan, verify_pairs, ScanConfig};
-use crate::shingle::DEFAULT_K;
-use crate::verify::Relation;
-use crate::verify::Thresholds;
-use crate::wordsig::WordSigner;
+mod diff;
+mod index;
+
 use clap::{Args, Parser, Subcommand};
+use reprint::boilerplate::MaskConfig;
+use reprint::chain::{self, Shard};
+use reprint::corpus::{read_inputs, Corpus, Diagnostic, ReadOptions};
+use reprint::dedup::{self, Keep};
+use reprint::derivation::AlignStage;
+use reprint::direction::OriginSources;
+use reprint::error::{Error, Result};
+use reprint::extract::HtmlMode;
+use reprint::fingerprint::Fingerprinter;
+use reprint::lean::LeanCorpus;
+use reprint::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
+use reprint::minhash::DEFAULT_NUM_PERM;
+use reprint::output::OutputFile;
+use reprint::progress::Progress;
+use reprint::report::{write_pairs, write_scan, Format};
+use reprint::scan::{build_mask, exact_matches, report_matches, scan, verify_pairs, ScanConfig};
+use reprint::shingle::DEFAULT_K;
+use reprint::verify::Relation;
+use reprint::verify::Thresholds;
+use reprint::wordsig::WordSigner;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,15 +45,15 @@ pub enum Command {
     /// Find copies, reprints and syndicated rewrites in a corpus.
     Scan(ScanArgs),
     /// Show what editors changed between two versions of a story.
-    Diff(crate::diff::cli::DiffArgs),
+    Diff(diff::DiffArgs),
     /// Remove duplicates from a feed: one document per cluster, input order kept.
     Dedup(DedupArgs),
     /// Build, grow and inspect a persistent archive (SQLite) for `query`.
-    Index(crate::index::cli::IndexArgs),
+    Index(index::IndexArgs),
     /// Find the archived documents each story copies, best first.
-    Query(crate::index::cli::QueryArgs),
+    Query(index::QueryArgs),
     /// Serve an archive over HTTP: a JSON API and a web page for the newsroom.
-    Serve(crate::serve::ServeArgs),
+    Serve(reprint::serve::ServeArgs),
     /// Fingerprint a corpus (or one shard of it) into Parquet band and
     /// document tables for the Spark chain (spark/candidates.py).
     Sign(SignArgs),
@@ -314,11 +317,11 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
-        Command::Diff(args) => crate::diff::cli::run_diff(args),
+        Command::Diff(args) => diff::run_diff(args),
         Command::Dedup(args) => run_dedup(args),
-        Command::Index(args) => crate::index::cli::run_index(args),
-        Command::Query(args) => crate::index::cli::run_query(args),
-        Command::Serve(args) => crate::serve::run_serve(args),
+        Command::Index(args) => index::run_index(args),
+        Command::Query(args) => index::run_query(args),
+        Command::Serve(args) => reprint::serve::run_serve(args),
         Command::Sign(args) => run_sign(args),
         Command::Verify(args) => run_verify(args),
     }
@@ -419,13 +422,13 @@ fn run_verify(args: VerifyArgs) -> Result<()> {
 fn run_scan(args: ScanArgs) -> Result<()> {
     let config = args.matching.config()?;
     if let Some(dir) = &args.report {
-        crate::diff::report::prepare(dir)?;
+        reprint::diff::report::prepare(dir)?;
     }
     let corpus = args.input.read(&args.inputs)?;
     let progress = Progress::new(args.input.quiet);
     let result = scan(&corpus, &config, progress);
     if !args.input.quiet {
-        warn_all(crate::scan::budget_message(&result.stats).into_iter());
+        warn_all(reprint::scan::budget_message(&result.stats).into_iter());
     }
     if args.explain {
         explain(&config, &corpus, &result);
@@ -436,8 +439,8 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     out.flush().map_err(Error::Output)?;
     if let Some(dir) = &args.report {
         // Lead's follow-up: pass scan's `--origin-sources` (w35a adds the flag).
-        let sources = crate::direction::OriginSources::default();
-        let w = crate::diff::report::write(dir, &corpus, &result, &sources)?;
+        let sources = reprint::direction::OriginSources::default();
+        let w = reprint::diff::report::write(dir, &corpus, &result, &sources)?;
         if !args.input.quiet {
             eprintln!("reprint: wrote {} and {} pages", w.index.display(), w.pages);
         }
@@ -445,7 +448,7 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     Ok(())
 }
 
-fn explain(config: &ScanConfig, corpus: &Corpus, result: &crate::scan::ScanResult) {
+fn explain(config: &ScanConfig, corpus: &Corpus, result: &reprint::scan::ScanResult) {
     let b = config.banding;
     let mut lines = vec![format!(
         "LSH: threshold {} with {} permutations -> {} bands x {} rows",
@@ -540,14 +543,14 @@ fn run_dedup(args: DedupArgs) -> Result<()> {
             .into_iter()
             .filter_map(|(option, path)| path.as_deref().map(|p| (option, p)))
             .collect();
-    let listed = crate::corpus::list_inputs(&args.inputs, &mut Vec::new())?;
+    let listed = reprint::corpus::list_inputs(&args.inputs, &mut Vec::new())?;
     let files: Vec<PathBuf> = listed.into_iter().map(|f| f.0).collect();
-    crate::output::check_distinct(&files, &outputs)?;
+    reprint::output::check_distinct(&files, &outputs)?;
     // Texts are read again from the input when needed, not held.
     let corpus = args.input.read_lean(&args.inputs)?;
     let result = scan(&corpus, &config, Progress::new(args.input.quiet));
     if !args.input.quiet {
-        warn_all(crate::scan::budget_message(&result.stats).into_iter());
+        warn_all(reprint::scan::budget_message(&result.stats).into_iter());
     }
     corpus.check()?;
     let decisions = dedup::decide(&corpus, &result, &args.drop, args.keep);
