@@ -3,23 +3,19 @@
 //! header's `┬`, long tokens broken, `--inline` word-wrapped with old→new
 //! marks and a distinct mark per cosmetic kind.
 
-use std::process::Command;
+mod common;
+
 use unicode_width::UnicodeWidthStr;
 
 const TELEGRAPH: &str = "samples/telegraph-russia-hi-tech-arms.txt";
 const REPOST: &str = "samples/repost-russia-hi-tech-arms.txt";
 
 fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::succeeded(
+        common::reprint()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("NO_COLOR")
+            .args(args),
     );
     String::from_utf8(out.stdout).unwrap()
 }
@@ -100,7 +96,7 @@ fn long_tokens_are_broken_and_quotes_stay_with_their_words() {
         }
     }
     // The URL change is a rewording, never a spelling variant.
-    let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
+    let out = common::reprint()
         .args(["diff", a, b, "--format", "json"])
         .output()
         .unwrap();

@@ -123,17 +123,12 @@ fn json(text: &str) -> Value {
 /// An archive of the five samples, and the token file.
 fn archive(dir: &Path) -> (PathBuf, PathBuf) {
     let db = dir.join("archive.db");
-    let out = reprint()
-        .args(["index", "add"])
-        .arg(&db)
-        .arg(samples().join("feed.jsonl"))
-        .arg("--quiet")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::succeeded(
+        reprint()
+            .args(["index", "add"])
+            .arg(&db)
+            .arg(samples().join("feed.jsonl"))
+            .arg("--quiet"),
     );
     let token = dir.join("token.txt");
     std::fs::write(&token, format!("{TOKEN}\n")).unwrap();
@@ -158,16 +153,7 @@ fn feed(prefix: &str, n: usize, seed: u64) -> Vec<u8> {
 }
 
 fn documents(db: &Path) -> u64 {
-    let out = reprint()
-        .args(["index", "stats", "--json"])
-        .arg(db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = common::succeeded(reprint().args(["index", "stats", "--json"]).arg(db));
     json(&String::from_utf8_lossy(&out.stdout))["documents"]
         .as_u64()
         .unwrap()
@@ -554,15 +540,10 @@ fn sigkill_during_an_add_keeps_every_committed_batch() {
     let n = documents(&db);
     assert_eq!((n - 5) % batch as u64, 0, "{n} documents: part of a batch");
     assert!(n < 6005, "the add should have been cut short ({n})");
-    let out = reprint()
-        .args(["index", "stats", "--check", "--json"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::succeeded(
+        reprint()
+            .args(["index", "stats", "--check", "--json"])
+            .arg(&db),
     );
     // The archive serves again, with what was committed.
     let server = Server::start(&db, &["--quiet"]);

@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// The repository root (the crate's manifest folder).
 pub fn root() -> PathBuf {
@@ -19,6 +19,18 @@ pub fn samples() -> PathBuf {
 /// A command running the `reprint` binary under test.
 pub fn reprint() -> Command {
     Command::new(env!("CARGO_BIN_EXE_reprint"))
+}
+
+/// Runs `cmd` and returns its output, failing the test (with its stderr)
+/// unless it exited 0.
+pub fn succeeded(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("reprint runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
 /// A fresh temporary folder, removed when dropped.
