@@ -34,6 +34,8 @@ pub struct PairAlignment {
     pub passages: usize,
     /// Words of the longest passage.
     pub longest_passage: usize,
+    /// Words matched inside passages (the same count on both sides).
+    pub matched: usize,
     pub origin: Option<Side>,
 }
 
@@ -44,6 +46,7 @@ impl PairAlignment {
             aligned_b: al.aligned_b(),
             passages: al.passages.len(),
             longest_passage: al.longest_passage(),
+            matched: al.matched,
             origin,
         }
     }
@@ -132,6 +135,7 @@ mod tests {
             aligned_b: 0.3,
             passages: 2,
             longest_passage: 7,
+            matched: 9,
             origin: Some(Side::B),
         };
         assert_eq!(p.derivation(), 0.9);

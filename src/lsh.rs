@@ -255,6 +255,79 @@ fn budget_caps(sizes: &[usize], budget: u64) -> (usize, usize) {
 /// its buckets skipped over `max_bucket`, and the largest of those.
 type BandBuckets = (Vec<(u64, DocId)>, usize, usize);
 
+/// One band's members of buckets of 2..=`max_bucket` documents, grouped by
+/// key, with the count and largest size of the buckets skipped.
+fn band_buckets(
+    docs: &[(DocId, &Signature)],
+    banding: Banding,
+    band: usize,
+    max_bucket: usize,
+) -> BandBuckets {
+    let unsorted: Vec<(u64, DocId)> = docs
+        .iter()
+        .map(|(id, sig)| (banding.band_key(sig, band), *id))
+        .collect();
+    // Only runs of equal keys matter, not the order inside one.
+    let mut keys = Vec::new();
+    sort_by_hash_into(&unsorted, &mut keys, |k| k.0);
+    drop(unsorted);
+    let (mut skipped, mut largest) = (0, 0);
+    let mut members = Vec::new();
+    for run in keys.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        if run.len() > max_bucket {
+            skipped += 1;
+            largest = largest.max(run.len());
+            continue;
+        }
+        members.extend_from_slice(run);
+    }
+    members.shrink_to_fit();
+    (members, skipped, largest)
+}
+
+/// The pairs of `docs` sharing a band key (buckets over `max_bucket`
+/// skipped) that `keep` accepts, tested as they are made: for a banding so
+/// loose that most of its pairs are dropped (the word signature), so the
+/// pairs held are only those kept. No pair budget applies.
+pub fn filtered_candidates(
+    docs: &[(DocId, &Signature)],
+    banding: Banding,
+    max_bucket: usize,
+    keep: &(dyn Fn(DocId, DocId) -> bool + Sync),
+) -> Candidates {
+    let per_band: Vec<(Vec<Pair>, usize, usize)> = (0..banding.bands)
+        .into_par_iter()
+        .map(|band| {
+            let (members, skipped, largest) = band_buckets(docs, banding, band, max_bucket);
+            let mut pairs = Vec::new();
+            for run in members.chunk_by(|x, y| x.0 == y.0) {
+                for (i, x) in run.iter().enumerate() {
+                    for y in &run[i + 1..] {
+                        if keep(x.1, y.1) {
+                            pairs.push(Pair::new(x.1, y.1));
+                        }
+                    }
+                }
+            }
+            pairs.sort_unstable();
+            pairs.dedup();
+            (pairs, skipped, largest)
+        })
+        .collect();
+    let mut out = Candidates::default();
+    for (pairs, skipped, largest) in per_band {
+        out.pairs.extend(pairs);
+        out.skipped_buckets += skipped;
+        out.largest_skipped = out.largest_skipped.max(largest);
+    }
+    out.pairs.par_sort_unstable();
+    out.pairs.dedup();
+    out
+}
+
 /// `candidates` with a budget of `budget` pairs held at once. A first pass
 /// keeps each band's buckets of 2..=`max_bucket` documents (16 bytes a
 /// member); if all their pairs would pass the budget, the largest buckets
@@ -268,31 +341,7 @@ pub fn candidates_within(
     // Per band: members of its buckets, bucket by bucket.
     let per_band: Vec<BandBuckets> = (0..banding.bands)
         .into_par_iter()
-        .map(|band| {
-            let unsorted: Vec<(u64, DocId)> = docs
-                .iter()
-                .map(|(id, sig)| (banding.band_key(sig, band), *id))
-                .collect();
-            // Only runs of equal keys matter, not the order inside one.
-            let mut keys = Vec::new();
-            sort_by_hash_into(&unsorted, &mut keys, |k| k.0);
-            drop(unsorted);
-            let (mut skipped, mut largest) = (0, 0);
-            let mut members = Vec::new();
-            for run in keys.chunk_by(|x, y| x.0 == y.0) {
-                if run.len() < 2 {
-                    continue;
-                }
-                if run.len() > max_bucket {
-                    skipped += 1;
-                    largest = largest.max(run.len());
-                    continue;
-                }
-                members.extend_from_slice(run);
-            }
-            members.shrink_to_fit();
-            (members, skipped, largest)
-        })
+        .map(|band| band_buckets(docs, banding, band, max_bucket))
         .collect();
     let mut sizes: Vec<usize> = per_band
         .iter()
@@ -434,6 +483,27 @@ mod tests {
         assert!(c.pairs.is_empty());
         assert_eq!(c.skipped_buckets, 2);
         assert_eq!(c.largest_skipped, 2);
+    }
+
+    #[test]
+    fn filtered_candidates_keep_only_accepted_pairs_of_capped_buckets() {
+        let s1 = Signature(vec![1, 2, 3, 4].into());
+        let s2 = Signature(vec![9, 8, 7, 6].into());
+        let b = Banding { bands: 2, rows: 2 };
+        let docs = vec![
+            (DocId(0), &s1),
+            (DocId(1), &s1),
+            (DocId(2), &s1),
+            (DocId(3), &s2),
+            (DocId(4), &s2),
+        ];
+        let all = filtered_candidates(&docs, b, 10, &|_, _| true);
+        assert_eq!(all.pairs.len(), 4);
+        let odd_free = filtered_candidates(&docs, b, 10, &|a, b| a.0 % 2 == 0 && b.0 % 2 == 0);
+        assert_eq!(odd_free.pairs, vec![Pair::new(DocId(0), DocId(2))]);
+        let capped = filtered_candidates(&docs, b, 2, &|_, _| true);
+        assert_eq!(capped.pairs, vec![Pair::new(DocId(3), DocId(4))]);
+        assert_eq!((capped.skipped_buckets, capped.largest_skipped), (2, 3));
     }
 
     #[test]

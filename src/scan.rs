@@ -7,12 +7,13 @@ use crate::corpus::{DocId, TextSource};
 use crate::derivation::{pair_origin, summarize, AlignStage, PairAlignment};
 use crate::fingerprint::{Fingerprint, FingerprintParams, Fingerprinter};
 use crate::lsh::{
-    candidates, Banding, BudgetCut, Candidates, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD,
+    candidates, filtered_candidates, Banding, BudgetCut, Candidates, Pair, DEFAULT_MAX_BUCKET,
+    DEFAULT_THRESHOLD,
 };
 use crate::minhash::Signature;
 use crate::progress::Progress;
 use crate::verify::{score_components, Relation, Scores, Thresholds};
-use crate::wordsig::WordSigner;
+use crate::wordsig::{word_pair_budget, CommonWords, WordSigner};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -29,9 +30,8 @@ pub struct ScanConfig {
     pub mask: MaskConfig,
     /// How reported pairs are aligned and their origin found.
     pub align: AlignStage,
-    /// The second, word-level candidate signature (None, the default:
-    /// character shingles alone choose candidates; docs/design/accuracy.md
-    /// has why it is not on by default yet).
+    /// The second, word-level candidate signature (on by default; None:
+    /// character shingles alone choose candidates).
     pub words: Option<WordSigner>,
 }
 
@@ -46,7 +46,7 @@ impl Default for ScanConfig {
             thresholds: Thresholds::default(),
             mask: MaskConfig::default(),
             align: AlignStage::new(Default::default()),
-            words: None,
+            words: Some(WordSigner::default()),
         }
     }
 }
@@ -113,6 +113,10 @@ pub struct ScanStats {
     pub largest_skipped_bucket: usize,
     /// Pairs of buckets within `max_bucket` that the pair budget cut.
     pub pair_budget: BudgetCut,
+    /// Candidates from the word signature alone (counted in `candidates`).
+    pub word_candidates: usize,
+    /// Word-only pairs over the word pair budget, left unverified.
+    pub word_candidates_cut: usize,
     pub mask: MaskStats,
 }
 
@@ -275,7 +279,7 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
             Some(Match {
                 pair,
                 scores,
-                relation: t.with_alignment(relation, alignment.derivation())?,
+                relation: t.with_alignment(relation, alignment.derivation(), alignment.matched)?,
                 alignment,
             })
         })
@@ -358,35 +362,102 @@ fn first_copies(prints: &[Fingerprint]) -> (Vec<Pair>, Vec<(DocId, &Signature)>)
 }
 
 /// Candidate pairs of `docs`: those sharing a band of the character-shingle
-/// signature, and with `config.words` those sharing a band of the coarser
-/// word signature (`wordsig`), so heavy rewrites reach verification too.
+/// signature (`pairs`), and with `config.words` those sharing a band of the
+/// coarser word signature (`wordsig`) with a word Jaccard estimate of at
+/// least `MIN_WORD_JACCARD` that are not already candidates (`words`), so
+/// heavy rewrites reach verification too.
 pub fn find_candidates<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
     docs: &[(DocId, &Signature)],
-) -> Candidates {
-    let mut cands = candidates(docs, config.banding, config.max_bucket);
+) -> WordCandidates {
+    let chars = candidates(docs, config.banding, config.max_bucket);
     let Some(words) = &config.words else {
-        return cands;
+        return WordCandidates {
+            chars,
+            ..WordCandidates::default()
+        };
     };
-    let sigs: Vec<Option<Signature>> = docs
-        .par_iter()
-        .with_min_len(64)
-        .map(|(id, _)| words.signature(&corpus.text(*id)))
-        .collect();
-    let word_docs: Vec<(DocId, &Signature)> = docs
+    let ids: Vec<DocId> = docs.iter().map(|d| d.0).collect();
+    let sigs = word_signatures(corpus, words, &ids);
+    let mut by_id: Vec<Option<&Signature>> = vec![None; corpus.doc_count()];
+    for (id, sig) in ids.iter().zip(&sigs) {
+        by_id[id.0 as usize] = sig.as_ref();
+    }
+    let word_docs: Vec<(DocId, &Signature)> = ids
         .iter()
-        .zip(&sigs)
-        .filter_map(|((id, _), s)| Some((*id, s.as_ref()?)))
+        .filter_map(|id| Some((*id, by_id[id.0 as usize]?)))
         .collect();
-    let more = candidates(&word_docs, words.banding, config.max_bucket);
-    cands.pairs.extend(more.pairs);
-    cands.pairs.par_sort_unstable();
-    cands.pairs.dedup();
-    cands.skipped_buckets += more.skipped_buckets;
-    cands.largest_skipped = cands.largest_skipped.max(more.largest_skipped);
-    cands.budget.add(&more.budget);
-    cands
+    let related = |a: DocId, b: DocId| match (by_id[a.0 as usize], by_id[b.0 as usize]) {
+        (Some(x), Some(y)) => words.related(x, y),
+        _ => false,
+    };
+    let more = filtered_candidates(&word_docs, words.banding, config.max_bucket, &related);
+    let mut words: Vec<Pair> = more
+        .pairs
+        .into_iter()
+        .filter(|p| chars.pairs.binary_search(p).is_err())
+        .collect();
+    let budget = word_pair_budget(ids.len());
+    let cut = words.len().saturating_sub(budget);
+    if cut > 0 {
+        // Keep the pairs of highest estimated word Jaccard (ties by pair).
+        let estimate = |p: &Pair| match (by_id[p.a.0 as usize], by_id[p.b.0 as usize]) {
+            (Some(x), Some(y)) => x.estimate_jaccard(y),
+            _ => 0.0,
+        };
+        let mut scored: Vec<(f64, Pair)> = words.iter().map(|p| (estimate(p), *p)).collect();
+        scored.select_nth_unstable_by(budget, |x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        scored.truncate(budget);
+        words = scored.into_iter().map(|s| s.1).collect();
+        words.sort_unstable();
+    }
+    WordCandidates { chars, words, cut }
+}
+
+/// The candidates of both signatures, kept apart: verification scores the
+/// character candidates by component and the word candidates pair by pair,
+/// so the loose word pairs do not merge small components into large ones.
+#[derive(Debug, Clone, Default)]
+pub struct WordCandidates {
+    pub chars: Candidates,
+    /// Pairs of the word signature alone, sorted.
+    pub words: Vec<Pair>,
+    /// Word-only pairs over `word_pair_budget`, not verified.
+    pub cut: usize,
+}
+
+impl WordCandidates {
+    /// Every candidate pair, sorted.
+    pub fn all(&self) -> Vec<Pair> {
+        let mut all = self.chars.pairs.clone();
+        all.extend_from_slice(&self.words);
+        all.sort_unstable();
+        all
+    }
+
+    pub fn len(&self) -> usize {
+        self.chars.pairs.len() + self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The word signatures of `docs`, in order, their corpus's common words
+/// left out (`wordsig`).
+pub fn word_signatures<S: TextSource + ?Sized>(
+    corpus: &S,
+    words: &WordSigner,
+    docs: &[DocId],
+) -> Vec<Option<Signature>> {
+    let common =
+        CommonWords::of_corpus(corpus.doc_count(), &|i| Some(corpus.text(DocId(i as u32))));
+    docs.par_iter()
+        .with_min_len(64)
+        .map(|&id| words.signature(&corpus.text(id), &common))
+        .collect()
 }
 
 /// The pairs a scan verifies (candidates of first copies) and its exact-copy
@@ -400,7 +471,7 @@ pub fn candidate_pairs<S: TextSource + ?Sized>(
     let all: Vec<DocId> = (0..corpus.doc_count() as u32).map(DocId).collect();
     let prints = fingerprint_docs(corpus, config, &mask, &all, progress);
     let (exact, lsh_docs) = first_copies(&prints);
-    let mut pairs = find_candidates(corpus, config, &lsh_docs).pairs;
+    let mut pairs = find_candidates(corpus, config, &lsh_docs).all();
     pairs.extend(exact);
     pairs.sort_unstable();
     pairs
@@ -418,7 +489,8 @@ pub fn scan<S: TextSource + ?Sized>(
 
     let (exact, lsh_docs) = first_copies(&prints);
     let cands = find_candidates(corpus, config, &lsh_docs);
-    let matches = verify_pairs(corpus, config, &mask, &cands.pairs, progress);
+    let mut matches = verify_pairs(corpus, config, &mask, &cands.chars.pairs, progress);
+    matches.extend(verify_pairs(corpus, config, &mask, &cands.words, progress));
     let exact_matches = exact_matches(corpus, config, &mask, &exact);
     let matches = report_matches(corpus, matches, &exact_matches, config);
 
@@ -428,10 +500,12 @@ pub fn scan<S: TextSource + ?Sized>(
         stats: ScanStats {
             bytes: corpus.text_bytes(),
             exact_copies: exact.len(),
-            candidates: cands.pairs.len(),
-            skipped_buckets: cands.skipped_buckets,
-            largest_skipped_bucket: cands.largest_skipped,
-            pair_budget: cands.budget,
+            candidates: cands.len(),
+            skipped_buckets: cands.chars.skipped_buckets,
+            largest_skipped_bucket: cands.chars.largest_skipped,
+            pair_budget: cands.chars.budget,
+            word_candidates: cands.words.len(),
+            word_candidates_cut: cands.cut,
             mask: mask.stats(),
         },
         matches,
@@ -440,19 +514,27 @@ pub fn scan<S: TextSource + ?Sized>(
     }
 }
 
-/// What the candidate pair budget cut, for stderr (`None` when nothing).
-pub fn budget_message(stats: &ScanStats) -> Option<String> {
+/// What the candidate pair budgets cut, for stderr (empty when nothing).
+pub fn budget_message(stats: &ScanStats) -> Vec<String> {
     let b = &stats.pair_budget;
-    (!b.is_empty()).then(|| {
-        format!(
+    let mut out = Vec::new();
+    if !b.is_empty() {
+        out.push(format!(
             "the candidate pair budget ({} pairs held at once) cut {} pairs: {} buckets of more than {} documents paired each document with the next only, {} skipped",
             b.budget,
             b.pairs_cut,
             b.chained_buckets,
             b.full_up_to,
             b.skipped_buckets
-        )
-    })
+        ));
+    }
+    if stats.word_candidates_cut > 0 {
+        out.push(format!(
+            "the word signature found {} more candidate pairs than its budget: the {} of highest word overlap were verified (--no-word-candidates turns the signature off)",
+            stats.word_candidates_cut, stats.word_candidates
+        ));
+    }
+    out
 }
 
 /// Clustering edges of reported pairs.

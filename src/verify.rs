@@ -336,11 +336,16 @@ pub struct Thresholds {
 }
 
 /// Default `Thresholds::aligned` (docs/design/alignment.md).
-pub const DEFAULT_ALIGNED: f64 = 0.5;
+pub const DEFAULT_ALIGNED: f64 = 0.4;
 
 /// Containment (either way) a pair with no relation needs to be aligned at
-/// all: below it no rewrite was found by alignment either.
+/// all: derivation runs well under three times containment (docs/design/alignment.md).
 pub const ALIGN_FLOOR: f64 = 0.05;
+
+/// Words a pair's passages must match for its alignment alone to make it a
+/// `rewrite`: a shared sentence or two is a quote or a template, not a
+/// rewrite (docs/design/alignment.md).
+pub const MIN_ALIGNED_WORDS: usize = 15;
 
 impl Default for Thresholds {
     fn default() -> Self {
@@ -373,17 +378,25 @@ impl Thresholds {
     }
 
     /// Whether a pair with no relation from its shingles is still worth
-    /// aligning: it may be a rewrite by its passages.
+    /// aligning: it shares enough text to be a rewrite by its passages.
     pub fn may_align(&self, scores: &Scores) -> bool {
-        scores.shared >= self.min_shared && scores.max_containment() >= ALIGN_FLOOR
+        scores.max_containment() >= ALIGN_FLOOR
     }
 
-    /// The relation once the alignment is known: a pair whose derivation
-    /// reaches `aligned` is at least a `rewrite`.
-    pub fn with_alignment(&self, shingles: Option<Relation>, derivation: f64) -> Option<Relation> {
+    /// The relation once the alignment is known: a pair whose `derivation`
+    /// reaches `aligned`, with at least `MIN_ALIGNED_WORDS` words in its
+    /// passages, is at least a `rewrite`.
+    pub fn with_alignment(
+        &self,
+        shingles: Option<Relation>,
+        derivation: f64,
+        matched_words: usize,
+    ) -> Option<Relation> {
         match shingles {
             Some(r) => Some(r),
-            None if derivation >= self.aligned => Some(Relation::Rewrite),
+            None if derivation >= self.aligned && matched_words >= MIN_ALIGNED_WORDS => {
+                Some(Relation::Rewrite)
+            }
             None => None,
         }
     }

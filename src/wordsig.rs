@@ -4,24 +4,42 @@
 
 use crate::lsh::Banding;
 use crate::minhash::{MinHasher, Signature};
+use crate::normalize::for_each_token_span;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-/// Function words: shared by any two English texts, so never features.
-const STOPWORDS: &[&str] = &[
-    "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "but", "by", "with", "at",
-    "from", "as", "is", "was", "were", "be", "been", "are", "it", "its", "that", "this", "these",
-    "those", "which", "who", "he", "she", "they", "we", "his", "her", "their", "our", "not", "no",
-    "has", "have", "had", "will", "would", "could", "should", "may", "might", "can", "do", "does",
-    "did", "than", "then", "so", "if", "there", "all", "any", "into", "up", "out", "said", "says",
-    "also", "after", "before", "more", "most", "other", "some", "such", "only", "about", "over",
-    "new", "last", "year", "one", "two", "vs", "mln", "pct", "dlrs", "cts", "s", "t",
-];
+/// Documents sampled (evenly spaced) to find a corpus's common words.
+pub const COMMON_SAMPLE: usize = 2_000;
+/// A word in at least this share of the sampled documents is common...
+pub const COMMON_SHARE: f64 = 0.02;
+/// ...and in at least this many of them.
+pub const COMMON_MIN_DOCS: usize = 3;
 
 /// Settings of the word signature and its banding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WordSigner {
     pub minhasher: MinHasher,
     pub banding: Banding,
+}
+
+/// Estimated word Jaccard a pair sharing a word band needs to be verified:
+/// most pairs that meet in such a loose banding share a few words by chance
+/// (docs/design/accuracy.md).
+pub const MIN_WORD_JACCARD: f64 = 0.15;
+
+/// Word-only candidate pairs verified at most: the larger of this floor and
+/// `WORD_PAIRS_PER_DOC` per document, the pairs of highest estimated word
+/// Jaccard first. Word pairs grow with the square of the corpus while true
+/// rewrites grow with it (benches/results/2026-12-06-word-candidates.md).
+pub const WORD_PAIR_FLOOR: usize = 1 << 14;
+/// See `WORD_PAIR_FLOOR`.
+pub const WORD_PAIRS_PER_DOC: f64 = 0.1;
+
+/// The word-only candidate pairs a corpus of `docs` documents verifies.
+pub fn word_pair_budget(docs: usize) -> usize {
+    WORD_PAIR_FLOOR.max((WORD_PAIRS_PER_DOC * docs as f64) as usize)
 }
 
 /// Signature length of the word signature.
@@ -39,14 +57,84 @@ impl Default for WordSigner {
     }
 }
 
+/// A corpus's common words (function words, the wire's own jargon), found
+/// by document frequency in a sample, so no language's list is built in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommonWords(FxHashSet<u64>);
+
+impl CommonWords {
+    /// The words in at least `COMMON_SHARE` (and `COMMON_MIN_DOCS`) of an
+    /// evenly spaced sample of `n` texts (`text(i)`, None for a missing one).
+    pub fn of_corpus<'a>(n: usize, text: &(dyn Fn(usize) -> Option<Cow<'a, str>> + Sync)) -> Self {
+        let want = COMMON_SAMPLE.min(n);
+        if want < COMMON_MIN_DOCS {
+            return CommonWords::default();
+        }
+        let step = n as f64 / want as f64;
+        let counts = (0..want)
+            .into_par_iter()
+            .with_min_len(64)
+            .fold(FxHashMap::<u64, u32>::default, |mut counts, i| {
+                if let Some(t) = text((i as f64 * step) as usize) {
+                    let mut seen = FxHashSet::default();
+                    for_each_token_span(&t, |w, _, _| {
+                        seen.insert(word_hash(w));
+                    });
+                    for h in seen {
+                        *counts.entry(h).or_default() += 1;
+                    }
+                }
+                counts
+            })
+            .reduce(FxHashMap::default, |a, b| {
+                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                for (h, c) in small {
+                    *big.entry(h).or_default() += c;
+                }
+                big
+            });
+        let min = ((COMMON_SHARE * want as f64).ceil() as usize).max(COMMON_MIN_DOCS) as u32;
+        CommonWords(
+            counts
+                .into_iter()
+                .filter(|&(_, c)| c >= min)
+                .map(|(h, _)| h)
+                .collect(),
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn contains(&self, h: u64) -> bool {
+        self.0.contains(&h)
+    }
+}
+
+fn word_hash(w: &str) -> u64 {
+    xxh3_64_with_seed(w.as_bytes(), 0x57)
+}
+
 impl WordSigner {
-    /// The signature of the content words of `text` (None when it has none).
-    pub fn signature(&self, text: &str) -> Option<Signature> {
+    /// Whether two word signatures estimate at least `MIN_WORD_JACCARD`.
+    pub fn related(&self, a: &Signature, b: &Signature) -> bool {
+        a.estimate_jaccard(b) >= MIN_WORD_JACCARD
+    }
+
+    /// The signature of the words of `text` that are not `common` (None
+    /// when it has none). Words are the aligner's folded tokens.
+    pub fn signature(&self, text: &str, common: &CommonWords) -> Option<Signature> {
         let mut sketch = self.minhasher.sketch();
         let mut any = false;
-        for_each_word(text, |w| {
-            if !STOPWORDS.contains(&w) {
-                sketch.add(xxh3_64_with_seed(w.as_bytes(), 0x57));
+        for_each_token_span(text, |w, _, _| {
+            let h = word_hash(w);
+            if !common.contains(h) {
+                sketch.add(h);
                 any = true;
             }
         });
@@ -54,52 +142,46 @@ impl WordSigner {
     }
 }
 
-/// Each word of `text` (runs of letters and digits), lowercased, in order.
-pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    let mut word = String::with_capacity(32);
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if c.is_ascii() {
-                word.push(c.to_ascii_lowercase());
-            } else {
-                word.extend(c.to_lowercase());
-            }
-        } else if !word.is_empty() {
-            f(&word);
-            word.clear();
-        }
-    }
-    if !word.is_empty() {
-        f(&word);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn words_are_lowercased_runs_of_letters_and_digits() {
-        let mut out = Vec::new();
-        for_each_word("Net rose 15.3 PCT, Österreich-based", |w| {
-            out.push(w.to_string())
-        });
-        assert_eq!(
-            out,
-            ["net", "rose", "15", "3", "pct", "österreich", "based"]
-        );
+    fn common_of(texts: &[&str]) -> CommonWords {
+        CommonWords::of_corpus(texts.len(), &|i| Some(Cow::Borrowed(texts[i])))
     }
 
     #[test]
-    fn signature_ignores_function_words_and_order() {
+    fn common_words_are_those_in_many_documents() {
+        let texts: Vec<String> = (0..100)
+            .map(|i| format!("the story number w{i} and its own x{i} said"))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let common = common_of(&refs);
+        let h = |w: &str| word_hash(w);
+        for w in ["the", "story", "number", "and", "its", "own", "said"] {
+            assert!(common.contains(h(w)), "{w}");
+        }
+        assert!(!common.contains(h("w7")) && !common.contains(h("x7")));
+        assert_eq!(common.len(), 7);
+        // Two documents are too few to call any word common.
+        assert!(common_of(&refs[..2]).is_empty());
+    }
+
+    #[test]
+    fn signature_ignores_common_words_and_order() {
         let s = WordSigner::default();
-        let a = s.signature("The bank raised its rate sharply").unwrap();
+        let common = common_of(&["the a by its was", "the a by its was", "the a by its was"]);
+        let a = s
+            .signature("The bank raised its rate sharply", &common)
+            .unwrap();
         let b = s
-            .signature("sharply its rate was raised by a bank")
+            .signature("sharply its rate was raised by a bank", &common)
             .unwrap();
         assert_eq!(a, b);
-        assert!(s.signature("the of and to").is_none());
-        let c = s.signature("Wheat exports from Canada fell").unwrap();
+        assert!(s.signature("the a by", &common).is_none());
+        let c = s
+            .signature("Wheat exports from Canada fell", &common)
+            .unwrap();
         assert!(a.estimate_jaccard(&c) < 0.2);
     }
 

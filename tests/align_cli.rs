@@ -203,3 +203,59 @@ fn diff_reused_is_the_scans_aligned_share() {
     assert!(reused > 0.0);
     assert_eq!(reused, pair["aligned_b"].as_f64().unwrap(), "{pair}");
 }
+
+/// A rewrite that changes every third word keeps its words and their order
+/// but few 12-character shingles: the word signature makes it a candidate
+/// and the alignment a `rewrite`; character shingles alone never see it.
+#[test]
+fn a_paraphrase_with_few_shared_shingles_is_found_by_the_word_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(samples().join("reuters-putin-tells-defense-industry.txt"))
+        .unwrap();
+    let rewritten: Vec<String> = text
+        .split_whitespace()
+        .enumerate()
+        .map(|(i, w)| {
+            if i % 3 == 2 {
+                format!("x{i}")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    let path = dir.path().join("pair.jsonl");
+    let recs = [
+        serde_json::json!({"id": "wire", "text": text, "date": "2026-01-01"}),
+        serde_json::json!({"id": "paper", "text": rewritten.join(" "), "date": "2026-01-02"}),
+    ];
+    std::fs::write(&path, format!("{}\n{}\n", recs[0], recs[1])).unwrap();
+    let scan = |extra: &[&str]| -> Value {
+        serde_json::from_str(&stdout(
+            reprint()
+                .arg("scan")
+                .arg(&path)
+                .args(["--format", "json", "--quiet"])
+                .args(extra),
+        ))
+        .unwrap()
+    };
+    let found = scan(&[]);
+    assert_eq!(found["stats"]["word_candidates"], 1, "{}", found["stats"]);
+    let pairs = found["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{found}");
+    let p = &pairs[0];
+    assert_eq!(
+        (&p["a"], &p["b"], &p["origin"]),
+        (&"wire".into(), &"paper".into(), &"a".into())
+    );
+    assert_eq!(p["relation"], "rewrite");
+    assert!(p["containment_b_in_a"].as_f64().unwrap() < 0.2, "{p}");
+    assert!(p["aligned_b"].as_f64().unwrap() >= 0.4, "{p}");
+    let chars_alone = scan(&["--no-word-candidates"]);
+    assert_eq!(
+        chars_alone["stats"]["candidates"], 0,
+        "{}",
+        chars_alone["stats"]
+    );
+    assert_eq!(chars_alone["pairs"].as_array().unwrap().len(), 0);
+}

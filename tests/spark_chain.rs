@@ -130,7 +130,7 @@ fn chain_equals_scan(spark: &Path, inputs: &[PathBuf], options: &[&str], shards:
         reprint()
             .arg("scan")
             .args(inputs)
-            .args(["--format", "json", "--quiet"])
+            .args(["--format", "json", "--quiet", "--no-word-candidates"])
             .args(options),
         "reprint scan",
     ))

@@ -246,10 +246,13 @@ pub struct MatchArgs {
     pub mask_min_docs: usize,
     #[command(flatten)]
     pub align: AlignArgs,
-    /// Also choose candidates by a coarser word signature, so paraphrased
-    /// rewrites reach verification (many more candidates: see
-    /// docs/design/accuracy.md).
+    /// Choose candidates by character shingles alone, without the coarser
+    /// word signature that lets paraphrased rewrites reach verification
+    /// (faster on large corpora of few rewrites: docs/design/accuracy.md).
     #[arg(long)]
+    pub no_word_candidates: bool,
+    /// The word signature is on by default; kept so older command lines run.
+    #[arg(long, hide = true, conflicts_with = "no_word_candidates")]
     pub word_candidates: bool,
 }
 
@@ -270,7 +273,7 @@ impl MatchArgs {
             thresholds,
             mask: MaskConfig::from_options(self.mask_share, self.mask_min_docs),
             align: self.align.stage(),
-            words: self.word_candidates.then(WordSigner::default),
+            words: (!self.no_word_candidates).then(WordSigner::default),
         })
     }
 }
@@ -367,9 +370,19 @@ pub struct VerifyArgs {
     pub matching: MatchArgs,
 }
 
+/// The chain's configuration: candidates by character shingles alone (the
+/// word signature is not in its Parquet layout), said once on stderr.
+fn chain_config(matching: &MatchArgs, quiet: bool) -> Result<ScanConfig> {
+    let mut config = matching.config()?;
+    if config.words.take().is_some() && !quiet {
+        eprintln!("reprint: note: the Spark chain chooses candidates by character shingles alone, as `scan --no-word-candidates` does");
+    }
+    Ok(config)
+}
+
 fn run_sign(args: SignArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let config = args.matching.config()?;
+    let config = chain_config(&args.matching, args.input.quiet)?;
     let corpus = args.input.read(&args.inputs)?;
     let progress = Progress::new(args.input.quiet);
     let mask = build_mask(&corpus, &config);
@@ -391,7 +404,7 @@ fn run_sign(args: SignArgs) -> Result<()> {
 
 fn run_verify(args: VerifyArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let config = args.matching.config()?;
+    let config = chain_config(&args.matching, args.input.quiet)?;
     let corpus = args.input.read(&args.corpus)?;
     let pairs = chain::read_pairs(&args.pairs, corpus.len())?;
     let mask = build_mask(&corpus, &config);
@@ -537,7 +550,11 @@ fn parse_relation(s: &str) -> std::result::Result<Relation, String> {
 
 fn run_dedup(args: DedupArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let config = args.matching.config()?;
+    let mut config = args.matching.config()?;
+    // Word candidates only find rewrites: not worth their cost otherwise.
+    if !args.drop.contains(&Relation::Rewrite) {
+        config.words = None;
+    }
     let outputs: Vec<(&str, &std::path::Path)> =
         [("-o", &args.output), ("--removed", &args.removed)]
             .into_iter()

@@ -292,7 +292,8 @@ impl Index {
                         }
                         _ => (PairAlignment::default(), Vec::new()),
                     };
-                    let relation = t.with_alignment(shingles, alignment.derivation())?;
+                    let relation =
+                        t.with_alignment(shingles, alignment.derivation(), alignment.matched)?;
                     Some(QueryMatch {
                         query: DocId((base + i) as u32),
                         id: b.id.clone(),
