@@ -1,8 +1,9 @@
 //! One archived document by its id, read back whole (metadata and text), as
 //! `reprint serve` shows it and as the diff of two archived stories needs it.
 
-use super::{ids, runs, Index, StoredDoc};
+use super::{ids, integrity, runs, signature_from, Index, StoredDoc};
 use crate::error::Result;
+use rusqlite::OptionalExtension;
 
 impl Index {
     /// The stored document with the user id `id` (`None` when the archive
@@ -19,5 +20,58 @@ impl Index {
         .map_err(|e| self.err(e))?;
         tx.finish().map_err(|e| self.err(e))?;
         Ok(found)
+    }
+}
+
+impl Index {
+    /// One stored document (`None` once removed).
+    pub(super) fn stored(&self, doc: i64, with_text: bool) -> rusqlite::Result<Option<StoredDoc>> {
+        let sql = if with_text {
+            "SELECT id, title, source, date, text_hash, shingles, signature, text FROM docs WHERE doc = ?1"
+        } else {
+            "SELECT id, title, source, date, text_hash, shingles, signature, NULL FROM docs WHERE doc = ?1"
+        };
+        let mut st = self.conn.prepare_cached(sql)?;
+        st.query_row([doc], |r| {
+            let id: String = r.get(0)?;
+            let title: Option<String> = r.get(1)?;
+            let source: Option<String> = r.get(2)?;
+            let date: Option<String> = r.get(3)?;
+            let hash = r.get_ref(4)?.as_blob()?;
+            let shingles: Option<i64> = r.get(5)?;
+            let text: Option<String> = r.get(7)?;
+            let sig = integrity::open_row(
+                integrity::RowFields {
+                    doc,
+                    id: &id,
+                    title: title.as_deref(),
+                    source: source.as_deref(),
+                    date: date.as_deref(),
+                    text_hash: hash,
+                    shingles,
+                    signature: &[],
+                },
+                r.get_ref(6)?.as_blob()?,
+                self.params.num_perm * 4,
+                with_text.then_some(text.as_deref()),
+            )?;
+            let h: [u8; 16] = hash.try_into().map_err(|_| {
+                integrity::damage(format!(
+                    "document {doc} ({id:?}): a text hash of {} bytes",
+                    hash.len()
+                ))
+            })?;
+            Ok(StoredDoc {
+                text_hash: u128::from_le_bytes(h),
+                shingles: shingles.map(|n| n as usize),
+                signature: signature_from(sig),
+                id,
+                title,
+                source,
+                date,
+                text,
+            })
+        })
+        .optional()
     }
 }
