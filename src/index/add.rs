@@ -2,9 +2,11 @@
 //! while the previous batch is written on the other, each batch one
 //! committed transaction (ids, rows, band keys, bucket runs).
 
-use super::checkpoint::{checkpointer, Wake, DRAIN_EVERY};
+use super::checkpoint::{checkpointer, Wake, DRAIN_EVERY, WAL_AUTOCHECKPOINT};
 use super::remove::delete_doc;
-use super::{day_number, ids, integrity, runs, signature_bytes, text_key, Index, IndexParams};
+use super::{
+    day_number, document, ids, integrity, runs, signature_bytes, text_key, Index, IndexParams,
+};
 use crate::boilerplate::{Mask, MaskConfig};
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
@@ -210,6 +212,39 @@ impl Index {
             .ok_or_else(|| Error::Usage("internal: the add settled no mask".into()))
     }
 
+    /// Before an add: this connection's commits leave the WAL to
+    /// `pipeline`'s checkpointing thread.
+    fn checkpoint_elsewhere(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(|e| self.err(e))
+    }
+
+    /// End an add whose pipeline returned `added`: checkpoint what is left
+    /// and go back to SQLite's own checkpoints at commit; the add's own
+    /// error, if any, is the one reported.
+    fn after_add(&self, added: Result<AddStats>) -> Result<AddStats> {
+        let restore = || -> rusqlite::Result<()> {
+            if added.is_ok() {
+                // The merges due that the batches' budgets left.
+                let tx = rusqlite::Transaction::new_unchecked(
+                    &self.conn,
+                    rusqlite::TransactionBehavior::Immediate,
+                )?;
+                runs::compact(&tx, self.run_bands(), usize::MAX)?;
+                tx.commit()?;
+            }
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            self.conn
+                .pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)
+        };
+        let restored = restore().map_err(|e| self.err(e));
+        let stats = added?;
+        restored?;
+        Ok(stats)
+    }
+
     fn write_batch(
         &self,
         docs: &[Document],
@@ -250,7 +285,9 @@ impl Index {
                 for (d, p) in docs.iter().zip(prepared) {
                     let old = match batch_ids.get(d.id.as_str()) {
                         Some(&doc) => Some(doc),
-                        None => ids::find(&tx, &archived, Some(&filters), self.id_band(), &d.id)?,
+                        None => {
+                            document::find(&tx, &archived, Some(&filters), self.id_band(), &d.id)?
+                        }
                     };
                     if let Some(doc) = old {
                         if !options.replace {

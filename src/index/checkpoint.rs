@@ -1,11 +1,9 @@
 //! WAL checkpoints during an add: a thread of its own copies committed
 //! frames into the archive while the writer goes on, and the add drains the
-//! WAL every few batches so that it never grows without bound.
+//! WAL every few batches so that it never grows without bound (the add's
+//! side: `Index::checkpoint_elsewhere` and `Index::after_add` in `add`).
 
-use super::add::AddStats;
 use super::schema::open_writer;
-use super::{runs, Index};
-use crate::error::Result;
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -51,40 +49,5 @@ pub(super) fn checkpointer(path: &Path, woken: std::sync::mpsc::Receiver<Wake>) 
         for done in drains {
             let _ = done.send(());
         }
-    }
-}
-
-impl Index {
-    /// Before an add: this connection's commits leave the WAL to
-    /// `pipeline`'s checkpointing thread.
-    pub(super) fn checkpoint_elsewhere(&self) -> Result<()> {
-        self.conn
-            .pragma_update(None, "wal_autocheckpoint", 0)
-            .map_err(|e| self.err(e))
-    }
-
-    /// End an add whose pipeline returned `added`: checkpoint what is left
-    /// and go back to SQLite's own checkpoints at commit; the add's own
-    /// error, if any, is the one reported.
-    pub(super) fn after_add(&self, added: Result<AddStats>) -> Result<AddStats> {
-        let restore = || -> rusqlite::Result<()> {
-            if added.is_ok() {
-                // The merges due that the batches' budgets left.
-                let tx = rusqlite::Transaction::new_unchecked(
-                    &self.conn,
-                    rusqlite::TransactionBehavior::Immediate,
-                )?;
-                runs::compact(&tx, self.run_bands(), usize::MAX)?;
-                tx.commit()?;
-            }
-            self.conn
-                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-            self.conn
-                .pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)
-        };
-        let restored = restore().map_err(|e| self.err(e));
-        let stats = added?;
-        restored?;
-        Ok(stats)
     }
 }

@@ -2,7 +2,7 @@
 //! committed batches (their bucket entries marked dead until rewritten),
 //! and the bucket runs merged into one with the dead entries dropped.
 
-use super::{ids, runs, Index};
+use super::{document, runs, Index};
 use crate::error::Result;
 use crate::progress::Progress;
 use rusqlite::Connection;
@@ -51,7 +51,7 @@ impl Index {
                 let archived = runs::list(&snapshot).map_err(|e| self.err(e))?;
                 let mut v = Vec::new();
                 for id in wanted {
-                    match ids::find(&snapshot, &archived, None, self.id_band(), id)
+                    match document::find(&snapshot, &archived, None, self.id_band(), id)
                         .map_err(|e| self.err(e))?
                     {
                         Some(doc) => v.push(doc),
