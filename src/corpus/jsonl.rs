@@ -3,7 +3,7 @@
 //! record with its id, text and metadata fields.
 
 use super::records::{problem, Parsed};
-use super::stream::{broken_at, display_name, open_decompressed};
+use super::stream::{broken_at, display_name, open_decompressed, BOM};
 use super::text::from_html;
 use super::{Diagnostic, Document, Origin, ReadOptions};
 use std::io::Read;
@@ -232,9 +232,6 @@ pub fn jsonl_lines_at(bytes: &[u8]) -> impl Iterator<Item = (usize, usize, &[u8]
             record_line(&bytes[start..end]).map(|line| (i + 1, start, line))
         })
 }
-
-/// The UTF-8 byte order mark, dropped from the start of an input.
-pub(crate) const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// One line of JSONL without its `\n` as a record reads it: a `\r` before
 /// the `\n` removed, `None` when the line is blank.

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 
 pub use inputs::{list_inputs, Kind};
 pub use jsonl::jsonl_lines_at;
-pub(crate) use jsonl::{parse_record, read_jsonl_chunks, record_line, BOM};
+pub(crate) use jsonl::{parse_record, read_jsonl_chunks, record_line};
 pub use read::{read_each, read_inputs, Item};
 pub(crate) use records::{admit, Content, Parsed};
-pub(crate) use stream::{broken_at, decompressed, display_name};
+pub(crate) use stream::{broken_at, decompressed, display_name, BOM};
 pub(crate) use text::read_text;
 
 /// The JSONL read size, for the tests of `lean`.

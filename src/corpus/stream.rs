@@ -6,6 +6,9 @@ use super::Diagnostic;
 use std::io::Read;
 use std::path::Path;
 
+/// The UTF-8 byte order mark, dropped from the start of an input.
+pub(crate) const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// The problem of an input that could be read up to line `lines` and no
 /// further (a truncated or damaged gzip stream, a failing disk).
 pub(crate) fn broken_at(name: &str, lines: usize, e: &std::io::Error) -> Diagnostic {

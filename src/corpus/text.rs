@@ -3,8 +3,8 @@
 //! reduced to its article text.
 
 use super::records::{problem, Parsed};
-use super::stream::{display_name, read_bytes};
-use super::{Document, Origin, ReadOptions, BOM};
+use super::stream::{display_name, read_bytes, BOM};
+use super::{Document, Origin, ReadOptions};
 use crate::extract::{article_text, looks_like_html, HtmlMode};
 use std::path::Path;
 

@@ -15,14 +15,27 @@ pub mod tokens;
 mod words;
 
 use pairing::{align, join_paragraphs, joins};
+use paragraphs::Paragraph;
 use rows::Builder;
 use rustc_hash::FxHashSet as HashSet;
 use std::time::Instant;
 use tokens::{tokens, units, vocabulary, Unit};
 
-pub use model::{Change, ChangeKind, Diff, DiffOptions, Row, RowKind, Segment, Side};
+pub use model::{Change, ChangeKind, DiffOptions, Row, RowKind, Segment, Side};
 pub use summary::Summary;
 pub use tokens::Span;
+
+/// The diff of two documents.
+#[derive(Debug, Clone)]
+pub struct Diff {
+    pub a: Side,
+    pub b: Side,
+    pub a_paragraphs: Vec<Paragraph>,
+    pub b_paragraphs: Vec<Paragraph>,
+    pub rows: Vec<Row>,
+    pub changes: Vec<Change>,
+    pub summary: Summary,
+}
 
 /// Compare two documents.
 pub fn diff(a: Side, b: Side, opts: &DiffOptions) -> Diff {

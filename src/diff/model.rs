@@ -1,9 +1,7 @@
 //! The diff's data model: the kinds of editorial change, a change and the
 //! two documents compared, the rows and segments of the side-by-side view,
-//! and the options that tune the diff.
+//! and the options that tune the diff (the `Diff` itself: `diff/mod.rs`).
 
-use super::paragraphs::Paragraph;
-use super::summary::Summary;
 use super::tokens::Span;
 use serde::Serialize;
 use std::time::Duration;
@@ -142,18 +140,6 @@ pub struct Row {
     pub change: Option<usize>,
     pub a_segments: Vec<Segment>,
     pub b_segments: Vec<Segment>,
-}
-
-/// The diff of two documents.
-#[derive(Debug, Clone)]
-pub struct Diff {
-    pub a: Side,
-    pub b: Side,
-    pub a_paragraphs: Vec<Paragraph>,
-    pub b_paragraphs: Vec<Paragraph>,
-    pub rows: Vec<Row>,
-    pub changes: Vec<Change>,
-    pub summary: Summary,
 }
 
 /// Tuning of the diff.

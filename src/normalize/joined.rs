@@ -2,9 +2,8 @@
 //! text, ASCII folded a byte at a time or 16 bytes at a time with SSE, the
 //! rest by the cached character rules, each token's spelling folded in place.
 
-use super::chars::CharCache;
+use super::chars::{fold_letter, CharCache, CharClass};
 use super::spelling::{fold_parts, may_fold};
-use super::{fold_letter, CharClass};
 
 /// What an ASCII byte does in a token: `0` ends it, `1` is dropped (the
 /// apostrophe), anything else is the byte to append (lowercased).

@@ -6,7 +6,7 @@ mod chars;
 mod joined;
 mod spelling;
 
-use chars::{is_nfkc_quick, CHARS};
+use chars::{classify, fold_letter, is_nfkc_quick, is_unspaced, CharClass, CHARS};
 use joined::joined_nfkc_into;
 use spelling::fold_parts;
 use unicode_normalization::UnicodeNormalization;
@@ -118,17 +118,6 @@ pub fn for_each_token_span(text: &str, mut f: impl FnMut(&str, usize, usize)) {
     flush(&mut token, start, end);
 }
 
-/// Letters of scripts written without spaces between words.
-fn is_unspaced(c: char) -> bool {
-    matches!(c,
-        '\u{0E00}'..='\u{0EFF}' // Thai, Lao
-        | '\u{1000}'..='\u{109F}' // Myanmar
-        | '\u{1780}'..='\u{17FF}' // Khmer
-        | '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
-        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' // Han
-        | '\u{20000}'..='\u{2FA1F}')
-}
-
 /// The space-free normalized stream of `text` (what `normalize(text).joined()`
 /// gives) written into `out`, without allocating per token: the hot path of
 /// fingerprinting.
@@ -196,46 +185,6 @@ fn tokens_of(chars: impl Iterator<Item = char>, token: &mut String, f: &mut impl
     if !token.is_empty() {
         f(token);
         token.clear();
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum CharClass {
-    Word,
-    Ignore,
-    Break,
-}
-
-pub(super) fn classify(c: char) -> CharClass {
-    match c {
-        // Zero-width joiners and marks, soft hyphen, Arabic tatweel: used
-        // inconsistently between copies of one text.
-        '\u{200B}'..='\u{200F}' | '\u{00AD}' | '\u{0640}' | '\u{FEFF}' => CharClass::Ignore,
-        // Arabic/Urdu harakat and other combining marks carry no identity here.
-        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' => CharClass::Ignore,
-        // Apostrophes inside words ("Russia's" / "Russia’s") are dropped, not split.
-        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' => CharClass::Ignore,
-        c if c.is_alphanumeric() => CharClass::Word,
-        c if is_combining_mark(c) => CharClass::Ignore,
-        _ => CharClass::Break,
-    }
-}
-
-fn is_combining_mark(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}' | '\u{0591}'..='\u{05C7}' | '\u{0900}'..='\u{0903}' | '\u{093A}'..='\u{094F}')
-}
-
-/// Letters that different keyboards and fonts spell differently: Arabic yeh
-/// and kaf versus their Persian/Urdu forms, heh variants, final forms.
-pub(super) fn fold_letter(c: char) -> char {
-    match c {
-        '\u{064A}' | '\u{0649}' | '\u{06D2}' => '\u{06CC}', // yeh forms -> Farsi yeh
-        '\u{0643}' => '\u{06A9}',                           // Arabic kaf -> keheh
-        '\u{06C1}' | '\u{06D5}' => '\u{0647}',              // heh goal / ae -> heh
-        '\u{0622}' | '\u{0623}' | '\u{0625}' => '\u{0627}', // alef with hamza/madda -> alef
-        'ё' => 'е',
-        'ς' => 'σ',
-        _ => c,
     }
 }
 

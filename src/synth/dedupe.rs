@@ -2,7 +2,8 @@
 //! repeats, templated reports) dropped before any base is built, and short
 //! stories of one topic assembled into bases of a useful length.
 
-use super::{BaseArticle, Rng};
+use super::rng::Rng;
+use super::BaseArticle;
 use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_64;
 

@@ -2,7 +2,8 @@
 //! rewording, dropped and added paragraphs, captions and boilerplate, each
 //! recorded so the ground truth says what was done.
 
-use super::{BaseArticle, Edit, Rng};
+use super::rng::Rng;
+use super::{BaseArticle, Edit};
 
 /// (US, UK) spellings.
 const SPELLINGS: &[(&str, &str)] = &[

@@ -2,7 +2,9 @@
 //! frequencies of real text, and pseudo-word articles with American
 //! spellings for the localization edit to change.
 
-use super::{BaseArticle, ExtraText, Rng};
+use super::edits::ExtraText;
+use super::rng::Rng;
+use super::BaseArticle;
 use std::collections::HashMap;
 
 /// Writes new article text from the word frequencies of real text: each word

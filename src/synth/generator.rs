@@ -2,11 +2,12 @@
 //! planted among them with their ground-truth pairs, filler once the real
 //! bases run out.
 
-use super::edits::OUTLETS;
-use super::{
-    assemble, dedupe, kind_of, make_variant_with, reuters_stories, sample_articles, BaseArticle,
-    DroppedCopy, Edit, ExtraPool, Filler, PairKind, Reword, Rng, SynthDoc, TruePair,
-};
+use super::dedupe::{assemble, dedupe, DroppedCopy};
+use super::edits::{make_variant_with, Reword, OUTLETS};
+use super::filler::{ExtraPool, Filler};
+use super::reuters::{reuters_stories, sample_articles};
+use super::rng::Rng;
+use super::{kind_of, BaseArticle, Edit, PairKind, SynthDoc, TruePair};
 use std::path::Path;
 
 /// Settings of [`Generator`].
