@@ -5,7 +5,8 @@
 use super::checkpoint::{checkpointer, Wake, DRAIN_EVERY, WAL_AUTOCHECKPOINT};
 use super::remove::delete_doc;
 use super::{
-    day_number, document, ids, integrity, runs, signature_bytes, text_key, Index, IndexParams,
+    day_number, document, ids, integrity, merge, runs, signature_bytes, text_key, Index,
+    IndexParams,
 };
 use crate::boilerplate::{Mask, MaskConfig};
 use crate::corpus::{Corpus, Document};
@@ -231,7 +232,7 @@ impl Index {
                     &self.conn,
                     rusqlite::TransactionBehavior::Immediate,
                 )?;
-                runs::compact(&tx, self.run_bands(), usize::MAX)?;
+                merge::compact(&tx, self.run_bands(), usize::MAX)?;
                 tx.commit()?;
             }
             self.conn
@@ -356,7 +357,7 @@ impl Index {
                 .execute([next - first - replaced as i64])?;
                 let bands = self.run_bands();
                 let written = (next - first) as usize * bands as usize;
-                runs::compact(&tx, bands, written.saturating_mul(runs::MERGE_PACE))?;
+                merge::compact(&tx, bands, written.saturating_mul(merge::MERGE_PACE))?;
             }
             tx.commit()?;
             Ok((added, replaced, skipped))

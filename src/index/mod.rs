@@ -8,6 +8,7 @@ mod document;
 mod header;
 mod ids;
 mod integrity;
+mod merge;
 mod params;
 pub mod query;
 mod readonly;

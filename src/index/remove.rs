@@ -2,7 +2,7 @@
 //! committed batches (their bucket entries marked dead until rewritten),
 //! and the bucket runs merged into one with the dead entries dropped.
 
-use super::{document, runs, Index};
+use super::{document, merge, runs, Index};
 use crate::error::Result;
 use crate::progress::Progress;
 use rusqlite::Connection;
@@ -101,7 +101,7 @@ impl Index {
                     &self.conn,
                     rusqlite::TransactionBehavior::Immediate,
                 )?;
-                runs::purge(&tx, self.run_bands())?;
+                merge::purge(&tx, self.run_bands())?;
                 tx.commit()
             };
             run().map_err(|e| self.err(e))?;
@@ -122,7 +122,7 @@ impl Index {
                 &self.conn,
                 rusqlite::TransactionBehavior::Immediate,
             )?;
-            let (runs_before, stale_documents) = runs::merge_all(&tx, bands, || bar.inc(1))?;
+            let (runs_before, stale_documents) = merge::merge_all(&tx, bands, || bar.inc(1))?;
             let runs_after = runs::list(&tx)?.len();
             tx.commit()?;
             Ok(CompactStats {
