@@ -1,14 +1,19 @@
 //! The parameters an archive is built with (shingles, MinHash, LSH bands,
-//! boilerplate mask): the defaults, what the user asked for, and the check
-//! that a request matches what an existing archive stores.
+//! boilerplate mask): the defaults, what the user asked for, the check that
+//! a request matches what an existing archive stores, and reading them back.
 
-use super::FORMAT_VERSION;
-use crate::boilerplate::MaskConfig;
+use super::schema::{FORMAT_VERSION, MIN_FORMAT_VERSION};
+use super::{bad_index, db_error, header, run_bands_for, runs};
+use crate::boilerplate::{Mask, MaskConfig};
+use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprinter;
 use crate::lsh::{Banding, DEFAULT_THRESHOLD};
 use crate::minhash::DEFAULT_NUM_PERM;
+use crate::normalize::NORMALIZATION_VERSION;
 use crate::shingle::DEFAULT_K;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
+use std::path::Path;
 
 /// Parameters the user asked for; `None` means the stored (or default) one.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -142,4 +147,103 @@ impl IndexParams {
             ("mask_min_docs", self.mask_min_docs.to_string()),
         ]
     }
+}
+
+/// Read and check the stored parameters and mask.
+pub(super) fn read_meta(conn: &Connection, path: &Path) -> Result<(IndexParams, Mask)> {
+    let get = |key: &str| -> Result<Option<rusqlite::types::Value>> {
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| match e.sqlite_error_code() {
+                None => bad_index(path, format!("not a reprint index ({e})")),
+                Some(_) => db_error(path, e),
+            })
+            .map_err(|e| match e {
+                Error::Database { message, .. } if message.contains("no such table") => {
+                    bad_index(path, "not a reprint index (no meta table)")
+                }
+                e => e,
+            })
+    };
+    let text = |key: &str| -> Result<String> {
+        match get(key)? {
+            Some(rusqlite::types::Value::Text(s)) => Ok(s),
+            Some(rusqlite::types::Value::Integer(i)) => Ok(i.to_string()),
+            _ => Err(bad_index(
+                path,
+                format!("not a usable reprint index: parameter {key} missing"),
+            )),
+        }
+    };
+    let num = |key: &str| -> Result<u64> {
+        text(key)?.parse().map_err(|_| {
+            bad_index(
+                path,
+                format!("not a usable reprint index: parameter {key} is not a number"),
+            )
+        })
+    };
+    let version = num("format_version")? as i32;
+    if version > FORMAT_VERSION {
+        return Err(bad_index(
+            path,
+            format!("index format {version} was written by a newer reprint; this one reads format {FORMAT_VERSION}"),
+        ));
+    }
+    if version < MIN_FORMAT_VERSION {
+        return Err(bad_index(path, header::older_format(version)));
+    }
+    let float = |key: &str| -> Result<f64> {
+        text(key)?.parse().map_err(|_| {
+            bad_index(
+                path,
+                format!("not a usable reprint index: parameter {key} is not a number"),
+            )
+        })
+    };
+    let params = IndexParams {
+        format_version: version,
+        shingle: text("shingle")?,
+        k: num("k")? as usize,
+        num_perm: num("num_perm")? as usize,
+        seed: num("seed")?,
+        normalization: num("normalization")? as u32,
+        threshold: float("threshold")?,
+        bands: num("bands")? as usize,
+        rows: num("rows")? as usize,
+        mask_share: float("mask_share")?,
+        mask_min_docs: num("mask_min_docs")? as usize,
+    };
+    let current = params.fingerprinter().params();
+    if params.shingle != current.shingle || params.normalization != NORMALIZATION_VERSION {
+        return Err(bad_index(
+            path,
+            format!(
+                "the index was built with {} shingles and normalization version {}; this reprint makes {} shingles with normalization version {}: rebuild the index",
+                params.shingle, params.normalization, current.shingle, NORMALIZATION_VERSION
+            ),
+        ));
+    }
+    if params.bands == 0
+        || run_bands_for(params.bands) > runs::MAX_BANDS
+        || params.rows == 0
+        || params.bands * params.rows > params.num_perm
+        || params.k == 0
+    {
+        return Err(bad_index(
+            path,
+            "not a usable reprint index: inconsistent parameters",
+        ));
+    }
+    let mask = match get("mask")? {
+        Some(rusqlite::types::Value::Blob(b)) => Mask::from_bytes(&b),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        bad_index(
+            path,
+            "not a usable reprint index: boilerplate mask missing or damaged",
+        )
+    })?;
+    Ok((params, mask))
 }

@@ -1,12 +1,10 @@
 //! The archive's file layout: its format versions, application id and page
-//! size, the SQL schema, and the connection a writer opens, the upgrade of
-//! an older format and the reading and checking of the stored parameters.
+//! size, the SQL schema, the connection a writer opens and the upgrade of
+//! an older format.
 
-use super::{bad_index, db_error, header, run_bands_for, runs, IndexParams};
-use crate::boilerplate::Mask;
-use crate::error::{Error, Result};
-use crate::normalize::NORMALIZATION_VERSION;
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use super::db_error;
+use crate::error::Result;
+use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
 /// Version of the file layout; a file with another one is refused (earlier
@@ -84,103 +82,4 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection> {
     };
     configure().map_err(|e| db_error(path, e))?;
     Ok(conn)
-}
-
-/// Read and check the stored parameters and mask.
-pub(super) fn read_meta(conn: &Connection, path: &Path) -> Result<(IndexParams, Mask)> {
-    let get = |key: &str| -> Result<Option<rusqlite::types::Value>> {
-        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .map_err(|e| match e.sqlite_error_code() {
-                None => bad_index(path, format!("not a reprint index ({e})")),
-                Some(_) => db_error(path, e),
-            })
-            .map_err(|e| match e {
-                Error::Database { message, .. } if message.contains("no such table") => {
-                    bad_index(path, "not a reprint index (no meta table)")
-                }
-                e => e,
-            })
-    };
-    let text = |key: &str| -> Result<String> {
-        match get(key)? {
-            Some(rusqlite::types::Value::Text(s)) => Ok(s),
-            Some(rusqlite::types::Value::Integer(i)) => Ok(i.to_string()),
-            _ => Err(bad_index(
-                path,
-                format!("not a usable reprint index: parameter {key} missing"),
-            )),
-        }
-    };
-    let num = |key: &str| -> Result<u64> {
-        text(key)?.parse().map_err(|_| {
-            bad_index(
-                path,
-                format!("not a usable reprint index: parameter {key} is not a number"),
-            )
-        })
-    };
-    let version = num("format_version")? as i32;
-    if version > FORMAT_VERSION {
-        return Err(bad_index(
-            path,
-            format!("index format {version} was written by a newer reprint; this one reads format {FORMAT_VERSION}"),
-        ));
-    }
-    if version < MIN_FORMAT_VERSION {
-        return Err(bad_index(path, header::older_format(version)));
-    }
-    let float = |key: &str| -> Result<f64> {
-        text(key)?.parse().map_err(|_| {
-            bad_index(
-                path,
-                format!("not a usable reprint index: parameter {key} is not a number"),
-            )
-        })
-    };
-    let params = IndexParams {
-        format_version: version,
-        shingle: text("shingle")?,
-        k: num("k")? as usize,
-        num_perm: num("num_perm")? as usize,
-        seed: num("seed")?,
-        normalization: num("normalization")? as u32,
-        threshold: float("threshold")?,
-        bands: num("bands")? as usize,
-        rows: num("rows")? as usize,
-        mask_share: float("mask_share")?,
-        mask_min_docs: num("mask_min_docs")? as usize,
-    };
-    let current = params.fingerprinter().params();
-    if params.shingle != current.shingle || params.normalization != NORMALIZATION_VERSION {
-        return Err(bad_index(
-            path,
-            format!(
-                "the index was built with {} shingles and normalization version {}; this reprint makes {} shingles with normalization version {}: rebuild the index",
-                params.shingle, params.normalization, current.shingle, NORMALIZATION_VERSION
-            ),
-        ));
-    }
-    if params.bands == 0
-        || run_bands_for(params.bands) > runs::MAX_BANDS
-        || params.rows == 0
-        || params.bands * params.rows > params.num_perm
-        || params.k == 0
-    {
-        return Err(bad_index(
-            path,
-            "not a usable reprint index: inconsistent parameters",
-        ));
-    }
-    let mask = match get("mask")? {
-        Some(rusqlite::types::Value::Blob(b)) => Mask::from_bytes(&b),
-        _ => None,
-    }
-    .ok_or_else(|| {
-        bad_index(
-            path,
-            "not a usable reprint index: boilerplate mask missing or damaged",
-        )
-    })?;
-    Ok((params, mask))
 }
