@@ -2,7 +2,7 @@
 //! not) by its name, folders walked in sorted order with each real folder
 //! entered once, and `.json` files, FIFOs and devices skipped with a warning.
 
-use super::Diagnostic;
+use super::model::Diagnostic;
 use crate::error::{Error, Result};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -2,10 +2,10 @@
 //! of its own), line ends found with memchr, and each line parsed into a
 //! record with its id, text and metadata fields.
 
+use super::model::{display_name, Diagnostic, Document, Origin, ReadOptions};
 use super::records::{problem, Parsed};
-use super::stream::{broken_at, display_name, open_decompressed, BOM};
+use super::stream::{broken_at, open_decompressed, BOM};
 use super::text::from_html;
-use super::{Diagnostic, Document, Origin, ReadOptions};
 use std::io::Read;
 use std::path::Path;
 

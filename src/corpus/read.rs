@@ -4,9 +4,9 @@
 
 use super::inputs::{list_inputs, Kind};
 use super::jsonl::{parse_record, read_jsonl};
+use super::model::{Corpus, Diagnostic, Document, ReadOptions, SourceFile};
 use super::records::{admit, Content, Parsed};
 use super::text::read_text;
-use super::{Corpus, Diagnostic, Document, ReadOptions, SourceFile};
 use crate::error::Result;
 use rayon::prelude::*;
 use std::collections::HashSet;

@@ -2,7 +2,7 @@
 //! it joins the corpus: blank texts are dropped, texts with no words warned
 //! about, repeated ids renamed to the record's location.
 
-use super::{Diagnostic, Document};
+use super::model::{Diagnostic, Document};
 use std::collections::HashSet;
 
 /// What a document's text holds, as far as admitting it goes.

@@ -2,7 +2,7 @@
 //! when it starts with the gzip magic bytes; its display name; and the
 //! diagnostic of an input that broke off midway.
 
-use super::Diagnostic;
+use super::model::Diagnostic;
 use std::io::Read;
 use std::path::Path;
 
@@ -64,12 +64,4 @@ pub(crate) fn decompressed<'a>(
     } else {
         Box::new(whole)
     })
-}
-
-pub(crate) fn display_name(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    }
 }

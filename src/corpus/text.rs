@@ -2,9 +2,9 @@
 //! skipped, invalid UTF-8 decoded lossily with a warning, and an HTML page
 //! reduced to its article text.
 
+use super::model::{display_name, Document, Origin, ReadOptions};
 use super::records::{problem, Parsed};
-use super::stream::{display_name, read_bytes, BOM};
-use super::{Document, Origin, ReadOptions};
+use super::stream::{read_bytes, BOM};
 use crate::extract::{article_text, looks_like_html, HtmlMode};
 use std::path::Path;
 

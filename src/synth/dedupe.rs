@@ -2,8 +2,8 @@
 //! repeats, templated reports) dropped before any base is built, and short
 //! stories of one topic assembled into bases of a useful length.
 
+use super::model::BaseArticle;
 use super::rng::Rng;
-use super::BaseArticle;
 use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -148,7 +148,7 @@ pub fn assemble(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::article;
+    use crate::synth::model::article;
 
     #[test]
     fn dedupe_drops_near_copies_only() {

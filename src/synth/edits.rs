@@ -2,8 +2,8 @@
 //! rewording, dropped and added paragraphs, captions and boilerplate, each
 //! recorded so the ground truth says what was done.
 
+use super::model::{BaseArticle, Edit};
 use super::rng::Rng;
-use super::{BaseArticle, Edit};
 
 /// (US, UK) spellings.
 const SPELLINGS: &[(&str, &str)] = &[
@@ -452,7 +452,8 @@ pub fn make_variant_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::{article, ExtraPool};
+    use crate::synth::model::article;
+    use crate::synth::ExtraPool;
 
     #[test]
     fn localize_both_ways() {

@@ -3,8 +3,8 @@
 //! spellings for the localization edit to change.
 
 use super::edits::ExtraText;
+use super::model::BaseArticle;
 use super::rng::Rng;
-use super::BaseArticle;
 use std::collections::HashMap;
 
 /// Writes new article text from the word frequencies of real text: each word

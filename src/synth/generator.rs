@@ -5,9 +5,9 @@
 use super::dedupe::{assemble, dedupe, DroppedCopy};
 use super::edits::{make_variant_with, Reword, OUTLETS};
 use super::filler::{ExtraPool, Filler};
+use super::model::{kind_of, BaseArticle, Edit, PairKind, SynthDoc, TruePair};
 use super::reuters::{reuters_stories, sample_articles};
 use super::rng::Rng;
-use super::{kind_of, BaseArticle, Edit, PairKind, SynthDoc, TruePair};
 use std::path::Path;
 
 /// Settings of [`Generator`].
@@ -266,7 +266,7 @@ impl Iterator for Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::article;
+    use crate::synth::model::article;
 
     #[test]
     fn generator_streams_families_with_truth() {

@@ -1,7 +1,7 @@
 //! Reading base text: Reuters-21578 SGML records (entities decoded, dates
 //! made ISO), or the texts of `samples/`, into base articles.
 
-use super::BaseArticle;
+use super::model::BaseArticle;
 use std::path::{Path, PathBuf};
 
 pub(super) fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
