@@ -4,53 +4,8 @@
 
 use crate::corpus::{DocId, TextSource};
 use crate::direction::Side;
+pub use crate::union_find::UnionFind;
 use crate::verify::Scores;
-
-/// Disjoint sets over document ids.
-#[derive(Debug, Clone)]
-pub struct UnionFind {
-    parent: Vec<u32>,
-    rank: Vec<u8>,
-}
-
-impl UnionFind {
-    pub fn new(n: usize) -> Self {
-        UnionFind {
-            parent: (0..n as u32).collect(),
-            rank: vec![0; n],
-        }
-    }
-
-    pub fn find(&mut self, x: u32) -> u32 {
-        let mut root = x;
-        while self.parent[root as usize] != root {
-            root = self.parent[root as usize];
-        }
-        let mut cur = x;
-        while self.parent[cur as usize] != root {
-            let next = self.parent[cur as usize];
-            self.parent[cur as usize] = root;
-            cur = next;
-        }
-        root
-    }
-
-    pub fn union(&mut self, a: u32, b: u32) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return;
-        }
-        let (ka, kb) = (self.rank[ra as usize], self.rank[rb as usize]);
-        if ka < kb {
-            self.parent[ra as usize] = rb;
-        } else if ka > kb {
-            self.parent[rb as usize] = ra;
-        } else {
-            self.parent[rb as usize] = ra;
-            self.rank[ra as usize] += 1;
-        }
-    }
-}
 
 /// A group of documents that are copies of one another.
 #[derive(Debug, Clone, PartialEq, Eq)]

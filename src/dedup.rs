@@ -4,12 +4,12 @@
 //! on any `TextSource`; the CLI gives it a `lean::LeanCorpus`, so texts are
 //! read again from the input rather than held.
 
-use crate::cluster::UnionFind;
 use crate::corpus::{record_line, DocId, Origin, TextSource, BOM};
 use crate::jsonline::{self, Member};
 use crate::lean::LeanCorpus;
 use crate::report::round4;
 use crate::scan::{Match, ScanResult};
+use crate::union_find::UnionFind;
 use crate::verify::Relation;
 use serde::Serialize;
 use std::borrow::Cow;

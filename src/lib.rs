@@ -27,6 +27,7 @@ pub mod scan;
 pub mod serve;
 pub mod shingle;
 pub mod synth;
+pub mod union_find;
 pub mod verify;
 pub mod wordsig;
 

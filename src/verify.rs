@@ -132,7 +132,7 @@ where
         })
     };
     let numbered: Vec<(u32, u32)> = pairs.iter().map(|&(a, b)| (num(a), num(b))).collect();
-    let mut uf = crate::cluster::UnionFind::new(docs.len());
+    let mut uf = crate::union_find::UnionFind::new(docs.len());
     for &(a, b) in &numbered {
         uf.union(a, b);
     }

@@ -2,7 +2,8 @@
 //! change counts per kind and the one line that says what happened, worded
 //! from origin to copy when the direction is known and neutrally when not.
 
-use super::{tokens, Change, ChangeKind, Side};
+use super::model::{Change, ChangeKind, Side};
+use super::tokens;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -1,11 +1,11 @@
-//! Finding a stored document by its id without an index on the id text:
-//! each id's 64-bit hash is filed in the bucket runs as one more band, and
+//! Ids of stored documents without an index on the id text: each id's
+//! 64-bit hash (`key`) is filed in the bucket runs as one more band, and
 //! each run keeps a Bloom filter of the hashes it holds, so the check an add
-//! makes for every new id mostly reads nothing at all. Why not a `UNIQUE`
-//! index: docs/design/archive.md, "Ids through the runs".
+//! makes for every new id mostly reads nothing at all (the lookup itself:
+//! `document::find`). Why not a `UNIQUE` index: docs/design/archive.md,
+//! "Ids through the runs".
 
-use super::runs::{self, Chunk, Run};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use std::collections::HashMap;
 
 /// The bucket key of an id.
@@ -26,7 +26,7 @@ pub(super) struct Bloom {
 
 impl Bloom {
     /// A filter for the keys of `entries`.
-    pub fn of(entries: &[runs::Entry]) -> Bloom {
+    pub fn of(entries: &[(i64, u32)]) -> Bloom {
         let words = (entries.len() * BITS_PER_ID).div_ceil(64).max(1);
         let mut bloom = Bloom {
             words: vec![0; words],
@@ -73,7 +73,7 @@ impl Bloom {
 
 /// Store the filter of run `run`'s ids (written with its id band, in the
 /// same transaction).
-pub(super) fn store(conn: &Connection, run: i64, entries: &[runs::Entry]) -> rusqlite::Result<()> {
+pub(super) fn store(conn: &Connection, run: i64, entries: &[(i64, u32)]) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT OR REPLACE INTO filters(run, data) VALUES (?1, ?2)")?
         .execute(rusqlite::params![run, Bloom::of(entries).to_bytes()])?;
     Ok(())
@@ -128,44 +128,12 @@ impl Filters {
 
     /// Whether run slot `run` may hold `key` (true for a run with no
     /// filter: one whose id band a merge has not written yet).
-    fn may_hold(&self, run: i64, key: i64) -> bool {
+    pub(super) fn may_hold(&self, run: i64, key: i64) -> bool {
         match self.by_run.get(&run) {
             Some((_, bloom)) => bloom.may_hold(key),
             None => true,
         }
     }
-}
-
-/// The live document stored under `id`, if any: its key is looked up in the
-/// id band `band` of each of `runs` (only those whose filter may hold it,
-/// with `filters`), and the id stored with each document found compared.
-/// Removed documents have no `docs` row, so lingering entries find nothing.
-pub(super) fn find(
-    conn: &Connection,
-    runs: &[Run],
-    filters: Option<&Filters>,
-    band: u32,
-    id: &str,
-) -> rusqlite::Result<Option<i64>> {
-    let key = key(id);
-    for r in runs {
-        if filters.is_some_and(|f| !f.may_hold(r.run, key)) {
-            continue;
-        }
-        let Some(data) = runs::chunk(conn, r.run, band, key)? else {
-            continue;
-        };
-        // Prepared only here: most ids of an add reach no chunk at all.
-        let mut stored = conn.prepare_cached("SELECT id FROM docs WHERE doc = ?1")?;
-        for doc in Chunk::new(&data).find(key) {
-            let doc = doc as i64;
-            let found: Option<String> = stored.query_row([doc], |r| r.get(0)).optional()?;
-            if found.as_deref() == Some(id) {
-                return Ok(Some(doc));
-            }
-        }
-    }
-    Ok(None)
 }
 
 #[cfg(test)]
@@ -174,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_filter_holds_every_key_put_in_and_few_others() {
-        let entries: Vec<runs::Entry> = (0..5000u32)
+        let entries: Vec<(i64, u32)> = (0..5000u32)
             .map(|i| (key(&format!("https://example.com/{i}")), i))
             .collect();
         let bloom = Bloom::of(&entries);

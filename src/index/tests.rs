@@ -1,6 +1,10 @@
+use super::add::{pipeline, Step};
 use super::query::QueryOptions;
 use super::*;
-use crate::corpus::Origin;
+use crate::boilerplate::MaskConfig;
+use crate::corpus::{Corpus, Document, Origin};
+use crate::lsh::DEFAULT_THRESHOLD;
+use crate::progress::Progress;
 use crate::verify::Relation;
 
 fn doc(id: &str, date: Option<&str>, text: &str) -> Document {

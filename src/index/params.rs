@@ -1,0 +1,249 @@
+//! The parameters an archive is built with (shingles, MinHash, LSH bands,
+//! boilerplate mask): the defaults, what the user asked for, the check that
+//! a request matches what an existing archive stores, and reading them back.
+
+use super::schema::{FORMAT_VERSION, MIN_FORMAT_VERSION};
+use super::{bad_index, db_error, header, run_bands_for, runs};
+use crate::boilerplate::{Mask, MaskConfig};
+use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprinter;
+use crate::lsh::{Banding, DEFAULT_THRESHOLD};
+use crate::minhash::DEFAULT_NUM_PERM;
+use crate::normalize::NORMALIZATION_VERSION;
+use crate::shingle::DEFAULT_K;
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use std::path::Path;
+
+/// Parameters the user asked for; `None` means the stored (or default) one.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ParamRequest {
+    pub num_perm: Option<usize>,
+    pub shingle_size: Option<usize>,
+    pub seed: Option<u64>,
+    pub threshold: Option<f64>,
+    pub mask_share: Option<f64>,
+    pub mask_min_docs: Option<usize>,
+}
+
+/// Everything stored in an index that changes fingerprints or band keys.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexParams {
+    pub format_version: i32,
+    pub shingle: String,
+    pub k: usize,
+    pub num_perm: usize,
+    pub seed: u64,
+    pub normalization: u32,
+    pub threshold: f64,
+    pub bands: usize,
+    pub rows: usize,
+    pub mask_share: f64,
+    pub mask_min_docs: usize,
+}
+
+impl IndexParams {
+    /// The parameters of a new index: the request over the defaults.
+    pub fn new(req: &ParamRequest) -> IndexParams {
+        let num_perm = req.num_perm.unwrap_or(DEFAULT_NUM_PERM);
+        let threshold = req.threshold.unwrap_or(DEFAULT_THRESHOLD);
+        let banding = Banding::optimal(threshold, num_perm);
+        let fp = Fingerprinter::new(
+            req.shingle_size.unwrap_or(DEFAULT_K),
+            num_perm,
+            req.seed.unwrap_or(0),
+        );
+        let p = fp.params();
+        IndexParams {
+            format_version: FORMAT_VERSION,
+            shingle: p.shingle.to_string(),
+            k: p.k,
+            num_perm: p.num_perm,
+            seed: p.seed,
+            normalization: p.normalization,
+            threshold,
+            bands: banding.bands,
+            rows: banding.rows,
+            mask_share: req.mask_share.unwrap_or(MaskConfig::default().share),
+            mask_min_docs: req.mask_min_docs.unwrap_or(MaskConfig::default().min_docs),
+        }
+    }
+
+    pub fn fingerprinter(&self) -> Fingerprinter {
+        Fingerprinter::new(self.k, self.num_perm, self.seed)
+    }
+
+    pub fn banding(&self) -> Banding {
+        Banding {
+            bands: self.bands,
+            rows: self.rows,
+        }
+    }
+
+    pub fn mask_config(&self) -> MaskConfig {
+        MaskConfig::from_options(self.mask_share, self.mask_min_docs)
+    }
+
+    /// The first requested parameter that differs from the stored ones.
+    pub(super) fn mismatch(&self, req: &ParamRequest) -> Option<String> {
+        let differs = |name: &str, stored: String, asked: Option<String>| {
+            asked
+                .filter(|a| *a != stored)
+                .map(|a| format!("the index was built with {name} {stored}, not {a}; leave the option out to use the index's value, or build a new index"))
+        };
+        differs(
+            "--num-perm",
+            self.num_perm.to_string(),
+            req.num_perm.map(|v| v.to_string()),
+        )
+        .or_else(|| {
+            differs(
+                "--shingle-size",
+                self.k.to_string(),
+                req.shingle_size.map(|v| v.to_string()),
+            )
+        })
+        .or_else(|| {
+            differs(
+                "--seed",
+                self.seed.to_string(),
+                req.seed.map(|v| v.to_string()),
+            )
+        })
+        .or_else(|| {
+            differs(
+                "--threshold",
+                self.threshold.to_string(),
+                req.threshold.map(|v| v.to_string()),
+            )
+        })
+        .or_else(|| {
+            differs(
+                "--mask-share",
+                self.mask_share.to_string(),
+                req.mask_share.map(|v| v.to_string()),
+            )
+        })
+        .or_else(|| {
+            differs(
+                "--mask-min-docs",
+                self.mask_min_docs.to_string(),
+                req.mask_min_docs.map(|v| v.to_string()),
+            )
+        })
+    }
+
+    pub(super) fn rows(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("shingle", self.shingle.clone()),
+            ("k", self.k.to_string()),
+            ("num_perm", self.num_perm.to_string()),
+            ("seed", self.seed.to_string()),
+            ("normalization", self.normalization.to_string()),
+            ("threshold", self.threshold.to_string()),
+            ("bands", self.bands.to_string()),
+            ("rows", self.rows.to_string()),
+            ("mask_share", self.mask_share.to_string()),
+            ("mask_min_docs", self.mask_min_docs.to_string()),
+        ]
+    }
+}
+
+/// Read and check the stored parameters and mask.
+pub(super) fn read_meta(conn: &Connection, path: &Path) -> Result<(IndexParams, Mask)> {
+    let get = |key: &str| -> Result<Option<rusqlite::types::Value>> {
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| match e.sqlite_error_code() {
+                None => bad_index(path, format!("not a reprint index ({e})")),
+                Some(_) => db_error(path, e),
+            })
+            .map_err(|e| match e {
+                Error::Database { message, .. } if message.contains("no such table") => {
+                    bad_index(path, "not a reprint index (no meta table)")
+                }
+                e => e,
+            })
+    };
+    let text = |key: &str| -> Result<String> {
+        match get(key)? {
+            Some(rusqlite::types::Value::Text(s)) => Ok(s),
+            Some(rusqlite::types::Value::Integer(i)) => Ok(i.to_string()),
+            _ => Err(bad_index(
+                path,
+                format!("not a usable reprint index: parameter {key} missing"),
+            )),
+        }
+    };
+    let num = |key: &str| -> Result<u64> {
+        text(key)?.parse().map_err(|_| {
+            bad_index(
+                path,
+                format!("not a usable reprint index: parameter {key} is not a number"),
+            )
+        })
+    };
+    let version = num("format_version")? as i32;
+    if version > FORMAT_VERSION {
+        return Err(bad_index(
+            path,
+            format!("index format {version} was written by a newer reprint; this one reads format {FORMAT_VERSION}"),
+        ));
+    }
+    if version < MIN_FORMAT_VERSION {
+        return Err(bad_index(path, header::older_format(version)));
+    }
+    let float = |key: &str| -> Result<f64> {
+        text(key)?.parse().map_err(|_| {
+            bad_index(
+                path,
+                format!("not a usable reprint index: parameter {key} is not a number"),
+            )
+        })
+    };
+    let params = IndexParams {
+        format_version: version,
+        shingle: text("shingle")?,
+        k: num("k")? as usize,
+        num_perm: num("num_perm")? as usize,
+        seed: num("seed")?,
+        normalization: num("normalization")? as u32,
+        threshold: float("threshold")?,
+        bands: num("bands")? as usize,
+        rows: num("rows")? as usize,
+        mask_share: float("mask_share")?,
+        mask_min_docs: num("mask_min_docs")? as usize,
+    };
+    let current = params.fingerprinter().params();
+    if params.shingle != current.shingle || params.normalization != NORMALIZATION_VERSION {
+        return Err(bad_index(
+            path,
+            format!(
+                "the index was built with {} shingles and normalization version {}; this reprint makes {} shingles with normalization version {}: rebuild the index",
+                params.shingle, params.normalization, current.shingle, NORMALIZATION_VERSION
+            ),
+        ));
+    }
+    if params.bands == 0
+        || run_bands_for(params.bands) > runs::MAX_BANDS
+        || params.rows == 0
+        || params.bands * params.rows > params.num_perm
+        || params.k == 0
+    {
+        return Err(bad_index(
+            path,
+            "not a usable reprint index: inconsistent parameters",
+        ));
+    }
+    let mask = match get("mask")? {
+        Some(rusqlite::types::Value::Blob(b)) => Mask::from_bytes(&b),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        bad_index(
+            path,
+            "not a usable reprint index: boilerplate mask missing or damaged",
+        )
+    })?;
+    Ok((params, mask))
+}

@@ -1,0 +1,350 @@
+//! The hot path of fingerprinting: the space-free normalized stream of NFKC
+//! text, ASCII folded a byte at a time or 16 bytes at a time with SSE, the
+//! rest by the cached character rules, each token's spelling folded in place.
+
+use super::chars::{fold_letter, CharCache, CharClass};
+use super::spelling::{fold_parts, may_fold};
+
+/// What an ASCII byte does in a token: `0` ends it, `1` is dropped (the
+/// apostrophe), anything else is the byte to append (lowercased).
+const ASCII_CLASS: [u8; 256] = {
+    // 256 entries (non-ASCII bytes never looked up) so indexing by any byte
+    // needs no bounds check in the hot loop.
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else if c == b'\'' {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// `normalize_joined_into` for text that is already NFKC: a byte loop for
+/// ASCII, the per-character rules for the rest, and each token's spelling
+/// folded in place at the end of the output.
+pub(super) fn joined_nfkc_into(text: &str, out: &mut String, chars: &mut CharCache) {
+    // SAFETY: only whole UTF-8 characters are appended (ASCII bytes or
+    // `push_char`), and the in-place fold keeps a prefix of a token (a
+    // character boundary: tokens are ASCII when they fold) plus an ASCII
+    // ending, so `out` stays valid UTF-8.
+    let v = unsafe { out.as_mut_vec() };
+    let bytes = text.as_bytes();
+    let mut start = v.len();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            let end = if i == 0 && text.is_ascii() {
+                bytes.len()
+            } else {
+                bytes[i..]
+                    .iter()
+                    .position(|&b| b >= 0x80)
+                    .map_or(bytes.len(), |p| i + p)
+            };
+            ascii_run(&bytes[i..end], v, &mut start);
+            i = end;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        i += c.len_utf8();
+        let rule = chars.rule(c);
+        match rule.class {
+            CharClass::Word => {
+                let mut buf = [0u8; 4];
+                if let Some(l) = rule.lower {
+                    v.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                } else {
+                    for l in c.to_lowercase() {
+                        v.extend_from_slice(fold_letter(l).encode_utf8(&mut buf).as_bytes());
+                    }
+                }
+            }
+            CharClass::Ignore => {}
+            CharClass::Break => {
+                if v.len() > start {
+                    fold_tail(v, start);
+                    start = v.len();
+                }
+            }
+        }
+    }
+    if v.len() > start {
+        fold_tail(v, start);
+    }
+}
+
+/// The ASCII bytes `run` appended to the normalized stream `v`, whose
+/// current token starts at `start`: 16 bytes at a time with SSSE3 and
+/// POPCNT where the CPU has them (almost every x86-64), else a byte at a time.
+#[inline]
+fn ascii_run(run: &[u8], v: &mut Vec<u8>, start: &mut usize) {
+    #[cfg(target_arch = "x86_64")]
+    if run.len() >= 32
+        && std::is_x86_feature_detected!("ssse3")
+        && std::is_x86_feature_detected!("popcnt")
+    {
+        // SAFETY: the CPU has SSSE3 and POPCNT (checked just above).
+        unsafe { simd::ascii_run(run, v, start) };
+        return;
+    }
+    ascii_run_bytes(run, v, start);
+}
+
+/// `ascii_run` a byte at a time: each byte's class is written without a
+/// branch (a dropped byte is written past the end and overwritten), and
+/// only token ends branch, to fold the token's spelling.
+#[inline]
+fn ascii_run_bytes(run: &[u8], v: &mut Vec<u8>, start: &mut usize) {
+    // Room for every byte plus the one written past the end; a fold can
+    // lengthen a token by one byte, after which room is made again.
+    v.reserve(run.len() + 1);
+    let mut len = v.len();
+    let mut at = v.as_mut_ptr();
+    for (k, &b) in run.iter().enumerate() {
+        let c = ASCII_CLASS[b as usize];
+        debug_assert!(len < v.capacity());
+        // SAFETY: `len < capacity` (reserved above, each byte adds at most
+        // one), and the byte is only kept (`len` advanced) when it is ASCII.
+        unsafe { *at.add(len) = c };
+        len += (c > 1) as usize;
+        if c == 0 && len > *start {
+            // SAFETY: bytes up to `len` were written above.
+            unsafe { v.set_len(len) };
+            fold_tail(v, *start);
+            len = v.len();
+            *start = len;
+            v.reserve(run.len() - k + 1);
+            at = v.as_mut_ptr();
+        }
+    }
+    // SAFETY: as above.
+    unsafe { v.set_len(len) };
+}
+
+/// `ascii_run` 16 bytes at a time: letters and digits are found, lowercased
+/// and packed with SSE compares and shuffles, and the block's token ends
+/// come from its masks; only a fold that changes a token's length, or an
+/// apostrophe in the block, sends (the rest of) a block to the byte loop.
+/// The output is byte for byte the byte loop's (tested on random text).
+#[cfg(target_arch = "x86_64")]
+mod simd {
+    use super::{ascii_run_bytes, fold_tail};
+    use std::arch::x86_64::*;
+
+    /// For each 8-bit mask, the indices of its set bits, ascending (the
+    /// shuffle that packs the kept bytes of 8 to the front).
+    const PACK: [[u8; 8]; 256] = {
+        let mut t = [[0u8; 8]; 256];
+        let mut m = 0;
+        while m < 256 {
+            let (mut k, mut b) = (0, 0);
+            while b < 8 {
+                if m & (1 << b) != 0 {
+                    t[m][k] = b as u8;
+                    k += 1;
+                }
+                b += 1;
+            }
+            m += 1;
+        }
+        t
+    };
+
+    /// # Safety
+    /// The CPU must have SSSE3 and POPCNT; `run` must be ASCII.
+    #[target_feature(enable = "ssse3,popcnt")]
+    pub(super) unsafe fn ascii_run(run: &[u8], v: &mut Vec<u8>, start: &mut usize) {
+        let mut i = 0;
+        while i + 16 <= run.len() {
+            let block = &run[i..i + 16];
+            i += 16;
+            // SAFETY: `block` is 16 readable bytes.
+            let x = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
+            // ASCII bytes compare the same signed; `| 0x20` lowercases
+            // letters and leaves digits as they are.
+            let lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+            let letter = _mm_and_si128(
+                _mm_cmpgt_epi8(lower, _mm_set1_epi8(b'a' as i8 - 1)),
+                _mm_cmplt_epi8(lower, _mm_set1_epi8(b'z' as i8 + 1)),
+            );
+            let digit = _mm_and_si128(
+                _mm_cmpgt_epi8(x, _mm_set1_epi8(b'0' as i8 - 1)),
+                _mm_cmplt_epi8(x, _mm_set1_epi8(b'9' as i8 + 1)),
+            );
+            let keep = _mm_movemask_epi8(_mm_or_si128(letter, digit)) as u32;
+            let apostrophes = _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\'' as i8)));
+            if apostrophes != 0 {
+                ascii_run_bytes(block, v, start);
+                continue;
+            }
+            let len = v.len();
+            v.reserve(16);
+            // Pack the kept bytes of each half to its front.
+            let (lo, hi) = ((keep & 0xFF) as usize, (keep >> 8) as usize);
+            let order = u64::from_le_bytes(PACK[lo]) as i64;
+            let order_hi = (u64::from_le_bytes(PACK[hi]) + 0x0808_0808_0808_0808) as i64;
+            let packed = _mm_shuffle_epi8(lower, _mm_set_epi64x(order_hi, order));
+            let n_lo = lo.count_ones() as usize;
+            let kept = keep.count_ones() as usize;
+            // SAFETY: `reserve(16)` made room for 16 bytes past `len`; bytes
+            // past the new length are scratch, overwritten later.
+            unsafe {
+                let out = v.as_mut_ptr().add(len);
+                _mm_storel_epi64(out.cast(), packed);
+                _mm_storel_epi64(out.add(n_lo).cast(), _mm_srli_si128(packed, 8));
+            }
+            // A token ends at a separator right after a kept byte (or, at
+            // the block's first byte, when a token is open).
+            let open = (len > *start) as u32;
+            let mut ends = !keep & 0xFFFF & (keep << 1 | open);
+            let mut done = len + kept;
+            while ends != 0 {
+                let j = ends.trailing_zeros();
+                ends &= ends - 1;
+                let at = len + (keep & ((1 << j) - 1)).count_ones() as usize;
+                // SAFETY: the bytes up to `at` were written above.
+                unsafe { v.set_len(at) };
+                fold_tail(v, *start);
+                *start = v.len();
+                if v.len() != at {
+                    // The fold moved what follows: redo the block's rest.
+                    ascii_run_bytes(&block[j as usize + 1..], v, start);
+                    done = v.len();
+                    break;
+                }
+            }
+            // SAFETY: bytes up to `done` are written (above, or by the
+            // byte loop, which leaves `v.len() == done`).
+            unsafe { v.set_len(done) };
+        }
+        ascii_run_bytes(&run[i..], v, start);
+    }
+}
+
+/// Fold the spelling of the token `v[start..]` in place.
+#[inline]
+fn fold_tail(v: &mut Vec<u8>, start: usize) {
+    let token = &v[start..];
+    let n = token.len();
+    if n < 4 || !may_fold(token[n - 3], token[n - 2], token[n - 1]) {
+        return;
+    }
+    // SAFETY: `v[start..]` is whole characters (see `joined_nfkc_into`).
+    let token = unsafe { std::str::from_utf8_unchecked(token) };
+    let (stem, suffix) = fold_parts(token);
+    if suffix.is_empty() {
+        return;
+    }
+    let keep = start + stem.len();
+    v.truncate(keep);
+    v.extend_from_slice(suffix.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{normalize, normalize_joined_into};
+
+    /// Random copy made of words that fold (and that fold to a longer or
+    /// shorter form), apostrophes, digits, case and separators, cut so that
+    /// tokens and folds fall across the 16-byte blocks: the block path and
+    /// the byte loop write the same stream, and both equal the token path.
+    #[test]
+    fn block_and_byte_paths_give_the_same_stream() {
+        let words = [
+            "colour",
+            "Colours",
+            "realise",
+            "analysed",
+            "centre",
+            "centres",
+            "defence",
+            "travelled",
+            "programme",
+            "organisation",
+            "catalogue",
+            "aluminium",
+            "mum",
+            "don't",
+            "O'Neill",
+            "Beijing",
+            "Beijingwith",
+            "UPPER",
+            "mixedCase",
+            "1990s",
+            "42",
+            "a",
+            "x",
+            "tyres",
+            "grey",
+            "kerb",
+            "cosying",
+            "mobilised",
+            "'",
+            "''",
+        ];
+        let seps = [
+            " ", "  ", ", ", ".", " -- ", "\n", "\n\n", "(", ") ", "\"", "/", "",
+        ];
+        let mut rng = crate::synth::Rng::new(0x2545_F491_4F6C_DD1D);
+        let mut next = |n: usize| rng.below(n);
+        let (mut simd, mut bytes, mut out) = (Vec::new(), Vec::new(), String::new());
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..next(120) {
+                text.push_str(words[next(words.len())]);
+                text.push_str(seps[next(seps.len())]);
+            }
+            for open in [0, 1] {
+                // A token may be open when the run starts.
+                let (mut s1, mut s2) = (1 - open, 1 - open);
+                simd.clear();
+                simd.push(b'q');
+                bytes.clear();
+                bytes.push(b'q');
+                ascii_run(text.as_bytes(), &mut simd, &mut s1);
+                ascii_run_bytes(text.as_bytes(), &mut bytes, &mut s2);
+                assert_eq!((&simd, s1), (&bytes, s2), "{text:?}");
+            }
+            normalize_joined_into(&text, &mut out);
+            assert_eq!(out, normalize(&text).joined(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fast_joined_stream_equals_tokens_joined() {
+        let texts = [
+            "Colour–coded ‘organisation’ — “centres” isn't it? travelled, analysed; 1990s",
+            "e\u{301}te\u{301} cafe\u{301} résumé naïve Zoë Ærø Straße İstanbul ΣΊΣΥΦΟΣ",
+            "mixed ﬁ ligature – dash ＡＢＣ fullwidth ① circled",
+            "zero\u{200B}width soft\u{AD}hyphen tatweel\u{640}ed and\u{FEFF}bom",
+            "a\u{301}\u{316} combining order \u{316}\u{301}",
+            "defence defences programme programmes cosying mum kerb grey tyres",
+            "'quoted' don't Russia's O'Neill x'' '' - -- --- ...",
+            "RUSSIA is expanding defence production – “latest technologies”, mobilised centres!",
+            "Moscow is cosying up to Beijingwith Alexander Lukashenko; ammunitionand 10-fold ﬁnance ①",
+            "Москва и Пекин 北京 上海 پاكستان كتاب می\u{200C}خواهم Ελληνικός",
+            "",
+            "   ",
+        ];
+        let mut out = String::new();
+        for t in texts {
+            normalize_joined_into(t, &mut out);
+            assert_eq!(out, normalize(t).joined(), "{t}");
+        }
+        // And on the bundled articles.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+        for e in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            normalize_joined_into(&text, &mut out);
+            assert_eq!(out, normalize(&text).joined());
+        }
+    }
+}
