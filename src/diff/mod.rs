@@ -39,6 +39,60 @@ pub struct Diff {
 
 /// Compare two documents.
 pub fn diff(a: Side, b: Side, opts: &DiffOptions) -> Diff {
+    let reused = || crate::align::align(&a.text, &b.text, &crate::align::AlignConfig::default());
+    // Long texts: the passage aligner's figure is counted on the other core.
+    let (reused, compared) = if a.text.len() + b.text.len() >= PARALLEL_BYTES {
+        rayon::join(reused, || compare(&a, &b, opts))
+    } else {
+        (reused(), compare(&a, &b, opts))
+    };
+    let Compared {
+        a_paragraphs,
+        b_paragraphs,
+        rows,
+        changes,
+        words,
+        complete,
+        unrelated,
+    } = compared;
+    let summary = Summary::new(
+        &b,
+        &changes,
+        words,
+        summary::Facts {
+            reused: reused.aligned_b(),
+            complete,
+            unrelated,
+            origin_known: opts.origin_known,
+        },
+    );
+    Diff {
+        a,
+        b,
+        a_paragraphs,
+        b_paragraphs,
+        rows,
+        changes,
+        summary,
+    }
+}
+
+/// Texts of at least this many bytes (both) run the passage aligner beside
+/// the diff rather than after it (benches/results/2026-12-06-diff-speed.md).
+const PARALLEL_BYTES: usize = 64 * 1024;
+
+/// What the diff's own alignment found, before the summary.
+struct Compared {
+    a_paragraphs: Vec<Paragraph>,
+    b_paragraphs: Vec<Paragraph>,
+    rows: Vec<Row>,
+    changes: Vec<Change>,
+    words: summary::Words,
+    complete: bool,
+    unrelated: bool,
+}
+
+fn compare(a: &Side, b: &Side, opts: &DiffOptions) -> Compared {
     let deadline = Instant::now() + opts.deadline;
     let mut a_paragraphs = paragraphs::paragraphs(&a.text);
     let mut b_paragraphs = paragraphs::paragraphs(&b.text);
@@ -114,26 +168,14 @@ pub fn diff(a: Side, b: Side, opts: &DiffOptions) -> Diff {
             }
         }
     }
-    let summary = Summary::new(
-        &b,
-        &changes,
-        words,
-        summary::Facts {
-            reused: crate::align::align(&a.text, &b.text, &crate::align::AlignConfig::default())
-                .aligned_b(),
-            complete,
-            unrelated,
-            origin_known: opts.origin_known,
-        },
-    );
-    Diff {
-        a,
-        b,
+    Compared {
         a_paragraphs,
         b_paragraphs,
         rows,
         changes,
-        summary,
+        words,
+        complete,
+        unrelated,
     }
 }
 
