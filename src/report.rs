@@ -355,16 +355,41 @@ fn write_table(
     writeln!(out)?;
     writeln!(
         out,
-        "{:<15} {:>7} {:>7} {:>7}  A / B",
-        "RELATION", "JACCARD", "A_IN_B", "B_IN_A"
+        "{:<15} {:>7} {:>7} {:>7} {:>7} {:>7}  A / B",
+        "RELATION", "JACCARD", "A_IN_B", "B_IN_A", "ALIGN_A", "ALIGN_B"
     )?;
+    let origin_mark = |pr: &PairRecord, side: Side| {
+        if pr.origin == Some(side) {
+            "  (origin)"
+        } else {
+            ""
+        }
+    };
     for pr in pairs {
         writeln!(
             out,
-            "{:<15} {:>7.3} {:>7.3} {:>7.3}  {}",
-            pr.relation, pr.jaccard, pr.containment_a_in_b, pr.containment_b_in_a, pr.a
+            "{:<15} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3}  {}{}",
+            pr.relation,
+            pr.jaccard,
+            pr.containment_a_in_b,
+            pr.containment_b_in_a,
+            pr.aligned_a,
+            pr.aligned_b,
+            pr.a,
+            origin_mark(pr, Side::A)
         )?;
-        writeln!(out, "{:<15} {:>7} {:>7} {:>7}  {}", "", "", "", "", pr.b)?;
+        writeln!(
+            out,
+            "{:<15} {:>7} {:>7} {:>7} {:>7} {:>7}  {}{}",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            pr.b,
+            origin_mark(pr, Side::B)
+        )?;
     }
     writeln!(out)?;
     for (i, c) in result.clusters.iter().enumerate() {

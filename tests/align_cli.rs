@@ -134,6 +134,27 @@ fn dates_make_the_telegraph_story_the_origin_and_its_cluster_representative() {
     assert_eq!(p["a"], "telegraph");
     assert_eq!(p["origin"], "a");
     assert_eq!(report["clusters"][0]["representative"], "telegraph");
+    // The table shows both aligned shares and marks the origin.
+    let table = stdout(reprint().args(["scan", "--format", "table"]).arg(&path));
+    let lines: Vec<&str> = table.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| l.starts_with("RELATION"))
+        .unwrap();
+    assert!(lines[head].contains("ALIGN_A ALIGN_B"), "{table}");
+    let row: Vec<&str> = lines[head + 1].split_whitespace().collect();
+    let share = |k: &str| format!("{:.3}", p[k].as_f64().unwrap());
+    assert_eq!(
+        row[4..],
+        [
+            share("aligned_a").as_str(),
+            &share("aligned_b"),
+            "telegraph",
+            "(origin)"
+        ],
+        "{table}"
+    );
+    assert!(lines[head + 2].trim() == "repost", "{table}");
 }
 
 #[test]
@@ -258,4 +279,63 @@ fn a_paraphrase_with_few_shared_shingles_is_found_by_the_word_signature() {
         chars_alone["stats"]
     );
     assert_eq!(chars_alone["pairs"].as_array().unwrap().len(), 0);
+}
+
+/// `query --passages` against an archive gives the scan's alignment of the
+/// same pair (A is the query story), with spans into the query text (`a`)
+/// and the archived text (`b`).
+#[test]
+fn query_passages_are_the_scans_alignment_seen_from_the_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let (feed_path, texts) = feed(
+        dir.path(),
+        [(None, "The Sunday Telegraph"), (None, "repost")],
+    );
+    let telegraph = dir.path().join("telegraph.txt");
+    let repost = dir.path().join("repost.txt");
+    std::fs::write(&telegraph, &texts[0]).unwrap();
+    std::fs::write(&repost, &texts[1]).unwrap();
+    let db = dir.path().join("archive.db");
+    stdout(
+        reprint()
+            .args(["index", "add", "-q"])
+            .arg(&db)
+            .arg(&telegraph),
+    );
+    let out: Value = serde_json::from_str(&stdout(
+        reprint()
+            .args(["query", "-q", "--format", "json", "--passages"])
+            .arg(&db)
+            .arg(&repost),
+    ))
+    .unwrap();
+    let pairs = out["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{out}");
+    let q = &pairs[0];
+    let scan: Value = serde_json::from_str(
+        stdout(
+            reprint()
+                .args(["scan", "--format", "jsonl"])
+                .arg(&feed_path),
+        )
+        .trim(),
+    )
+    .unwrap();
+    // The scan's A is the Telegraph story, the query's A the repost.
+    assert_eq!(q["aligned_a"], scan["aligned_b"], "{q}\n{scan}");
+    assert_eq!(q["aligned_b"], scan["aligned_a"], "{q}\n{scan}");
+    for k in ["passage_count", "longest_passage"] {
+        assert_eq!(q[k], scan[k], "{k}");
+    }
+    let list = q["passages"].as_array().unwrap();
+    assert_eq!(list.len() as u64, q["passage_count"].as_u64().unwrap());
+    for x in list {
+        let span = |k: &str, t: &str| {
+            let s = x[k].as_array().unwrap();
+            words(&t[s[0].as_u64().unwrap() as usize..s[1].as_u64().unwrap() as usize])
+        };
+        let (wq, wt) = (span("a", &texts[1]), span("b", &texts[0]));
+        assert_eq!(wq.first(), wt.first(), "{wq:?} / {wt:?}");
+        assert_eq!(wq.last(), wt.last(), "{wq:?} / {wt:?}");
+    }
 }
