@@ -128,8 +128,8 @@ fn compare(a: &Side, b: &Side, opts: &DiffOptions) -> Compared {
     }
 
     let mut builder = Builder {
-        a: &a,
-        b: &b,
+        a,
+        b,
         a_paragraphs: &a_paragraphs,
         b_paragraphs: &b_paragraphs,
         a_units: &a_units,
