@@ -2,8 +2,8 @@
 //! changed between versions. The binary is a thin layer over this library.
 
 pub mod align;
+pub mod article;
 pub mod boilerplate;
-pub mod chain;
 pub mod cluster;
 pub mod corpus;
 pub mod dedup;
@@ -11,7 +11,6 @@ pub mod derivation;
 pub mod diff;
 pub mod direction;
 pub mod error;
-pub mod extract;
 pub mod fingerprint;
 pub mod hashsort;
 pub mod index;
@@ -26,6 +25,7 @@ pub mod report;
 pub mod scan;
 pub mod serve;
 pub mod shingle;
+pub mod spark;
 pub mod synth;
 pub mod union_find;
 pub mod verify;

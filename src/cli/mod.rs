@@ -5,14 +5,13 @@ mod diff;
 mod index;
 
 use clap::{Args, Parser, Subcommand};
+use reprint::article::HtmlMode;
 use reprint::boilerplate::MaskConfig;
-use reprint::chain::{self, Shard};
 use reprint::corpus::{read_inputs, Corpus, Diagnostic, ReadOptions};
 use reprint::dedup::{self, Keep};
 use reprint::derivation::AlignStage;
 use reprint::direction::OriginSources;
 use reprint::error::{Error, Result};
-use reprint::extract::HtmlMode;
 use reprint::fingerprint::Fingerprinter;
 use reprint::lean::LeanCorpus;
 use reprint::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
@@ -22,6 +21,7 @@ use reprint::progress::Progress;
 use reprint::report::{write_pairs, write_scan, Format};
 use reprint::scan::{build_mask, exact_matches, report_matches, scan, verify_pairs, ScanConfig};
 use reprint::shingle::DEFAULT_K;
+use reprint::spark::{self, Shard};
 use reprint::verify::Relation;
 use reprint::verify::Thresholds;
 use reprint::wordsig::WordSigner;
@@ -386,7 +386,7 @@ fn run_sign(args: SignArgs) -> Result<()> {
     let corpus = args.input.read(&args.inputs)?;
     let progress = Progress::new(args.input.quiet);
     let mask = build_mask(&corpus, &config);
-    let stats = chain::sign(&corpus, &config, &mask, args.shard, &args.out, progress)?;
+    let stats = spark::sign(&corpus, &config, &mask, args.shard, &args.out, progress)?;
     if !args.input.quiet {
         eprintln!(
             "reprint: sign: shard {}/{}: {} of {} documents, {} band rows into {} in {:.2}s",
@@ -406,11 +406,11 @@ fn run_verify(args: VerifyArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let config = chain_config(&args.matching, args.input.quiet)?;
     let corpus = args.input.read(&args.corpus)?;
-    let pairs = chain::read_pairs(&args.pairs, corpus.len())?;
+    let pairs = spark::read_pairs(&args.pairs, corpus.len())?;
     let mask = build_mask(&corpus, &config);
     let shards = pairs.manifest["shards"].as_u64().unwrap_or(1) as usize;
-    let expected = chain::manifest(&corpus, &config, &mask, shards);
-    chain::check_manifest(&args.pairs, &pairs.manifest, &expected)?;
+    let expected = spark::manifest(&corpus, &config, &mask, shards);
+    spark::check_manifest(&args.pairs, &pairs.manifest, &expected)?;
     let progress = Progress::new(args.input.quiet);
     let matches = verify_pairs(&corpus, &config, &mask, &pairs.candidates, progress);
     let exact = exact_matches(&corpus, &config, &mask, &pairs.exact);

@@ -2,7 +2,7 @@
 //! diagnostics, the read options, the input files read, and `TextSource`,
 //! what the scan pipeline asks of any corpus.
 
-use crate::extract::HtmlMode;
+use crate::article::HtmlMode;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

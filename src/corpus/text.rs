@@ -5,7 +5,7 @@
 use super::model::{display_name, Document, Origin, ReadOptions};
 use super::records::{problem, Parsed};
 use super::stream::{read_bytes, BOM};
-use crate::extract::{article_text, looks_like_html, HtmlMode};
+use crate::article::{article_text, looks_like_html, HtmlMode};
 use std::path::Path;
 
 /// Read and decode one text file (one document).
