@@ -2,7 +2,6 @@
 //! found in both (greedy string tiling over hashed word tokens, seeded by
 //! indexed word pairs), merged across small gaps, with byte spans in both.
 
-use crate::direction::Side;
 use crate::normalize::for_each_token_span;
 use rustc_hash::FxHashMap;
 use serde::ser::SerializeTuple;
@@ -126,28 +125,9 @@ impl Alignment {
         share(self.matched, self.words_b)
     }
 
-    /// Share of `side`'s words inside shared passages.
-    pub fn aligned(&self, side: Side) -> f64 {
-        match side {
-            Side::A => self.aligned_a(),
-            Side::B => self.aligned_b(),
-        }
-    }
-
     /// Words of the longest passage.
     pub fn longest_passage(&self) -> usize {
         self.passages.iter().map(|p| p.words).max().unwrap_or(0)
-    }
-
-    /// How much one document derives from the other: with a known origin,
-    /// the share of the other (derived) document covered; without one, the
-    /// share of the longer document covered (a short story is easily half
-    /// covered by chance runs; see docs/design/alignment.md).
-    pub fn derivation(&self, origin: Option<Side>) -> f64 {
-        match origin {
-            Some(o) => self.aligned(o.other()),
-            None => self.aligned_a().min(self.aligned_b()),
-        }
     }
 }
 

@@ -370,12 +370,12 @@ pub fn find_candidates<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
     docs: &[(DocId, &Signature)],
-) -> WordCandidates {
+) -> ScanCandidates {
     let chars = candidates(docs, config.banding, config.max_bucket);
     let Some(words) = &config.words else {
-        return WordCandidates {
+        return ScanCandidates {
             chars,
-            ..WordCandidates::default()
+            ..ScanCandidates::default()
         };
     };
     let ids: Vec<DocId> = docs.iter().map(|d| d.0).collect();
@@ -412,14 +412,14 @@ pub fn find_candidates<S: TextSource + ?Sized>(
         words = scored.into_iter().map(|s| s.1).collect();
         words.sort_unstable();
     }
-    WordCandidates { chars, words, cut }
+    ScanCandidates { chars, words, cut }
 }
 
 /// The candidates of both signatures, kept apart: verification scores the
 /// character candidates by component and the word candidates pair by pair,
 /// so the loose word pairs do not merge small components into large ones.
 #[derive(Debug, Clone, Default)]
-pub struct WordCandidates {
+pub struct ScanCandidates {
     pub chars: Candidates,
     /// Pairs of the word signature alone, sorted.
     pub words: Vec<Pair>,
@@ -427,7 +427,7 @@ pub struct WordCandidates {
     pub cut: usize,
 }
 
-impl WordCandidates {
+impl ScanCandidates {
     /// Every candidate pair, sorted.
     pub fn all(&self) -> Vec<Pair> {
         let mut all = self.chars.pairs.clone();

@@ -46,33 +46,24 @@ pub fn diff(a: Side, b: Side, opts: &DiffOptions) -> Diff {
     } else {
         (reused(), compare(&a, &b, opts))
     };
-    let Compared {
-        a_paragraphs,
-        b_paragraphs,
-        rows,
-        changes,
-        words,
-        complete,
-        unrelated,
-    } = compared;
     let summary = Summary::new(
         &b,
-        &changes,
-        words,
+        &compared.changes,
+        compared.words,
         summary::Facts {
             reused: reused.aligned_b(),
-            complete,
-            unrelated,
+            complete: compared.complete,
+            unrelated: compared.unrelated,
             origin_known: opts.origin_known,
         },
     );
     Diff {
         a,
         b,
-        a_paragraphs,
-        b_paragraphs,
-        rows,
-        changes,
+        a_paragraphs: compared.a_paragraphs,
+        b_paragraphs: compared.b_paragraphs,
+        rows: compared.rows,
+        changes: compared.changes,
         summary,
     }
 }

@@ -3,12 +3,13 @@
 //! and same-event negatives: distinct stories sharing a company or an event.
 
 use super::paraphrase::{paraphrase, partial, Strength};
+use super::reuters::for_each_reuters_record;
 use super::{
     between, decode_entities, make_variant_with, reuters_stories, reword, BaseArticle, Config,
     Edit, ExtraPool, Pool, Reword, Rng, SynthDoc,
 };
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// How a variant was made from its base, mildest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -74,44 +75,32 @@ fn tag_list(chunk: &str, tag: &str) -> Vec<String> {
 /// The tags of every Reuters-21578 story, by the ids `reuters_stories` gives
 /// (`reut-NEWID`). `Ok(None)` when `dir` does not exist.
 pub fn reuters_tags(dir: &Path) -> std::io::Result<Option<HashMap<String, Tags>>> {
-    if !dir.is_dir() {
-        return Ok(None);
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "sgm"))
-        .collect();
-    files.sort();
     let mut out = HashMap::new();
-    for f in files {
-        let raw = std::fs::read(&f)?;
-        let text = String::from_utf8_lossy(&raw);
-        for chunk in text.split("<REUTERS ").skip(1) {
-            let Some(id) = between(chunk, "NEWID=\"", "\"") else {
-                continue;
-            };
-            let title = between(chunk, "<TITLE>", "</TITLE>")
-                .map(decode_entities)
-                .unwrap_or_default();
-            let tickers = title
-                .split('<')
-                .skip(1)
-                .filter_map(|t| t.split('>').next())
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .collect();
-            out.insert(
-                format!("reut-{id}"),
-                Tags {
-                    topics: tag_list(chunk, "TOPICS"),
-                    places: tag_list(chunk, "PLACES"),
-                    orgs: tag_list(chunk, "ORGS"),
-                    tickers,
-                },
-            );
-        }
-    }
-    Ok(Some(out))
+    let found = for_each_reuters_record(dir, |chunk| {
+        let Some(id) = between(chunk, "NEWID=\"", "\"") else {
+            return;
+        };
+        let title = between(chunk, "<TITLE>", "</TITLE>")
+            .map(decode_entities)
+            .unwrap_or_default();
+        let tickers = title
+            .split('<')
+            .skip(1)
+            .filter_map(|t| t.split('>').next())
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        out.insert(
+            format!("reut-{id}"),
+            Tags {
+                topics: tag_list(chunk, "TOPICS"),
+                places: tag_list(chunk, "PLACES"),
+                orgs: tag_list(chunk, "ORGS"),
+                tickers,
+            },
+        );
+    })?;
+    Ok(found.then_some(out))
 }
 
 /// What makes two stories "about the same thing": the same headline ticker

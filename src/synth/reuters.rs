@@ -112,26 +112,36 @@ fn parse_reuters_record(chunk: &str) -> Option<BaseArticle> {
 /// Every Reuters-21578 story with a body of at least `min_len` bytes, in
 /// file order (NEWID order). `Ok(None)` when `dir` does not exist.
 pub fn reuters_stories(dir: &Path, min_len: usize) -> std::io::Result<Option<Vec<BaseArticle>>> {
+    let mut out = Vec::new();
+    let found = for_each_reuters_record(dir, |chunk| {
+        out.extend(parse_reuters_record(chunk).filter(|a| a.len() >= min_len))
+    })?;
+    Ok(found.then_some(out))
+}
+
+/// Call `f` with every `<REUTERS ...>` record (its text after the tag name)
+/// of the `.sgm` files in `dir`, in file order. `Ok(false)` when `dir` does
+/// not exist.
+pub(crate) fn for_each_reuters_record(
+    dir: &Path,
+    mut f: impl FnMut(&str),
+) -> std::io::Result<bool> {
     if !dir.is_dir() {
-        return Ok(None);
+        return Ok(false);
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "sgm"))
         .collect();
     files.sort();
-    let mut out = Vec::new();
-    for f in files {
-        let raw = std::fs::read(&f)?;
-        let text = String::from_utf8_lossy(&raw);
-        out.extend(
-            text.split("<REUTERS ")
-                .skip(1)
-                .filter_map(parse_reuters_record)
-                .filter(|a| a.len() >= min_len),
-        );
+    for file in files {
+        let raw = std::fs::read(&file)?;
+        String::from_utf8_lossy(&raw)
+            .split("<REUTERS ")
+            .skip(1)
+            .for_each(&mut f);
     }
-    Ok(Some(out))
+    Ok(true)
 }
 
 /// The `.txt` articles in `dir` (first non-empty line is the title, blank-line
