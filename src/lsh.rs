@@ -113,11 +113,18 @@ impl Pair {
     }
 }
 
-/// Candidate pairs held at once (across bands, before pairs found in
-/// several bands are merged), at the least: 2^22 pairs of 8 bytes, 32 MB, so
-/// a pathological bucket costs tens of MB, not the square of its size.
+/// Pairs of buckets over `SMALL_BUCKET` documents made at once (counted in
+/// every band they are made in), at the least: 2^22 pairs of 8 bytes, 32 MB,
+/// so a pathological bucket costs tens of MB, not the square of its size.
 /// Measured: benches/results/2026-12-06-candidate-memory.md.
 pub const PAIR_BUDGET: usize = 1 << 22;
+
+/// Buckets of at most this many documents (a story and its few copies)
+/// always keep all their pairs: they are linear in the corpus, and bands
+/// are merged as they are made, so the pairs held are the distinct ones.
+/// Counting them against the budget cut every pair of a 1M-document scan
+/// (benches/results/2026-12-07-pair-budget.md).
+pub const SMALL_BUCKET: usize = 16;
 
 /// ... and per document of the corpus, so that a large feed of many small
 /// clusters of copies keeps every pair (verification holds about 100 bytes
@@ -328,10 +335,12 @@ pub fn filtered_candidates(
     out
 }
 
-/// `candidates` with a budget of `budget` pairs held at once. A first pass
-/// keeps each band's buckets of 2..=`max_bucket` documents (16 bytes a
-/// member); if all their pairs would pass the budget, the largest buckets
-/// are chained or skipped (`BudgetCut`), so that the pairs made fit it.
+/// `candidates` with a budget of `budget` pairs for buckets of more than
+/// `SMALL_BUCKET` documents. A first pass keeps each band's buckets of
+/// 2..=`max_bucket` documents (16 bytes a member); if the large buckets'
+/// pairs would pass the budget, the largest are chained or skipped
+/// (`BudgetCut`). Each band's pairs are merged into the others' as they
+/// are made, so pairs found in many bands are held once.
 pub fn candidates_within(
     docs: &[(DocId, &Signature)],
     banding: Banding,
@@ -346,16 +355,18 @@ pub fn candidates_within(
     let mut sizes: Vec<usize> = per_band
         .iter()
         .flat_map(|(m, _, _)| m.chunk_by(|x, y| x.0 == y.0).map(|r| r.len()))
+        .filter(|&n| n > SMALL_BUCKET)
         .collect();
     sizes.sort_unstable();
     let (full, chain) = budget_caps(&sizes, budget as u64);
+    let (full, chain) = (full.max(SMALL_BUCKET), chain.max(SMALL_BUCKET));
     drop(sizes);
     let mut out = Candidates::default();
     out.budget.budget = budget;
     if full != usize::MAX {
         out.budget.full_up_to = full;
     }
-    let per_band: Vec<(Vec<Pair>, BudgetCut, usize, usize)> = per_band
+    let (pairs, cut, skipped, largest) = per_band
         .into_par_iter()
         .map(|(members, skipped, largest)| {
             let mut pairs = Vec::new();
@@ -384,19 +395,54 @@ pub fn candidates_within(
             pairs.dedup();
             (pairs, cut, skipped, largest)
         })
-        .collect();
-    let total: usize = per_band.iter().map(|p| p.0.len()).sum();
-    out.pairs.reserve(total);
-    for (pairs, cut, skipped, largest) in per_band {
-        out.pairs.extend(pairs);
-        out.skipped_buckets += skipped;
-        out.largest_skipped = out.largest_skipped.max(largest);
-        out.budget.chained_buckets += cut.chained_buckets;
-        out.budget.skipped_buckets += cut.skipped_buckets;
-        out.budget.pairs_cut += cut.pairs_cut;
+        .reduce(
+            || (Vec::new(), BudgetCut::default(), 0, 0),
+            |x, y| {
+                let mut cut = x.1;
+                cut.chained_buckets += y.1.chained_buckets;
+                cut.skipped_buckets += y.1.skipped_buckets;
+                cut.pairs_cut += y.1.pairs_cut;
+                (merge_pairs(x.0, y.0), cut, x.2 + y.2, x.3.max(y.3))
+            },
+        );
+    out.pairs = pairs;
+    out.skipped_buckets = skipped;
+    out.largest_skipped = largest;
+    out.budget.chained_buckets = cut.chained_buckets;
+    out.budget.skipped_buckets = cut.skipped_buckets;
+    out.budget.pairs_cut = cut.pairs_cut;
+    out
+}
+
+/// The distinct pairs of two sorted, distinct lists, sorted.
+fn merge_pairs(x: Vec<Pair>, y: Vec<Pair>) -> Vec<Pair> {
+    if x.is_empty() {
+        return y;
     }
-    out.pairs.par_sort_unstable();
-    out.pairs.dedup();
+    if y.is_empty() {
+        return x;
+    }
+    let mut out = Vec::with_capacity(x.len() + y.len());
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(x[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(y[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(x[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&x[i..]);
+    out.extend_from_slice(&y[j..]);
     out
 }
 
@@ -523,7 +569,7 @@ mod tests {
         let cut = candidates_within(&docs, b, 100, 100);
         assert_eq!(cut.budget.chained_buckets, 2);
         assert_eq!(cut.budget.skipped_buckets, 0);
-        assert_eq!(cut.budget.full_up_to, 2);
+        assert_eq!(cut.budget.full_up_to, SMALL_BUCKET);
         assert_eq!(cut.budget.pairs_cut, 2 * (780 - 39));
         assert_eq!(cut.pairs.len(), 39 + 1);
         assert!(cut.pairs.contains(&Pair::new(DocId(40), DocId(41))));
@@ -533,5 +579,23 @@ mod tests {
         let skipped = candidates_within(&docs, b, 100, 50);
         assert_eq!(skipped.budget.skipped_buckets, 2);
         assert_eq!(skipped.pairs, vec![Pair::new(DocId(40), DocId(41))]);
+    }
+
+    #[test]
+    fn small_buckets_keep_their_pairs_whatever_the_budget() {
+        // 600 documents in 200 stories of 3 near copies: 600 pairs, made in
+        // each of 3 bands (1,800 made), against a budget of 10.
+        let sigs: Vec<Signature> = (0..200u32)
+            .map(|s| Signature(vec![s, s + 1, s + 2, s + 3, s + 4, s + 5].into()))
+            .collect();
+        let docs: Vec<(DocId, &Signature)> = (0..600u32)
+            .map(|i| (DocId(i), &sigs[i as usize / 3]))
+            .collect();
+        let b = Banding { bands: 3, rows: 2 };
+        let got = candidates_within(&docs, b, 100, 10);
+        assert_eq!(got.pairs.len(), 600);
+        assert!(got.budget.is_empty(), "{:?}", got.budget);
+        assert!(got.pairs.windows(2).all(|w| w[0] < w[1]));
+        assert!(got.pairs.contains(&Pair::new(DocId(597), DocId(599))));
     }
 }
