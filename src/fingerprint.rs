@@ -4,14 +4,17 @@
 
 use crate::boilerplate::Mask;
 use crate::minhash::{MinHasher, Signature, Sketch};
-use crate::normalize::{normalize_joined_into, NORMALIZATION_VERSION};
+use crate::normalize::{normalize_joined_into, normalize_joined_words_into, NORMALIZATION_VERSION};
 use crate::shingle::{HashSink, Shingler};
+use crate::wordsig::{CommonWords, WordSigner};
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_128;
 
 thread_local! {
     /// Per-thread buffer for the normalized stream, reused across documents.
     static JOINED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    /// Per-thread buffer for where the normalized stream's words end.
+    static WORD_ENDS: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Per-thread buffer for a document's unmasked shingle hashes.
     static HASHES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -151,6 +154,32 @@ impl Fingerprinter {
         signer.finish(text_hash, given)
     }
 
+    /// `fingerprint_masked` and the word signature of the same text
+    /// (`WordSigner::signature`), both from one normalization pass.
+    pub fn fingerprint_with_words(
+        &self,
+        text: &str,
+        mask: &Mask,
+        words: &WordSigner,
+        common: &CommonWords,
+    ) -> (Fingerprint, Option<Signature>) {
+        let mut signer = Signer::new(&self.minhasher, mask);
+        let mut sketch = words.sketch(common);
+        let (text_hash, given) = JOINED.with_borrow_mut(|joined| {
+            WORD_ENDS.with_borrow_mut(|ends| {
+                normalize_joined_words_into(text, joined, ends);
+                let mut at = 0;
+                for &end in ends.iter() {
+                    sketch.add(&joined[at..end]);
+                    at = end;
+                }
+            });
+            let given = self.shingler.for_each_hash(joined, &mut signer);
+            (xxh3_128(joined.as_bytes()), given)
+        });
+        (signer.finish(text_hash, given), sketch.finish())
+    }
+
     /// `fingerprint_masked`, also leaving the unmasked shingle hashes (in
     /// text order, repeats included) in `hashes`: for what counts a
     /// document's distinct shingles from the same pass.
@@ -207,6 +236,26 @@ impl Fingerprinter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_pass_gives_the_fingerprint_and_the_word_signature() {
+        let f = Fingerprinter::default();
+        let words = WordSigner::default();
+        let texts = ["the a of", "the a of", "the a of"];
+        let common = CommonWords::of_corpus(3, &|i| Some(texts[i].into()));
+        for text in [
+            "The Colour of the organised centres, 1990s",
+            "北京，上海 ﬁnance and the a of",
+            "the a of",
+            "",
+        ] {
+            let (print, sig) = f.fingerprint_with_words(text, &Mask::none(), &words, &common);
+            assert_eq!(print, f.fingerprint(text), "{text}");
+            assert_eq!(sig, words.signature(text, &common), "{text}");
+        }
+        let (_, none) = f.fingerprint_with_words("the a of", &Mask::none(), &words, &common);
+        assert!(none.is_none());
+    }
 
     #[test]
     fn glued_words_and_spelling_do_not_change_the_fingerprint() {

@@ -239,6 +239,39 @@ pub fn fingerprint_docs<S: TextSource + ?Sized>(
     prints
 }
 
+/// Fingerprints of every document of `corpus`, in parallel, and with
+/// `config.words` their word signatures from the same normalization pass
+/// (`Fingerprinter::fingerprint_with_words`; empty without).
+pub fn fingerprint_corpus<S: TextSource + ?Sized>(
+    corpus: &S,
+    config: &ScanConfig,
+    mask: &Mask,
+    progress: Progress,
+) -> (Vec<Fingerprint>, Vec<Option<Signature>>) {
+    let all: Vec<DocId> = (0..corpus.doc_count() as u32).map(DocId).collect();
+    let Some(words) = &config.words else {
+        return (
+            fingerprint_docs(corpus, config, mask, &all, progress),
+            Vec::new(),
+        );
+    };
+    let common =
+        CommonWords::of_corpus(corpus.doc_count(), &|i| Some(corpus.text(DocId(i as u32))));
+    let fp = &config.fingerprinter;
+    let bar = progress.bar(all.len() as u64, "fingerprinting");
+    let both: Vec<(Fingerprint, Option<Signature>)> = all
+        .par_iter()
+        .with_min_len(64)
+        .map(|&id| {
+            let f = fp.fingerprint_with_words(&corpus.text(id), mask, words, &common);
+            bar.inc(1);
+            f
+        })
+        .collect();
+    bar.finish_and_clear();
+    both.into_iter().unzip()
+}
+
 /// Verify candidate pairs exactly (`verify::score_pairs`), align those
 /// with some overlap, and keep those that earn a relation (by shingles, or
 /// by the share of the derived copy its shared passages cover). `pairs`
@@ -363,13 +396,13 @@ fn first_copies(prints: &[Fingerprint]) -> (Vec<Pair>, Vec<(DocId, &Signature)>)
 
 /// Candidate pairs of `docs`: those sharing a band of the character-shingle
 /// signature (`pairs`), and with `config.words` those sharing a band of the
-/// coarser word signature (`wordsig`) with a word Jaccard estimate of at
-/// least `MIN_WORD_JACCARD` that are not already candidates (`words`), so
-/// heavy rewrites reach verification too.
-pub fn find_candidates<S: TextSource + ?Sized>(
-    corpus: &S,
+/// coarser word signature (`wordsig`; `word_sigs` by document number) with
+/// a word Jaccard estimate of at least `MIN_WORD_JACCARD` that are not
+/// already candidates (`words`), so heavy rewrites reach verification too.
+pub fn find_candidates(
     config: &ScanConfig,
     docs: &[(DocId, &Signature)],
+    word_sigs: &[Option<Signature>],
 ) -> ScanCandidates {
     let chars = candidates(docs, config.banding, config.max_bucket);
     let Some(words) = &config.words else {
@@ -378,17 +411,12 @@ pub fn find_candidates<S: TextSource + ?Sized>(
             ..ScanCandidates::default()
         };
     };
-    let ids: Vec<DocId> = docs.iter().map(|d| d.0).collect();
-    let sigs = word_signatures(corpus, words, &ids);
-    let mut by_id: Vec<Option<&Signature>> = vec![None; corpus.doc_count()];
-    for (id, sig) in ids.iter().zip(&sigs) {
-        by_id[id.0 as usize] = sig.as_ref();
-    }
-    let word_docs: Vec<(DocId, &Signature)> = ids
+    let by_id = |id: DocId| word_sigs.get(id.0 as usize).and_then(Option::as_ref);
+    let word_docs: Vec<(DocId, &Signature)> = docs
         .iter()
-        .filter_map(|id| Some((*id, by_id[id.0 as usize]?)))
+        .filter_map(|&(id, _)| Some((id, by_id(id)?)))
         .collect();
-    let related = |a: DocId, b: DocId| match (by_id[a.0 as usize], by_id[b.0 as usize]) {
+    let related = |a: DocId, b: DocId| match (by_id(a), by_id(b)) {
         (Some(x), Some(y)) => words.related(x, y),
         _ => false,
     };
@@ -398,11 +426,11 @@ pub fn find_candidates<S: TextSource + ?Sized>(
         .into_iter()
         .filter(|p| chars.pairs.binary_search(p).is_err())
         .collect();
-    let budget = word_pair_budget(ids.len());
+    let budget = word_pair_budget(docs.len());
     let cut = words.len().saturating_sub(budget);
     if cut > 0 {
         // Keep the pairs of highest estimated word Jaccard (ties by pair).
-        let estimate = |p: &Pair| match (by_id[p.a.0 as usize], by_id[p.b.0 as usize]) {
+        let estimate = |p: &Pair| match (by_id(p.a), by_id(p.b)) {
             (Some(x), Some(y)) => x.estimate_jaccard(y),
             _ => 0.0,
         };
@@ -445,21 +473,6 @@ impl ScanCandidates {
     }
 }
 
-/// The word signatures of `docs`, in order, their corpus's common words
-/// left out (`wordsig`).
-pub fn word_signatures<S: TextSource + ?Sized>(
-    corpus: &S,
-    words: &WordSigner,
-    docs: &[DocId],
-) -> Vec<Option<Signature>> {
-    let common =
-        CommonWords::of_corpus(corpus.doc_count(), &|i| Some(corpus.text(DocId(i as u32))));
-    docs.par_iter()
-        .with_min_len(64)
-        .map(|&id| words.signature(&corpus.text(id), &common))
-        .collect()
-}
-
 /// The pairs a scan verifies (candidates of first copies) and its exact-copy
 /// pairs, sorted: for measuring candidate recall apart from verification.
 pub fn candidate_pairs<S: TextSource + ?Sized>(
@@ -468,10 +481,9 @@ pub fn candidate_pairs<S: TextSource + ?Sized>(
     progress: Progress,
 ) -> Vec<Pair> {
     let mask = build_mask(corpus, config);
-    let all: Vec<DocId> = (0..corpus.doc_count() as u32).map(DocId).collect();
-    let prints = fingerprint_docs(corpus, config, &mask, &all, progress);
+    let (prints, word_sigs) = fingerprint_corpus(corpus, config, &mask, progress);
     let (exact, lsh_docs) = first_copies(&prints);
-    let mut pairs = find_candidates(corpus, config, &lsh_docs).all();
+    let mut pairs = find_candidates(config, &lsh_docs, &word_sigs).all();
     pairs.extend(exact);
     pairs.sort_unstable();
     pairs
@@ -484,11 +496,10 @@ pub fn scan<S: TextSource + ?Sized>(
     progress: Progress,
 ) -> ScanResult {
     let mask = build_mask(corpus, config);
-    let all: Vec<DocId> = (0..corpus.doc_count() as u32).map(DocId).collect();
-    let prints = fingerprint_docs(corpus, config, &mask, &all, progress);
-
+    let (prints, word_sigs) = fingerprint_corpus(corpus, config, &mask, progress);
     let (exact, lsh_docs) = first_copies(&prints);
-    let cands = find_candidates(corpus, config, &lsh_docs);
+    let cands = find_candidates(config, &lsh_docs, &word_sigs);
+    drop(word_sigs);
     let mut matches = verify_pairs(corpus, config, &mask, &cands.chars.pairs, progress);
     matches.extend(verify_pairs(corpus, config, &mask, &cands.words, progress));
     let exact_matches = exact_matches(corpus, config, &mask, &exact);

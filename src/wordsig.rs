@@ -1,10 +1,11 @@
 //! The second, coarser candidate signature: MinHash of a document's content
-//! words (lowercased, function words left out), banded for low Jaccard so a
-//! paraphrase, whose character shingles mostly change, still becomes a candidate.
+//! words (the normalized stream's words, the corpus's common words left out),
+//! banded for low Jaccard so a paraphrase, whose character shingles mostly
+//! change, still becomes a candidate.
 
 use crate::lsh::Banding;
-use crate::minhash::{MinHasher, Signature};
-use crate::normalize::for_each_token_span;
+use crate::minhash::{MinHasher, Signature, Sketch};
+use crate::normalize::for_each_word;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -77,7 +78,7 @@ impl CommonWords {
             .fold(FxHashMap::<u64, u32>::default, |mut counts, i| {
                 if let Some(t) = text((i as f64 * step) as usize) {
                     let mut seen = FxHashSet::default();
-                    for_each_token_span(&t, |w, _, _| {
+                    for_each_word(&t, |w| {
                         seen.insert(word_hash(w));
                     });
                     for h in seen {
@@ -127,18 +128,46 @@ impl WordSigner {
     }
 
     /// The signature of the words of `text` that are not `common` (None
-    /// when it has none). Words are the aligner's folded tokens.
+    /// when it has none). Words are those of the normalized stream
+    /// (`normalize::for_each_word`); the fingerprinting pass signs the same
+    /// words from its own stream (`Fingerprinter::fingerprint_with_words`).
     pub fn signature(&self, text: &str, common: &CommonWords) -> Option<Signature> {
-        let mut sketch = self.minhasher.sketch();
-        let mut any = false;
-        for_each_token_span(text, |w, _, _| {
-            let h = word_hash(w);
-            if !common.contains(h) {
-                sketch.add(h);
-                any = true;
-            }
-        });
-        any.then(|| sketch.finish())
+        let mut sketch = self.sketch(common);
+        for_each_word(text, |w| sketch.add(w));
+        sketch.finish()
+    }
+
+    /// A word signature to build a word at a time.
+    pub fn sketch<'c>(&self, common: &'c CommonWords) -> WordSketch<'c> {
+        WordSketch {
+            sketch: self.minhasher.sketch(),
+            common,
+            any: false,
+        }
+    }
+}
+
+/// A word signature being built, common words left out.
+#[derive(Debug)]
+pub struct WordSketch<'c> {
+    sketch: Sketch,
+    common: &'c CommonWords,
+    any: bool,
+}
+
+impl WordSketch<'_> {
+    #[inline]
+    pub fn add(&mut self, word: &str) {
+        let h = word_hash(word);
+        if !self.common.contains(h) {
+            self.sketch.add(h);
+            self.any = true;
+        }
+    }
+
+    /// The signature (None when every word was common, or none was added).
+    pub fn finish(self) -> Option<Signature> {
+        self.any.then(|| self.sketch.finish())
     }
 }
 

@@ -2,7 +2,7 @@
 //! text, ASCII folded a byte at a time or 16 bytes at a time with SSE, the
 //! rest by the cached character rules, each token's spelling folded in place.
 
-use super::chars::{fold_letter, CharCache, CharClass};
+use super::chars::{fold_letter, is_unspaced, CharCache, CharClass};
 use super::spelling::{fold_parts, may_fold};
 
 /// What an ASCII byte does in a token: `0` ends it, `1` is dropped (the
@@ -29,7 +29,12 @@ const ASCII_CLASS: [u8; 256] = {
 /// `normalize_joined_into` for text that is already NFKC: a byte loop for
 /// ASCII, the per-character rules for the rest, and each token's spelling
 /// folded in place at the end of the output.
-pub(super) fn joined_nfkc_into(text: &str, out: &mut String, chars: &mut CharCache) {
+pub(super) fn joined_nfkc_into(
+    text: &str,
+    out: &mut String,
+    chars: &mut CharCache,
+    words: &mut impl WordEnds,
+) {
     // SAFETY: only whole UTF-8 characters are appended (ASCII bytes or
     // `push_char`), and the in-place fold keeps a prefix of a token (a
     // character boundary: tokens are ASCII when they fold) plus an ASCII
@@ -48,7 +53,7 @@ pub(super) fn joined_nfkc_into(text: &str, out: &mut String, chars: &mut CharCac
                     .position(|&b| b >= 0x80)
                     .map_or(bytes.len(), |p| i + p)
             };
-            ascii_run(&bytes[i..end], v, &mut start);
+            ascii_run(&bytes[i..end], v, &mut start, words);
             i = end;
             continue;
         }
@@ -57,6 +62,12 @@ pub(super) fn joined_nfkc_into(text: &str, out: &mut String, chars: &mut CharCac
         let rule = chars.rule(c);
         match rule.class {
             CharClass::Word => {
+                // Scripts written without spaces: each character is a word
+                // of its own (the stream and its folds are unchanged).
+                let unspaced = is_unspaced(c);
+                if unspaced {
+                    words.end(v.len());
+                }
                 let mut buf = [0u8; 4];
                 if let Some(l) = rule.lower {
                     v.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
@@ -65,18 +76,21 @@ pub(super) fn joined_nfkc_into(text: &str, out: &mut String, chars: &mut CharCac
                         v.extend_from_slice(fold_letter(l).encode_utf8(&mut buf).as_bytes());
                     }
                 }
+                if unspaced {
+                    words.end(v.len());
+                }
             }
             CharClass::Ignore => {}
             CharClass::Break => {
                 if v.len() > start {
-                    fold_tail(v, start);
+                    fold_tail(v, start, words);
                     start = v.len();
                 }
             }
         }
     }
     if v.len() > start {
-        fold_tail(v, start);
+        fold_tail(v, start, words);
     }
 }
 
@@ -84,24 +98,24 @@ pub(super) fn joined_nfkc_into(text: &str, out: &mut String, chars: &mut CharCac
 /// current token starts at `start`: 16 bytes at a time with SSSE3 and
 /// POPCNT where the CPU has them (almost every x86-64), else a byte at a time.
 #[inline]
-fn ascii_run(run: &[u8], v: &mut Vec<u8>, start: &mut usize) {
+fn ascii_run(run: &[u8], v: &mut Vec<u8>, start: &mut usize, words: &mut impl WordEnds) {
     #[cfg(target_arch = "x86_64")]
     if run.len() >= 32
         && std::is_x86_feature_detected!("ssse3")
         && std::is_x86_feature_detected!("popcnt")
     {
         // SAFETY: the CPU has SSSE3 and POPCNT (checked just above).
-        unsafe { simd::ascii_run(run, v, start) };
+        unsafe { simd::ascii_run(run, v, start, words) };
         return;
     }
-    ascii_run_bytes(run, v, start);
+    ascii_run_bytes(run, v, start, words);
 }
 
 /// `ascii_run` a byte at a time: each byte's class is written without a
 /// branch (a dropped byte is written past the end and overwritten), and
 /// only token ends branch, to fold the token's spelling.
 #[inline]
-fn ascii_run_bytes(run: &[u8], v: &mut Vec<u8>, start: &mut usize) {
+fn ascii_run_bytes(run: &[u8], v: &mut Vec<u8>, start: &mut usize, words: &mut impl WordEnds) {
     // Room for every byte plus the one written past the end; a fold can
     // lengthen a token by one byte, after which room is made again.
     v.reserve(run.len() + 1);
@@ -117,7 +131,7 @@ fn ascii_run_bytes(run: &[u8], v: &mut Vec<u8>, start: &mut usize) {
         if c == 0 && len > *start {
             // SAFETY: bytes up to `len` were written above.
             unsafe { v.set_len(len) };
-            fold_tail(v, *start);
+            fold_tail(v, *start, words);
             len = v.len();
             *start = len;
             v.reserve(run.len() - k + 1);
@@ -135,7 +149,7 @@ fn ascii_run_bytes(run: &[u8], v: &mut Vec<u8>, start: &mut usize) {
 /// The output is byte for byte the byte loop's (tested on random text).
 #[cfg(target_arch = "x86_64")]
 mod simd {
-    use super::{ascii_run_bytes, fold_tail};
+    use super::{ascii_run_bytes, fold_tail, WordEnds};
     use std::arch::x86_64::*;
 
     /// For each 8-bit mask, the indices of its set bits, ascending (the
@@ -160,7 +174,12 @@ mod simd {
     /// # Safety
     /// The CPU must have SSSE3 and POPCNT; `run` must be ASCII.
     #[target_feature(enable = "ssse3,popcnt")]
-    pub(super) unsafe fn ascii_run(run: &[u8], v: &mut Vec<u8>, start: &mut usize) {
+    pub(super) unsafe fn ascii_run(
+        run: &[u8],
+        v: &mut Vec<u8>,
+        start: &mut usize,
+        words: &mut impl WordEnds,
+    ) {
         let mut i = 0;
         while i + 16 <= run.len() {
             let block = &run[i..i + 16];
@@ -181,7 +200,7 @@ mod simd {
             let keep = _mm_movemask_epi8(_mm_or_si128(letter, digit)) as u32;
             let apostrophes = _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\'' as i8)));
             if apostrophes != 0 {
-                ascii_run_bytes(block, v, start);
+                ascii_run_bytes(block, v, start, words);
                 continue;
             }
             let len = v.len();
@@ -211,11 +230,11 @@ mod simd {
                 let at = len + (keep & ((1 << j) - 1)).count_ones() as usize;
                 // SAFETY: the bytes up to `at` were written above.
                 unsafe { v.set_len(at) };
-                fold_tail(v, *start);
+                fold_tail(v, *start, words);
                 *start = v.len();
                 if v.len() != at {
                     // The fold moved what follows: redo the block's rest.
-                    ascii_run_bytes(&block[j as usize + 1..], v, start);
+                    ascii_run_bytes(&block[j as usize + 1..], v, start, words);
                     done = v.len();
                     break;
                 }
@@ -224,13 +243,42 @@ mod simd {
             // byte loop, which leaves `v.len() == done`).
             unsafe { v.set_len(done) };
         }
-        ascii_run_bytes(&run[i..], v, start);
+        ascii_run_bytes(&run[i..], v, start, words);
     }
 }
 
-/// Fold the spelling of the token `v[start..]` in place.
+/// Where the words of a normalized stream end, told as the stream is
+/// written: the word signature reads its words from the fingerprint's pass.
+pub(super) trait WordEnds {
+    fn end(&mut self, at: usize);
+}
+
+/// Ends not wanted.
+impl WordEnds for () {
+    #[inline(always)]
+    fn end(&mut self, _: usize) {}
+}
+
+/// Each word's end offset in the stream, ascending, none twice.
+impl WordEnds for Vec<usize> {
+    #[inline(always)]
+    fn end(&mut self, at: usize) {
+        if at > self.last().copied().unwrap_or(0) {
+            self.push(at);
+        }
+    }
+}
+
+/// Fold the spelling of the token `v[start..]` in place; `words` hears where
+/// it ends.
 #[inline]
-fn fold_tail(v: &mut Vec<u8>, start: usize) {
+fn fold_tail(v: &mut Vec<u8>, start: usize, words: &mut impl WordEnds) {
+    fold_token(v, start);
+    words.end(v.len());
+}
+
+#[inline]
+fn fold_token(v: &mut Vec<u8>, start: usize) {
     let token = &v[start..];
     let n = token.len();
     if n < 4 || !may_fold(token[n - 3], token[n - 2], token[n - 1]) {
@@ -309,8 +357,8 @@ mod tests {
                 simd.push(b'q');
                 bytes.clear();
                 bytes.push(b'q');
-                ascii_run(text.as_bytes(), &mut simd, &mut s1);
-                ascii_run_bytes(text.as_bytes(), &mut bytes, &mut s2);
+                ascii_run(text.as_bytes(), &mut simd, &mut s1, &mut ());
+                ascii_run_bytes(text.as_bytes(), &mut bytes, &mut s2, &mut ());
                 assert_eq!((&simd, s1), (&bytes, s2), "{text:?}");
             }
             normalize_joined_into(&text, &mut out);

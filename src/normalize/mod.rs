@@ -4,13 +4,15 @@
 
 mod chars;
 mod joined;
+mod spans;
 mod spelling;
 
 use chars::{classify, fold_letter, is_nfkc_quick, is_unspaced, CharClass, CHARS};
-use joined::joined_nfkc_into;
+use joined::{joined_nfkc_into, WordEnds};
 use spelling::fold_parts;
 use unicode_normalization::UnicodeNormalization;
 
+pub use spans::for_each_token_span;
 pub use spelling::{fold_spelling, is_spelling_variant};
 
 /// Bumped whenever normalization changes what fingerprints are made of; stored
@@ -43,91 +45,50 @@ impl Normalized {
 /// Normalize a text into folded word tokens.
 pub fn normalize(text: &str) -> Normalized {
     let mut tokens = Vec::with_capacity(text.len() / 6);
-    for_each_token(text, &mut String::new(), |t| {
-        let (stem, suffix) = fold_parts(t);
-        tokens.push(format!("{stem}{suffix}"));
+    for_each_token(text, &mut String::new(), |piece| {
+        if let Piece::Token(t) = piece {
+            let (stem, suffix) = fold_parts(t);
+            tokens.push(format!("{stem}{suffix}"));
+        }
     });
     Normalized { tokens }
-}
-
-/// Call `f` with each folded token of `text` (as `normalize` folds them)
-/// and the byte span `[start, end)` it came from, in one pass. Scripts
-/// written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar) give one
-/// token per character. Texts that are not NFKC are folded character by
-/// character (each character's NFKC form), so spans stay in the original.
-pub fn for_each_token_span(text: &str, mut f: impl FnMut(&str, usize, usize)) {
-    let nfkc = text.is_ascii()
-        || unicode_normalization::is_nfkc_quick(text.chars())
-            == unicode_normalization::IsNormalized::Yes;
-    let mut token = String::with_capacity(32);
-    let mut folded = String::new();
-    let (mut start, mut end) = (0, 0);
-    let mut flush = |token: &mut String, start: usize, end: usize| {
-        if token.is_empty() {
-            return;
-        }
-        let (stem, suffix) = fold_parts(token);
-        if suffix.is_empty() {
-            f(stem, start, end);
-        } else {
-            folded.clear();
-            folded.push_str(stem);
-            folded.push_str(suffix);
-            f(&folded, start, end);
-        }
-        token.clear();
-    };
-    for (i, c) in text.char_indices() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                if token.is_empty() {
-                    start = i;
-                }
-                token.push(c.to_ascii_lowercase());
-                end = i + 1;
-            } else if c != '\'' {
-                flush(&mut token, start, end);
-            }
-            continue;
-        }
-        let next = i + c.len_utf8();
-        let mut one = |d: char, token: &mut String| match classify(d) {
-            CharClass::Word if is_unspaced(d) => {
-                flush(token, start, end);
-                token.extend(d.to_lowercase().map(fold_letter));
-                flush(token, i, next);
-            }
-            CharClass::Word => {
-                if token.is_empty() {
-                    start = i;
-                }
-                token.extend(d.to_lowercase().map(fold_letter));
-                end = next;
-            }
-            CharClass::Ignore => {}
-            CharClass::Break => flush(token, start, end),
-        };
-        if nfkc {
-            one(c, &mut token);
-        } else {
-            for d in std::iter::once(c).nfkc() {
-                one(d, &mut token);
-            }
-        }
-    }
-    flush(&mut token, start, end);
 }
 
 /// The space-free normalized stream of `text` (what `normalize(text).joined()`
 /// gives) written into `out`, without allocating per token: the hot path of
 /// fingerprinting.
 pub fn normalize_joined_into(text: &str, out: &mut String) {
+    joined_into(text, out, &mut ());
+}
+
+/// `normalize_joined_into`, also leaving in `ends` where each word of the
+/// stream ends (ascending byte offsets into `out`): the words the word
+/// signature is made of, read from the fingerprint's own pass. Scripts
+/// written without spaces give a word per character, as
+/// `for_each_token_span` does.
+pub fn normalize_joined_words_into(text: &str, out: &mut String, ends: &mut Vec<usize>) {
+    ends.clear();
+    joined_into(text, out, ends);
+}
+
+/// Each word of `text` as `normalize_joined_words_into` splits it.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let (mut out, mut ends) = (String::new(), Vec::new());
+    normalize_joined_words_into(text, &mut out, &mut ends);
+    let mut at = 0;
+    for &end in &ends {
+        f(&out[at..end]);
+        at = end;
+    }
+}
+
+fn joined_into(text: &str, out: &mut String, words: &mut impl WordEnds) {
     out.clear();
     out.reserve(text.len());
     let nfkc = CHARS.with_borrow_mut(|chars| {
         let nfkc = is_nfkc_quick(text, chars);
         if nfkc {
-            joined_nfkc_into(text, out, chars);
+            joined_nfkc_into(text, out, chars, words);
         }
         nfkc
     });
@@ -135,17 +96,29 @@ pub fn normalize_joined_into(text: &str, out: &mut String) {
         return;
     }
     let mut token = String::with_capacity(32);
-    for_each_token(text, &mut token, |t| {
-        let (stem, suffix) = fold_parts(t);
-        out.push_str(stem);
-        out.push_str(suffix);
+    for_each_token(text, &mut token, |piece| match piece {
+        Piece::Token(t) => {
+            let (stem, suffix) = fold_parts(t);
+            out.push_str(stem);
+            out.push_str(suffix);
+            words.end(out.len());
+        }
+        Piece::WordEnd(at) => words.end(out.len() + at),
     });
+}
+
+/// What `for_each_token` hands on: a finished token, or a word end inside
+/// the open one (around each character of a script written without
+/// spaces), as its byte length so far. Such a token is never folded.
+enum Piece<'a> {
+    Token(&'a str),
+    WordEnd(usize),
 }
 
 /// Call `f` with each lowercase, NFKC, letter-folded token of `text` (before
 /// spelling folding), in order. NFKC is skipped when a quick check shows the
 /// text is already NFKC, as almost all copy is.
-fn for_each_token(text: &str, token: &mut String, mut f: impl FnMut(&str)) {
+fn for_each_token(text: &str, token: &mut String, mut f: impl FnMut(Piece)) {
     token.clear();
     if unicode_normalization::is_nfkc_quick(text.chars())
         == unicode_normalization::IsNormalized::Yes
@@ -156,34 +129,41 @@ fn for_each_token(text: &str, token: &mut String, mut f: impl FnMut(&str)) {
     }
 }
 
-fn tokens_of(chars: impl Iterator<Item = char>, token: &mut String, f: &mut impl FnMut(&str)) {
+fn tokens_of(chars: impl Iterator<Item = char>, token: &mut String, f: &mut impl FnMut(Piece)) {
     for c in chars {
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
                 token.push(c.to_ascii_lowercase());
             } else if c != '\'' && !token.is_empty() {
-                f(token);
+                f(Piece::Token(token));
                 token.clear();
             }
             continue;
         }
         match classify(c) {
             CharClass::Word => {
+                let unspaced = is_unspaced(c);
+                if unspaced {
+                    f(Piece::WordEnd(token.len()));
+                }
                 for l in c.to_lowercase() {
                     token.push(fold_letter(l));
+                }
+                if unspaced {
+                    f(Piece::WordEnd(token.len()));
                 }
             }
             CharClass::Ignore => {}
             CharClass::Break => {
                 if !token.is_empty() {
-                    f(token);
+                    f(Piece::Token(token));
                     token.clear();
                 }
             }
         }
     }
     if !token.is_empty() {
-        f(token);
+        f(Piece::Token(token));
         token.clear();
     }
 }
@@ -232,5 +212,46 @@ mod tests {
             normalize("Beijing with").joined(),
             normalize("Beijingwith").joined()
         );
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_word(text, |w| out.push(w.to_string()));
+        out
+    }
+
+    fn span_words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_token_span(text, |w, _, _| out.push(w.to_string()));
+        out
+    }
+
+    #[test]
+    fn stream_words_are_the_aligners_tokens() {
+        for t in [
+            "The Colour's 'organised' rock'n'roll, dogs' 1990s. Beijingwith",
+            "Москва и Пекин 北京 上海 پاكستان كتاب می\u{200C}خواهم naïve Ελληνικός",
+            "北京和上海的 organisation。",
+            "zero\u{200B}width soft\u{AD}hyphen tatweel\u{640}ed",
+        ] {
+            assert_eq!(words(t), span_words(t), "{t}");
+        }
+        // Not NFKC (full-width comma, ligature): each Han character is still
+        // a word, and the stream is normalize_joined_into's.
+        assert_eq!(
+            words("北京，上海 ﬁnance"),
+            ["北", "京", "上", "海", "finance"]
+        );
+        let (mut joined, mut plain, mut ends) = (String::new(), String::new(), Vec::new());
+        for t in ["北京，上海 ﬁnance", "Colour centres", "使用colour北", ""] {
+            normalize_joined_words_into(t, &mut joined, &mut ends);
+            normalize_joined_into(t, &mut plain);
+            assert_eq!(joined, plain, "{t}");
+            assert_eq!(ends.last().copied().unwrap_or(0), joined.len(), "{t}");
+        }
+        assert!(words("").is_empty() && words(" -- ").is_empty());
+        // A word glued to such a character is folded as its whole token is
+        // in the stream: not at all (the aligner folds it alone).
+        assert_eq!(words("的organisation"), ["的", "organisation"]);
     }
 }
