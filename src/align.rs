@@ -275,20 +275,62 @@ fn tile(runs: Vec<Run>, na: usize, nb: usize, work: &mut u64) -> Vec<(usize, usi
     tiles
 }
 
-/// The tokens frequent in the pair (function words, in any language): at
-/// least `share` of both texts' tokens and `FREQUENT_MIN` occurrences.
-fn frequent_tokens(a: &Tokens, b: &Tokens, share: f64) -> FxHashMap<u64, usize> {
-    let total = a.len() + b.len();
-    let floor = ((share * total as f64).ceil() as usize).max(FREQUENT_MIN);
-    if share <= 0.0 || total < floor {
-        return FxHashMap::default();
+/// Tokens looked up one by one before `Frequent` counts them all.
+const LAZY_COUNTS: usize = 16;
+
+/// Which tokens are frequent in the pair (function words, in any language):
+/// at least `share` of both texts' tokens and `FREQUENT_MIN` occurrences.
+/// Counted on demand: a passage needs one token that is not frequent,
+/// almost always its first, so most pairs count a few tokens, not all.
+struct Frequent<'t> {
+    a: &'t [u64],
+    b: &'t [u64],
+    /// Occurrences that make a token frequent (`usize::MAX`: none is).
+    floor: usize,
+    known: FxHashMap<u64, bool>,
+    /// Every token's count, once `LAZY_COUNTS` were looked up one by one.
+    all: Option<FxHashMap<u64, usize>>,
+}
+
+impl<'t> Frequent<'t> {
+    fn new(a: &'t Tokens, b: &'t Tokens, share: f64) -> Self {
+        let total = a.len() + b.len();
+        let floor = ((share * total as f64).ceil() as usize).max(FREQUENT_MIN);
+        Frequent {
+            a: &a.hashes,
+            b: &b.hashes,
+            floor: if share <= 0.0 || total < floor {
+                usize::MAX
+            } else {
+                floor
+            },
+            known: FxHashMap::default(),
+            all: None,
+        }
     }
-    let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
-    for &h in a.hashes.iter().chain(&b.hashes) {
-        *counts.entry(h).or_default() += 1;
+
+    fn is_frequent(&mut self, h: u64) -> bool {
+        if self.floor == usize::MAX {
+            return false;
+        }
+        if let Some(all) = &self.all {
+            return all.get(&h).is_some_and(|&n| n >= self.floor);
+        }
+        if let Some(&f) = self.known.get(&h) {
+            return f;
+        }
+        if self.known.len() == LAZY_COUNTS {
+            let mut all: FxHashMap<u64, usize> = FxHashMap::default();
+            for &t in self.a.iter().chain(self.b) {
+                *all.entry(t).or_default() += 1;
+            }
+            self.all = Some(all);
+            return self.is_frequent(h);
+        }
+        let n = self.a.iter().chain(self.b).filter(|&&t| t == h).count();
+        self.known.insert(h, n >= self.floor);
+        n >= self.floor
     }
-    counts.retain(|_, n| *n >= floor);
-    counts
 }
 
 /// Tiles (in A's order) joined into passages where the next tile follows on
@@ -300,13 +342,13 @@ fn passages(
     b: &Tokens,
     config: &AlignConfig,
 ) -> Vec<Passage> {
-    let frequent = frequent_tokens(a, b, config.frequent_share);
+    let mut frequent = Frequent::new(a, b, config.frequent_share);
     let mut out = Vec::new();
     let mut k = 0;
     while k < tiles.len() {
         let (i0, j0, _) = tiles[k];
         let mut words = 0;
-        let mut rare = frequent.is_empty();
+        let mut rare = false;
         let mut end = k;
         loop {
             let (i, _, len) = tiles[end];
@@ -314,7 +356,7 @@ fn passages(
             rare = rare
                 || a.hashes[i..i + len]
                     .iter()
-                    .any(|h| !frequent.contains_key(h));
+                    .any(|&h| !frequent.is_frequent(h));
             let Some(&(ni, nj, _)) = tiles.get(end + 1) else {
                 break;
             };

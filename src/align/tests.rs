@@ -237,3 +237,37 @@ fn passage_spans_are_valid_across_random_edits() {
         }
     }
 }
+
+#[test]
+fn frequent_tokens_counted_on_demand_agree_with_a_full_count() {
+    // A small vocabulary so that many tokens are frequent, and more distinct
+    // tokens asked than are counted one by one before the full count.
+    let text = |seed: u64| -> String {
+        let mut x = seed;
+        (0..400)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                format!("w{}", (x % 40) * (x % 3))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (a, b) = (Tokens::of(&text(1)), Tokens::of(&text(2)));
+    let mut lazy = Frequent::new(&a, &b, 0.01);
+    let floor = ((0.01 * (a.len() + b.len()) as f64).ceil() as usize).max(FREQUENT_MIN);
+    let mut asked = 0;
+    for &h in a.hashes.iter().chain(&b.hashes) {
+        let n = a
+            .hashes
+            .iter()
+            .chain(&b.hashes)
+            .filter(|&&t| t == h)
+            .count();
+        assert_eq!(lazy.is_frequent(h), n >= floor);
+        asked += 1;
+    }
+    assert!(asked > LAZY_COUNTS && lazy.all.is_some());
+    assert!(!Frequent::new(&a, &b, 0.0).is_frequent(a.hashes[0]));
+}
