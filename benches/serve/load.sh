@@ -72,7 +72,9 @@ for _ in $(seq 1 600); do
 done
 url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$log" | head -n 1)
 [ -n "$url" ] || { cat "$log" >&2; exit 1; }
-rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$pid/status"; }
+# VmRSS counts the archive's pages readers map (file-backed, the page cache's
+# to reclaim); RssAnon is the server's own memory.
+rss() { awk '/VmRSS|RssAnon|RssFile/ {printf "%s %s kB ", $1, $2} END {print ""}' "/proc/$pid/status"; }
 commit=$(git rev-parse --short HEAD)
 echo "# reprint serve load: $docs stories, $clients clients, ${seconds}s, commit $commit, $(date -u +%FT%TZ)"
 echo "archive: $(du -h "$db" | cut -f1) ($db)"
