@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
 
 /// Which document of a cluster is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
     /// Earliest `date`, then the longest text, then the first in input order.
     Earliest,
