@@ -5,7 +5,7 @@
 
 use crate::boilerplate::Mask;
 use crate::fingerprint::Fingerprinter;
-use crate::hashsort::OverlapTable;
+use crate::overlap::OverlapTable;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
