@@ -26,7 +26,6 @@ pub mod scan;
 pub mod serve;
 pub mod shingle;
 pub mod spark;
-pub mod synth;
 pub mod union_find;
 pub mod verify;
 pub mod wordsig;
