@@ -2,15 +2,15 @@
 //! diff and classification, no rendering): the seed pair from samples/
 //! (two news-length articles, about 5 KB each) and a long pair of about
 //! 200 KB, built deterministically from many distinct articles and their
-//! syndicated variants (`reprint::synth`), so that the two sides differ the
+//! syndicated variants (`synth`), so that the two sides differ the
 //! way copies do. Targets (issue 3): median under 5 ms and under 250 ms.
 //! Run with `cargo bench --bench diff`.
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use reprint::diff::{diff, DiffOptions, Side};
-use reprint::synth::{make_variant_with, sample_articles, ExtraPool, Filler, Reword, Rng};
 use std::path::Path;
 use std::time::{Duration, Instant};
+use synth::{make_variant_with, sample_articles, ExtraPool, Filler, Reword, Rng};
 
 /// Size of each side of the long pair.
 const LONG_BYTES: usize = 200_000;

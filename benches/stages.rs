@@ -15,10 +15,10 @@ use reprint::minhash::{MinHasher, Signature};
 use reprint::normalize::{normalize, normalize_joined_into};
 use reprint::scan::{scan, ScanConfig};
 use reprint::shingle::Shingler;
-use reprint::synth::Rng;
 use reprint::verify::{score_pairs, Overlap, Scores};
 use std::borrow::Cow;
 use std::time::Duration;
+use synth::Rng;
 
 /// Sentences of the bundled articles, the raw material of every document.
 fn sample_sentences() -> Vec<String> {
@@ -93,7 +93,7 @@ fn variant(doc: &str, rng: &mut Rng) -> String {
 /// one gen_corpus uses): corpus-level stages (LSH, scan) need documents that
 /// do not all share the few sample sentences.
 fn corpus_texts(n: usize) -> Vec<String> {
-    let mut news = reprint::synth::PseudoNews::new(1);
+    let mut news = synth::PseudoNews::new(1);
     let mut rng = Rng::new(7);
     let mut docs: Vec<String> = Vec::with_capacity(n);
     for i in 0..n {

@@ -1,14 +1,14 @@
-//! Write the accuracy development set (`reprint::synth::devset`) for tuning
+//! Write the accuracy development set (`synth::devset`) for tuning
 //! outside the test harness: `corpus.jsonl` (one record per story, with
 //! source and date) and `labels.jsonl` (each true pair with its level, and
 //! each same-event negative pair).
 //!
 //!   cargo run --release --example devset -- REUTERS_DIR OUT_DIR [SEED] [BASES]
 
-use reprint::synth::devset::{DevConfig, DevSet};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
+use synth::devset::{DevConfig, DevSet};
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();

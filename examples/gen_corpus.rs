@@ -1,5 +1,5 @@
 //! Writes a news corpus with planted syndicated variants (and its ground
-//! truth), streaming, at any scale; the generator is `reprint::synth`.
+//! truth), streaming, at any scale; the generator is `synth`.
 //!
 //! ```text
 //! cargo run --release --example gen_corpus -- --docs 100000 --out corpus.jsonl \
@@ -18,9 +18,9 @@
 //! collection. Truth lines: `{"a","b","kind"}`, one per pair of documents
 //! derived from the same base.
 
-use reprint::synth::{reuters_stories, Config, Generator, Pool, Reword};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+use synth::{reuters_stories, Config, Generator, Pool, Reword};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SourceArg {

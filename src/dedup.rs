@@ -1,12 +1,12 @@
 //! Batch dedup of feeds: from a scan's verified pairs, keep one document per
 //! cluster of duplicates and stream the input back out in order, kept
 //! records byte for byte, with a record of what was removed and why. Works
-//! on any `TextSource`; the CLI gives it a `lean::LeanCorpus`, so texts are
+//! on any `TextSource`; the CLI gives it a `corpus::LeanCorpus`, so texts are
 //! read again from the input rather than held.
 
+use crate::corpus::LeanCorpus;
 use crate::corpus::{record_line, DocId, Origin, TextSource, BOM};
 use crate::jsonline::{self, Member};
-use crate::lean::LeanCorpus;
 use crate::report::round4;
 use crate::scan::{Match, ScanResult};
 use crate::union_find::UnionFind;
@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
 
 /// Which document of a cluster is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
     /// Earliest `date`, then the longest text, then the first in input order.
     Earliest,

@@ -213,7 +213,7 @@ impl Fingerprinter {
     /// How many distinct shingles of one text `mask` does not hold.
     pub fn distinct_shingles_masked(&self, text: &str, mask: &Mask) -> usize {
         self.with_unmasked(text, mask, |hashes, _| {
-            crate::hashsort::distinct_count(hashes)
+            crate::overlap::distinct_count(hashes)
         })
     }
 

@@ -3,8 +3,8 @@
 //! band keys (no hash maps of vectors), with over-full buckets skipped.
 
 use crate::corpus::DocId;
-use crate::hashsort::sort_by_hash_into;
 use crate::minhash::Signature;
+use crate::radix::sort_by_hash_into;
 use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64_with_seed;

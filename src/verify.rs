@@ -5,7 +5,7 @@
 
 use crate::boilerplate::Mask;
 use crate::fingerprint::Fingerprinter;
-use crate::hashsort::OverlapTable;
+use crate::overlap::OverlapTable;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -520,7 +520,7 @@ mod tests {
     #[test]
     fn overlap_counts_distinct_values_and_the_intersection() {
         use std::collections::HashSet;
-        let mut rng = crate::synth::Rng::new(7);
+        let mut rng = synth::Rng::new(7);
         let mut next = |n: u64| rng.below(n as usize) as u64;
         let mut overlap = Overlap::default();
         for _ in 0..300 {
@@ -569,7 +569,7 @@ mod tests {
     fn score_pairs_scores_each_pair_in_order() {
         let fp = Fingerprinter::default();
         // Six overlapping windows of one stream of made-up words.
-        let mut rng = crate::synth::Rng::new(11);
+        let mut rng = synth::Rng::new(11);
         let words: Vec<String> = (0..1500).map(|_| format!("w{}", rng.below(400))).collect();
         let texts: Vec<String> = (0..6)
             .map(|i| words[i * 150..i * 150 + 600].join(" "))

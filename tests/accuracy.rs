@@ -1,18 +1,18 @@
 //! Accuracy of the real `reprint scan` binary, default settings, on corpora
-//! from `reprint::synth`: precision and recall of reported pairs against the
+//! from `synth`: precision and recall of reported pairs against the
 //! ground truth, recall per pair kind and per edit, and same-topic negatives.
 
 mod common;
 
 use common::{reprint, reuters_dir, samples};
-use reprint::synth::devset::Level;
-use reprint::synth::{
-    kind_of, make_variant, Config, Edit, ExtraPool, Filler, Generator, PairKind, Pool, Rng,
-    SynthDoc,
-};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
+use synth::devset::Level;
+use synth::{
+    kind_of, make_variant, Config, Edit, ExtraPool, Filler, Generator, PairKind, Pool, Rng,
+    SynthDoc,
+};
 
 /// Run `reprint scan FILE --format json --quiet` on the documents.
 fn scan(docs: &[SynthDoc]) -> Value {
@@ -204,36 +204,35 @@ fn syndicated_variants_of_the_samples() {
     let mut extra = ExtraPool::new(vec![], Some(filler.clone()));
     let mut rng = Rng::new(2026);
     let mut docs = Vec::new();
-    let mut push =
-        |docs: &mut Vec<Doc>, base: &reprint::synth::BaseArticle, n: usize, rng: &mut Rng| {
+    let mut push = |docs: &mut Vec<Doc>, base: &synth::BaseArticle, n: usize, rng: &mut Rng| {
+        docs.push(Doc {
+            doc: SynthDoc {
+                id: base.id.clone(),
+                title: base.title.clone(),
+                source: "wire".into(),
+                date: base.date.clone(),
+                text: base.text(),
+            },
+            base: base.id.clone(),
+            topic: base.topic.clone(),
+            edits: vec![],
+        });
+        for v in 0..n {
+            let var = make_variant(base, &mut extra, rng);
             docs.push(Doc {
                 doc: SynthDoc {
-                    id: base.id.clone(),
-                    title: base.title.clone(),
-                    source: "wire".into(),
+                    id: format!("{}-v{v}", base.id),
+                    title: var.title,
+                    source: "outlet".into(),
                     date: base.date.clone(),
-                    text: base.text(),
+                    text: var.text,
                 },
                 base: base.id.clone(),
                 topic: base.topic.clone(),
-                edits: vec![],
+                edits: var.edits,
             });
-            for v in 0..n {
-                let var = make_variant(base, &mut extra, rng);
-                docs.push(Doc {
-                    doc: SynthDoc {
-                        id: format!("{}-v{v}", base.id),
-                        title: var.title,
-                        source: "outlet".into(),
-                        date: base.date.clone(),
-                        text: var.text,
-                    },
-                    base: base.id.clone(),
-                    topic: base.topic.clone(),
-                    edits: var.edits,
-                });
-            }
-        };
+        }
+    };
     for b in &pool.bases {
         push(&mut docs, b, 6, &mut rng);
     }
@@ -308,7 +307,7 @@ fn same_topic_reuters_stories_are_not_paired() {
         reserve_share: 0.0,
         ..Config::default()
     };
-    let stories = reprint::synth::reuters_stories(&reuters_dir(), 300)
+    let stories = synth::reuters_stories(&reuters_dir(), 300)
         .unwrap()
         .expect("Reuters-21578 stories in ../shared/data/reuters21578");
     let pool = Pool::build(stories, &config, false);
@@ -358,7 +357,7 @@ fn same_topic_reuters_stories_are_not_paired() {
     assert!(all <= docs.len() / 15, "{all} pairs among distinct stories");
 }
 
-/// The development set of `reprint::synth::devset`: Reuters stories with
+/// The development set of `synth::devset`: Reuters stories with
 /// one variant each at a known level (light to paraphrase, partial), and
 /// same-event negatives. Prints recall, precision and candidate recall per
 /// level and the negatives' false-flag rate at default settings; asserts
@@ -366,7 +365,7 @@ fn same_topic_reuters_stories_are_not_paired() {
 #[test]
 #[ignore = "needs ../shared/data/reuters21578"]
 fn development_set_levels_and_same_event_negatives() {
-    use reprint::synth::devset::{DevConfig, DevSet};
+    use synth::devset::{DevConfig, DevSet};
     let set = DevSet::reuters(&reuters_dir(), DevConfig::default())
         .unwrap()
         .unwrap_or_else(|| panic!("{} is absent", reuters_dir().display()));

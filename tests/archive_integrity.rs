@@ -7,10 +7,10 @@ mod common;
 
 use common::reprint;
 
-use reprint::synth::PseudoNews;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use synth::PseudoNews;
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("reprint runs")

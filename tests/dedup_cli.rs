@@ -70,7 +70,7 @@ fn story(seed: u64, words: usize) -> String {
         "wages",
         "housing",
     ];
-    let mut rng = reprint::synth::Rng::new(seed);
+    let mut rng = synth::Rng::new(seed);
     let mut out = Vec::with_capacity(words);
     for i in 0..words {
         let x = rng.next_u64();

@@ -1,5 +1,5 @@
 //! Does `reprint diff` name the edits actually made? Variants of real
-//! articles are generated with known edits (`reprint::synth`), diffed against
+//! articles are generated with known edits (`synth`), diffed against
 //! their base, and the change kinds found are compared with the edits made:
 //! recall per edit (the kind is reported when the edit was made) and false
 //! claims (the kind is reported when no edit could cause it).
@@ -7,11 +7,11 @@
 mod common;
 
 use reprint::diff::{diff, ChangeKind, DiffOptions, Side};
-use reprint::synth::{
+use std::collections::{BTreeMap, HashSet};
+use synth::{
     localize, make_variant, reuters_stories, sample_articles, BaseArticle, Edit, ExtraPool, Filler,
     Rng,
 };
-use std::collections::{BTreeMap, HashSet};
 
 /// Which kinds an edit may produce; a kind reported with none of these
 /// edits made is a false claim.

@@ -3,8 +3,8 @@
 //! accounted for, as a document, a diagnostic naming it, or a blank line.
 
 use proptest::prelude::*;
+use reprint::corpus::LeanCorpus;
 use reprint::corpus::{read_each, Item, ReadOptions};
-use reprint::lean::LeanCorpus;
 use reprint::normalize::{normalize, normalize_joined_into};
 use std::collections::BTreeSet;
 

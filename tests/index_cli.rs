@@ -7,13 +7,13 @@
 mod common;
 
 use common::{reprint, samples};
-use reprint::synth::{make_variant, ExtraPool, PseudoNews, Rng};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use synth::{make_variant, ExtraPool, PseudoNews, Rng};
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("reprint runs")

@@ -52,7 +52,7 @@ fn ok(out: &Output) -> &Output {
 
 /// A deterministic story: distinct seeds give distinct words.
 fn story(seed: u64, words: usize) -> String {
-    let mut rng = reprint::synth::Rng::new(seed);
+    let mut rng = synth::Rng::new(seed);
     (0..words)
         .map(|_| {
             let x = rng.next_u64();

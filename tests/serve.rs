@@ -8,13 +8,13 @@ mod common;
 
 use common::{reprint, samples};
 
-use reprint::synth::PseudoNews;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
+use synth::PseudoNews;
 
 const TOKEN: &str = "test-token-0123456789";
 

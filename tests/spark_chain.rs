@@ -7,12 +7,12 @@
 mod common;
 
 use common::{reprint, root};
-use reprint::synth::{Config, Generator, Pool};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use synth::{Config, Generator, Pool};
 
 /// spark-submit of the venv, or None (skip) outside CI.
 fn spark_submit() -> Option<PathBuf> {

@@ -10,7 +10,6 @@ use reprint::index::{
     today, AddOptions, AddStats, FeedFn, Index, IndexParams, ParamRequest, Removal, DEFAULT_BATCH,
 };
 use reprint::progress::Progress;
-use reprint::report::Format;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -167,8 +166,8 @@ pub struct QueryArgs {
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = super::FormatArg::Table)]
+    pub format: super::FormatArg,
     /// At most this many matches per story (1 or more; no limit when not given).
     #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub limit: Option<usize>,
@@ -438,7 +437,7 @@ pub fn run_query(args: QueryArgs) -> Result<()> {
     let name = args.archive.display().to_string();
     write_query(
         &mut out,
-        args.format,
+        args.format.into(),
         &name,
         &corpus,
         &result,

@@ -3,17 +3,18 @@
 
 mod diff;
 mod index;
+mod serve;
 
 use clap::{Args, Parser, Subcommand};
 use reprint::article::HtmlMode;
 use reprint::boilerplate::MaskConfig;
+use reprint::corpus::LeanCorpus;
 use reprint::corpus::{read_inputs, Corpus, Diagnostic, ReadOptions};
 use reprint::dedup::{self, Keep};
 use reprint::derivation::AlignStage;
 use reprint::direction::OriginSources;
 use reprint::error::{Error, Result};
 use reprint::fingerprint::Fingerprinter;
-use reprint::lean::LeanCorpus;
 use reprint::lsh::{Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use reprint::minhash::DEFAULT_NUM_PERM;
 use reprint::output::OutputFile;
@@ -53,7 +54,7 @@ pub enum Command {
     /// Find the archived documents each story copies, best first.
     Query(index::QueryArgs),
     /// Serve an archive over HTTP: a JSON API and a web page for the newsroom.
-    Serve(reprint::serve::ServeArgs),
+    Serve(serve::ServeArgs),
     /// Fingerprint a corpus (or one shard of it) into Parquet band and
     /// document tables for the Spark chain (spark/candidates.py).
     Sign(SignArgs),
@@ -285,8 +286,8 @@ pub struct ScanArgs {
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Output format (table on a terminal by default).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
     /// Print the LSH parameters and what was skipped, on stderr.
     #[arg(long)]
     pub explain: bool,
@@ -302,6 +303,47 @@ pub struct ScanArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub matching: MatchArgs,
+}
+
+/// `--format` of scan and query: the library's `report::Format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+/// `--keep` of dedup: the library's `dedup::Keep`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeepArg {
+    /// Earliest `date`, then the longest text, then the first in input order.
+    Earliest,
+    /// The longest text, then the first in input order.
+    Longest,
+    /// The first in input order.
+    First,
+}
+
+impl From<KeepArg> for Keep {
+    fn from(k: KeepArg) -> Keep {
+        match k {
+            KeepArg::Earliest => Keep::Earliest,
+            KeepArg::Longest => Keep::Longest,
+            KeepArg::First => Keep::First,
+        }
+    }
 }
 
 /// Run the binary: parse, dispatch, map errors to exit codes.
@@ -324,7 +366,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dedup(args) => run_dedup(args),
         Command::Index(args) => index::run_index(args),
         Command::Query(args) => index::run_query(args),
-        Command::Serve(args) => reprint::serve::run_serve(args),
+        Command::Serve(args) => serve::run(args),
         Command::Sign(args) => run_sign(args),
         Command::Verify(args) => run_verify(args),
     }
@@ -448,7 +490,14 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    write_scan(&mut out, args.format, &corpus, &result, args.passages).map_err(Error::Output)?;
+    write_scan(
+        &mut out,
+        args.format.into(),
+        &corpus,
+        &result,
+        args.passages,
+    )
+    .map_err(Error::Output)?;
     out.flush().map_err(Error::Output)?;
     if let Some(dir) = &args.report {
         // Lead's follow-up: pass scan's `--origin-sources` (w35a adds the flag).
@@ -531,8 +580,8 @@ pub struct DedupArgs {
     #[arg(long)]
     pub annotate: bool,
     /// Which document of a cluster is kept.
-    #[arg(long, value_enum, default_value_t = Keep::Earliest)]
-    pub keep: Keep,
+    #[arg(long, value_enum, default_value_t = KeepArg::Earliest)]
+    pub keep: KeepArg,
     /// Relations that count as duplicates to drop (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "exact,near-duplicate,contained", value_parser = parse_relation)]
     pub drop: Vec<Relation>,
@@ -570,7 +619,7 @@ fn run_dedup(args: DedupArgs) -> Result<()> {
         warn_all(reprint::scan::budget_message(&result.stats).into_iter());
     }
     corpus.check()?;
-    let decisions = dedup::decide(&corpus, &result, &args.drop, args.keep);
+    let decisions = dedup::decide(&corpus, &result, &args.drop, args.keep.into());
     let mut removed_file = args
         .removed
         .as_deref()

@@ -2,29 +2,25 @@
 //! stdin, into documents with ids and metadata. Bad input becomes a
 //! diagnostic naming the file and line; the rest of the run goes on.
 //! `TextSource` is what the scan pipeline asks of a corpus; `Corpus` holds
-//! every text in memory, `lean::LeanCorpus` re-reads them from the input.
+//! every text in memory, `LeanCorpus` (`reread`) re-reads them from the input.
 
 mod inputs;
 mod jsonl;
 mod model;
 mod read;
 mod records;
+mod reread;
 mod stream;
 mod text;
 
 pub use inputs::{list_inputs, Kind};
 pub use jsonl::jsonl_lines_at;
-pub(crate) use jsonl::{parse_record, read_jsonl_chunks, record_line};
-pub(crate) use model::display_name;
+pub(crate) use jsonl::{parse_record, record_line};
 pub use model::{Corpus, Diagnostic, DocId, Document, Origin, ReadOptions, SourceFile, TextSource};
 pub use read::{read_each, read_inputs, Item};
-pub(crate) use records::{admit, Content, Parsed};
-pub(crate) use stream::{broken_at, decompressed, BOM};
-pub(crate) use text::read_text;
-
-/// The JSONL read size, for the tests of `lean`.
-#[cfg(test)]
-pub(crate) use jsonl::JSONL_CHUNK;
+pub(crate) use records::Parsed;
+pub use reread::LeanCorpus;
+pub(crate) use stream::BOM;
 
 /// Helpers for the tests of the corpus's submodules.
 #[cfg(test)]

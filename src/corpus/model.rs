@@ -125,7 +125,7 @@ impl Corpus {
 /// What the scan pipeline (`scan`, and `dedup` on top of it) needs of a
 /// corpus: documents by `DocId`, their texts on demand and the small fields
 /// clusters and keepers are chosen by. `Corpus` lends its texts from memory;
-/// `lean::LeanCorpus` reads them again from the input.
+/// `LeanCorpus` (`reread`) reads them again from the input.
 pub trait TextSource: Sync {
     /// Number of documents.
     fn doc_count(&self) -> usize;

@@ -38,7 +38,7 @@ impl Content {
 /// Whether a parsed document joins the corpus: not when its text is blank;
 /// a repeated id is renamed to the record's location (and the record is
 /// dropped if even that is taken). Diagnostics go to `diags`. `Corpus` and
-/// `lean::LeanCorpus` both admit documents here.
+/// `LeanCorpus` (`reread`) both admit documents here.
 pub(crate) fn admit(
     id: &mut String,
     content: Content,

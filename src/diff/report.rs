@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 /// Characters of an id kept in a page's file name.
 const NAME_CHARS: usize = 60;
 
-/// What [`write`] wrote.
+/// What [`write()`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     pub index: PathBuf,
@@ -47,7 +47,7 @@ pub fn prepare(dir: &Path) -> Result<()> {
 }
 
 /// A file-name-safe form of `id`: ASCII letters, digits, `-` and `_` kept,
-/// every other run of characters one `-`, at most [`NAME_CHARS`] long. It
+/// every other run of characters one `-`, at most `NAME_CHARS` long. It
 /// never holds a path separator or a dot, so it cannot leave the folder;
 /// callers prefix an index number to keep names unique.
 pub fn safe_name(id: &str) -> String {

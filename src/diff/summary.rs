@@ -22,7 +22,7 @@ pub struct Words {
 const UNRELATED_SHARE: f64 = 0.05;
 
 impl Words {
-    /// The texts share (almost) nothing: under [`UNRELATED_SHARE`] of each
+    /// The texts share (almost) nothing: under `UNRELATED_SHARE` of each
     /// side's words, and not both empty.
     pub fn unrelated(&self) -> bool {
         self.a + self.b > 0

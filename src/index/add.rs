@@ -77,7 +77,7 @@ impl Index {
             .map_init(Vec::new, |scratch, d| {
                 let (f, distinct) = if count_distinct {
                     let f = fp.fingerprint_keeping(&d.text, mask, scratch);
-                    (f, Some(crate::hashsort::distinct_count(scratch)))
+                    (f, Some(crate::overlap::distinct_count(scratch)))
                 } else {
                     (fp.fingerprint_masked(&d.text, mask), None)
                 };

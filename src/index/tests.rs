@@ -20,7 +20,7 @@ fn doc(id: &str, date: Option<&str>, text: &str) -> Document {
 
 /// A story of distinct pseudo-words, about 2 KB.
 fn story(seed: u64) -> String {
-    let mut rng = crate::synth::Rng::new(seed);
+    let mut rng = synth::Rng::new(seed);
     let mut words = Vec::new();
     for _ in 0..300 {
         let x = rng.next_u64();

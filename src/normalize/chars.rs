@@ -170,7 +170,7 @@ mod tests {
             "a", " ", "é", "e", "\u{301}", "\u{316}", "\u{345}", "\u{5B0}", "ﬁ", "①", "Ａ", "Д",
             "д", "北", "\u{1100}", "\u{1161}", "\u{11A8}", "ά", "ς", "\u{200B}", "ك",
         ];
-        let mut rng = crate::synth::Rng::new(0x9E37_79B9_7F4A_7C15);
+        let mut rng = synth::Rng::new(0x9E37_79B9_7F4A_7C15);
         let (mut yes, mut no) = (0, 0);
         let mut next = |n: usize| rng.below(n);
         for _ in 0..20_000 {

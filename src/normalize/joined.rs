@@ -341,7 +341,7 @@ mod tests {
         let seps = [
             " ", "  ", ", ", ".", " -- ", "\n", "\n\n", "(", ") ", "\"", "/", "",
         ];
-        let mut rng = crate::synth::Rng::new(0x2545_F491_4F6C_DD1D);
+        let mut rng = synth::Rng::new(0x2545_F491_4F6C_DD1D);
         let mut next = |n: usize| rng.below(n);
         let (mut simd, mut bytes, mut out) = (Vec::new(), Vec::new(), String::new());
         for _ in 0..3000 {

@@ -11,7 +11,6 @@ mod routes;
 
 use crate::error::{Error, Result};
 use archive::Archive;
-use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,57 +19,27 @@ use std::time::Duration;
 /// Default cap on a request body.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 
-#[derive(Debug, Args)]
-#[command(after_long_help = HELP_ENDPOINTS)]
-pub struct ServeArgs {
+/// How `run_serve` listens and what it allows.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
     /// The archive to serve (made by `reprint index add`).
     pub archive: PathBuf,
-    /// Address to listen on; port 0 picks a free port (the bound address is
-    /// printed on stderr). A non-loopback address needs --token-file.
-    #[arg(long, default_value = "127.0.0.1:7878")]
+    /// Address to listen on; port 0 picks a free port. A non-loopback
+    /// address needs `token_file`.
     pub addr: SocketAddr,
-    /// File holding the bearer token that writes (POST /v1/documents) need.
-    /// Without it the server is read-only.
-    #[arg(long, value_name = "FILE")]
+    /// File holding the bearer token that writes need; none: read-only.
     pub token_file: Option<PathBuf>,
     /// Largest request body in bytes (413 above it).
-    #[arg(long, default_value_t = DEFAULT_MAX_BODY)]
     pub max_body: usize,
-    /// Seconds a request may take before it is answered 408.
-    #[arg(long, default_value_t = 120)]
-    pub timeout: u64,
+    /// Time a request may take before it is answered 408.
+    pub timeout: Duration,
     /// Read-only archive connections answering queries at once.
-    #[arg(long, default_value_t = 4)]
     pub readers: usize,
     /// Documents per committed transaction of POST /v1/documents.
-    #[arg(long, default_value_t = crate::index::DEFAULT_BATCH)]
     pub batch_size: usize,
     /// No request log lines on stderr.
-    #[arg(long, short)]
     pub quiet: bool,
 }
-
-const HELP_ENDPOINTS: &str = "\
-Endpoints (details and examples: docs/serve.md):
-  GET  /healthz                       document count and archive parameters
-  POST /v1/query[?passages=1]         one story as JSON, a JSON array or JSONL;
-                                      answers as `reprint query --format json`
-  GET  /v1/documents/{id}             a stored record (id percent-encoded)
-  GET  /v1/documents/{id}/matches     the archived stories that match it
-  POST /v1/documents[?replace=1]      add JSONL or a JSON array (bearer token);
-                                      answers added / replaced / skipped / warnings
-  GET  /v1/diff?a=ID&b=ID             diff JSON of two archived stories
-  GET  /                              web page: paste or upload a story
-  GET  /documents/{id}                an archived story and its matches
-  GET  /diff/{a}/{b}                  side-by-side diff page
-Errors are JSON: {\"error\": \"...\"} (400 bad input, 401/403 writes, 404 unknown id,
-413 body too large); per-record problems under \"records\".
-
-Example:
-  reprint serve archive.db
-  curl -s localhost:7878/v1/query -d '{\"title\": \"...\", \"text\": \"...\"}'
-  curl -s -H \"Authorization: Bearer $(cat token.txt)\" \\
-       localhost:7878/v1/documents --data-binary @feed.jsonl";
 
 /// What the handlers share.
 pub(crate) struct AppState {
@@ -81,7 +50,8 @@ pub(crate) struct AppState {
     pub quiet: bool,
 }
 
-pub fn run_serve(args: ServeArgs) -> Result<()> {
+/// Serve the archive until SIGINT or SIGTERM.
+pub fn run_serve(args: ServeConfig) -> Result<()> {
     if args.readers == 0 {
         return Err(Error::Usage("--readers must be at least 1".into()));
     }
@@ -111,7 +81,7 @@ pub fn run_serve(args: ServeArgs) -> Result<()> {
         .enable_all()
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(serve(state, args.addr, Duration::from_secs(args.timeout)))
+    runtime.block_on(serve(state, args.addr, args.timeout))
 }
 
 async fn serve(state: Arc<AppState>, addr: SocketAddr, timeout: Duration) -> Result<()> {

@@ -148,7 +148,7 @@ pub fn assemble(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::model::article;
+    use crate::model::article;
 
     #[test]
     fn dedupe_drops_near_copies_only() {

@@ -266,7 +266,7 @@ impl Iterator for Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::model::article;
+    use crate::model::article;
 
     #[test]
     fn generator_streams_families_with_truth() {

@@ -452,8 +452,8 @@ pub fn make_variant_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::model::article;
-    use crate::synth::ExtraPool;
+    use crate::model::article;
+    use crate::ExtraPool;
 
     #[test]
     fn localize_both_ways() {

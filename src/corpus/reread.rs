@@ -6,11 +6,12 @@
 //! gzipped inputs cannot be read by offset: they are spooled, decompressed,
 //! to an anonymous temporary file first. Text files are read again whole.
 
-use crate::corpus::{
-    admit, broken_at, decompressed, display_name, list_inputs, parse_record, read_jsonl_chunks,
-    read_text, Content, Diagnostic, DocId, Kind, Origin, Parsed, ReadOptions, SourceFile,
-    TextSource,
-};
+use super::inputs::{list_inputs, Kind};
+use super::jsonl::{parse_record, read_jsonl_chunks};
+use super::model::{display_name, Diagnostic, DocId, Origin, ReadOptions, SourceFile, TextSource};
+use super::records::{admit, Content, Parsed};
+use super::stream::{broken_at, decompressed};
+use super::text::read_text;
 use crate::error::{Error, Result};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -487,7 +488,7 @@ mod tests {
     #[test]
     fn same_documents_and_texts_as_the_in_memory_corpus() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let long = "word ".repeat(crate::corpus::JSONL_CHUNK / 4);
+        let long = "word ".repeat(crate::corpus::jsonl::JSONL_CHUNK / 4);
         let mut feed = Vec::new();
         feed.extend_from_slice(b"{\"id\":\"a\",\"text\":\"one\",\"date\":\"2024-01-02\"}\r\n");
         feed.extend_from_slice(b"not json\n\n   \n");

@@ -53,7 +53,7 @@ pub struct Tags {
     pub topics: Vec<String>,
     pub places: Vec<String>,
     pub orgs: Vec<String>,
-    /// Ticker symbols in the headline (`<GM>` in "GENERAL MOTORS <GM> ...").
+    /// Ticker symbols in the headline (`<GM>` in `GENERAL MOTORS <GM> ...`).
     pub tickers: Vec<String>,
 }
 
