@@ -236,11 +236,23 @@ fn maximal_runs(x: &[u64], y: &[u64], max_hits: usize, budget: u64, work: &mut u
 
 /// Greedy string tiling: take the longest run whose tokens are free on both
 /// sides, mark them, and put back the free pieces of runs that overlap.
-fn tile(runs: Vec<Run>, na: usize, nb: usize, work: &mut u64) -> Vec<(usize, usize, usize)> {
-    let mut heap = BinaryHeap::from(runs);
+/// Runs are taken longest first: from `runs` sorted once, and from a heap
+/// of the pieces put back, whichever is larger (the order of one heap of all).
+fn tile(mut runs: Vec<Run>, na: usize, nb: usize, work: &mut u64) -> Vec<(usize, usize, usize)> {
+    runs.sort_unstable();
+    let mut heap: BinaryHeap<Run> = BinaryHeap::new();
     let (mut used_a, mut used_b) = (vec![false; na], vec![false; nb]);
     let mut tiles = Vec::new();
-    while let Some(r) = heap.pop() {
+    loop {
+        let from_heap = match (heap.peek(), runs.last()) {
+            (Some(h), Some(r)) => h > r,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let Some(r) = (if from_heap { heap.pop() } else { runs.pop() }) else {
+            break;
+        };
         let (i, j) = (r.i.0, r.j.0);
         *work += r.len as u64;
         let free = |k: usize| !used_a[i + k] && !used_b[j + k];
