@@ -204,22 +204,7 @@ impl OverlapTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn random(n: usize) -> Vec<u64> {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        (0..n)
-            .map(|i| {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                if i % 7 == 0 {
-                    42
-                } else {
-                    x
-                }
-            })
-            .collect()
-    }
+    use crate::radix::tests::random;
 
     /// `distinct_count` against sort and dedup.
     #[test]

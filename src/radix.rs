@@ -72,7 +72,7 @@ pub(crate) fn sort_by_hash_into<T: Copy>(items: &[T], out: &mut Vec<T>, key: imp
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn sorted(v: &[u64]) -> Vec<u64> {
@@ -81,7 +81,9 @@ mod tests {
         out
     }
 
-    fn random(n: usize) -> Vec<u64> {
+    /// Pseudo-random hashes, every seventh one 42 (repeats), for the
+    /// sorting and counting tests.
+    pub(crate) fn random(n: usize) -> Vec<u64> {
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
         (0..n)
             .map(|i| {

@@ -225,18 +225,26 @@ pub fn fingerprint_docs<S: TextSource + ?Sized>(
     progress: Progress,
 ) -> Vec<Fingerprint> {
     let fp = &config.fingerprinter;
+    each_doc(docs, progress, |id| {
+        fp.fingerprint_masked(&corpus.text(id), mask)
+    })
+}
+
+/// `f` of each of `docs` (in that order), in parallel, under a
+/// "fingerprinting" progress bar.
+fn each_doc<T: Send>(docs: &[DocId], progress: Progress, f: impl Fn(DocId) -> T + Sync) -> Vec<T> {
     let bar = progress.bar(docs.len() as u64, "fingerprinting");
-    let prints: Vec<Fingerprint> = docs
+    let out = docs
         .par_iter()
         .with_min_len(64)
         .map(|&id| {
-            let f = fp.fingerprint_masked(&corpus.text(id), mask);
+            let v = f(id);
             bar.inc(1);
-            f
+            v
         })
         .collect();
     bar.finish_and_clear();
-    prints
+    out
 }
 
 /// Fingerprints of every document of `corpus`, in parallel, and with
@@ -258,18 +266,11 @@ pub fn fingerprint_corpus<S: TextSource + ?Sized>(
     let common =
         CommonWords::of_corpus(corpus.doc_count(), &|i| Some(corpus.text(DocId(i as u32))));
     let fp = &config.fingerprinter;
-    let bar = progress.bar(all.len() as u64, "fingerprinting");
-    let both: Vec<(Fingerprint, Option<Signature>)> = all
-        .par_iter()
-        .with_min_len(64)
-        .map(|&id| {
-            let f = fp.fingerprint_with_words(&corpus.text(id), mask, words, &common);
-            bar.inc(1);
-            f
-        })
-        .collect();
-    bar.finish_and_clear();
-    both.into_iter().unzip()
+    each_doc(&all, progress, |id| {
+        fp.fingerprint_with_words(&corpus.text(id), mask, words, &common)
+    })
+    .into_iter()
+    .unzip()
 }
 
 /// Verify candidate pairs exactly (`verify::score_pairs`), align those
