@@ -86,7 +86,7 @@ impl Tokens {
             spans: Vec::with_capacity(text.len() / 6),
         };
         for_each_token_span(text, |w, start, end| {
-            t.hashes.push(xxh3_64(w.as_bytes()));
+            t.hashes.push(token_hash(w));
             t.spans.push(ByteSpan { start, end });
         });
         t
@@ -98,6 +98,52 @@ impl Tokens {
 
     pub fn is_empty(&self) -> bool {
         self.hashes.is_empty()
+    }
+}
+
+/// The hash a token is compared by (the fingerprinting pass hashes the
+/// normalized stream's words the same way: `Fingerprinter::with_unmasked_words`).
+#[inline]
+pub fn token_hash(word: &str) -> u64 {
+    xxh3_64(word.as_bytes())
+}
+
+/// How much two token sequences share, without where: what every output's
+/// `aligned_*`, `passage_count` and `longest_passage` are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Coverage {
+    pub words_a: usize,
+    pub words_b: usize,
+    /// Words matched inside passages (the same count on both sides).
+    pub matched: usize,
+    pub passages: usize,
+    /// Words of the longest passage.
+    pub longest: usize,
+}
+
+impl Coverage {
+    /// Share of A's words inside shared passages.
+    pub fn aligned_a(&self) -> f64 {
+        share(self.matched, self.words_a)
+    }
+
+    /// Share of B's words inside shared passages.
+    pub fn aligned_b(&self) -> f64 {
+        share(self.matched, self.words_b)
+    }
+}
+
+/// The coverage of token hash sequences `x` and `y` (`Tokens::hashes`, or
+/// the stream's word hashes): `align_tokens` without the byte spans.
+pub fn coverage(x: &[u64], y: &[u64], config: &AlignConfig) -> Coverage {
+    let mut work = 0;
+    let found = stretches(x, y, config, &mut work);
+    Coverage {
+        words_a: x.len(),
+        words_b: y.len(),
+        matched: found.iter().map(|s| s.words).sum(),
+        passages: found.len(),
+        longest: found.iter().map(|s| s.words).max().unwrap_or(0),
     }
 }
 
@@ -129,6 +175,17 @@ impl Alignment {
     pub fn longest_passage(&self) -> usize {
         self.passages.iter().map(|p| p.words).max().unwrap_or(0)
     }
+
+    /// The same figures without the spans.
+    pub fn coverage(&self) -> Coverage {
+        Coverage {
+            words_a: self.words_a,
+            words_b: self.words_b,
+            matched: self.matched,
+            passages: self.passages.len(),
+            longest: self.longest_passage(),
+        }
+    }
 }
 
 fn share(n: usize, d: usize) -> f64 {
@@ -154,21 +211,47 @@ struct Run {
 
 /// `align` on tokenized texts (tokenize a document once for many pairs).
 pub fn align_tokens(a: &Tokens, b: &Tokens, config: &AlignConfig) -> Alignment {
-    let (x, y) = (&a.hashes, &b.hashes);
     let mut out = Alignment {
-        words_a: x.len(),
-        words_b: y.len(),
+        words_a: a.len(),
+        words_b: b.len(),
         ..Alignment::default()
     };
-    if x.len() < SEED_WORDS || y.len() < SEED_WORDS {
-        return out;
-    }
-    let budget = config.work_per_token * (x.len() + y.len()) as u64 + 4096;
-    let runs = maximal_runs(x, y, config.max_seed_hits, budget, &mut out.work);
-    let tiles = tile(runs, x.len(), y.len(), &mut out.work);
-    out.passages = passages(&tiles, a, b, config);
+    out.passages = stretches(&a.hashes, &b.hashes, config, &mut out.work)
+        .into_iter()
+        .map(|s| Passage {
+            a: ByteSpan {
+                start: a.spans[s.a.start].start,
+                end: a.spans[s.a.end - 1].end,
+            },
+            b: ByteSpan {
+                start: b.spans[s.b.start].start,
+                end: b.spans[s.b.end - 1].end,
+            },
+            words: s.words,
+        })
+        .collect();
     out.matched = out.passages.iter().map(|p| p.words).sum();
     out
+}
+
+/// A passage as token positions: `[start, end)` in A and in B, and the
+/// words matched in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stretch {
+    a: std::ops::Range<usize>,
+    b: std::ops::Range<usize>,
+    words: usize,
+}
+
+/// The passages of token hash sequences `x` and `y`, in A's order.
+fn stretches(x: &[u64], y: &[u64], config: &AlignConfig, work: &mut u64) -> Vec<Stretch> {
+    if x.len() < SEED_WORDS || y.len() < SEED_WORDS {
+        return Vec::new();
+    }
+    let budget = config.work_per_token * (x.len() + y.len()) as u64 + 4096;
+    let runs = maximal_runs(x, y, config.max_seed_hits, budget, work);
+    let tiles = tile(runs, x.len(), y.len(), work);
+    passages(&tiles, x, y, config)
 }
 
 fn seed(h: &[u64], i: usize) -> u64 {
@@ -305,12 +388,12 @@ struct Frequent<'t> {
 }
 
 impl<'t> Frequent<'t> {
-    fn new(a: &'t Tokens, b: &'t Tokens, share: f64) -> Self {
+    fn new(a: &'t [u64], b: &'t [u64], share: f64) -> Self {
         let total = a.len() + b.len();
         let floor = ((share * total as f64).ceil() as usize).max(FREQUENT_MIN);
         Frequent {
-            a: &a.hashes,
-            b: &b.hashes,
+            a,
+            b,
             floor: if share <= 0.0 || total < floor {
                 usize::MAX
             } else {
@@ -350,10 +433,10 @@ impl<'t> Frequent<'t> {
 /// common words, are dropped.
 fn passages(
     tiles: &[(usize, usize, usize)],
-    a: &Tokens,
-    b: &Tokens,
+    a: &[u64],
+    b: &[u64],
     config: &AlignConfig,
-) -> Vec<Passage> {
+) -> Vec<Stretch> {
     let mut frequent = Frequent::new(a, b, config.frequent_share);
     let mut out = Vec::new();
     let mut k = 0;
@@ -365,10 +448,7 @@ fn passages(
         loop {
             let (i, _, len) = tiles[end];
             words += len;
-            rare = rare
-                || a.hashes[i..i + len]
-                    .iter()
-                    .any(|&h| !frequent.is_frequent(h));
+            rare = rare || a[i..i + len].iter().any(|&h| !frequent.is_frequent(h));
             let Some(&(ni, nj, _)) = tiles.get(end + 1) else {
                 break;
             };
@@ -382,15 +462,9 @@ fn passages(
         }
         let (li, lj, llen) = tiles[end];
         if words >= config.min_run && rare {
-            out.push(Passage {
-                a: ByteSpan {
-                    start: a.spans[i0].start,
-                    end: a.spans[li + llen - 1].end,
-                },
-                b: ByteSpan {
-                    start: b.spans[j0].start,
-                    end: b.spans[lj + llen - 1].end,
-                },
+            out.push(Stretch {
+                a: i0..li + llen,
+                b: j0..lj + llen,
                 words,
             });
         }

@@ -2,7 +2,7 @@
 //! each reported pair aligned (`align`), its origin decided (`direction`),
 //! and how much of the derived copy its passages cover.
 
-use crate::align::{align_tokens, AlignConfig, Alignment, Tokens};
+use crate::align::{align_tokens, AlignConfig, Alignment, Coverage, Tokens};
 use crate::corpus::{DocId, TextSource};
 use crate::direction::{origin, OriginSources, Provenance, Side};
 use rayon::prelude::*;
@@ -40,13 +40,13 @@ pub struct PairAlignment {
 }
 
 impl PairAlignment {
-    pub fn of(al: &Alignment, origin: Option<Side>) -> PairAlignment {
+    pub fn of(c: &Coverage, origin: Option<Side>) -> PairAlignment {
         PairAlignment {
-            aligned_a: al.aligned_a(),
-            aligned_b: al.aligned_b(),
-            passages: al.passages.len(),
-            longest_passage: al.longest_passage(),
-            matched: al.matched,
+            aligned_a: c.aligned_a(),
+            aligned_b: c.aligned_b(),
+            passages: c.passages,
+            longest_passage: c.longest,
+            matched: c.matched,
             origin,
         }
     }
@@ -119,7 +119,10 @@ pub fn summarize<S: TextSource + ?Sized>(
         .iter()
         .zip(pairs)
         .map(|(al, &(a, b))| {
-            PairAlignment::of(al, pair_origin(corpus, a, b, &stage.origin_sources))
+            PairAlignment::of(
+                &al.coverage(),
+                pair_origin(corpus, a, b, &stage.origin_sources),
+            )
         })
         .collect()
 }

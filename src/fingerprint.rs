@@ -2,6 +2,7 @@
 //! stream, shingle hashes, MinHash signature, exact-text hash and shingle set.
 //! `scan`, `query`, `index` and `dedup` all go through here.
 
+use crate::align::token_hash;
 use crate::boilerplate::Mask;
 use crate::minhash::{MinHasher, Signature, Sketch};
 use crate::normalize::{normalize_joined_into, normalize_joined_words_into, NORMALIZATION_VERSION};
@@ -17,6 +18,8 @@ thread_local! {
     static WORD_ENDS: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Per-thread buffer for a document's unmasked shingle hashes.
     static HASHES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per-thread buffer for the hashes of a document's words.
+    static WORD_HASHES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Signs the unmasked shingle hashes it is given, counting the masked ones
@@ -231,6 +234,37 @@ impl Fingerprinter {
             then(hashes, text_hash)
         })
     }
+
+    /// `with_unmasked`, also giving `then` the hashes of the normalized
+    /// stream's words in order: the aligner's tokens (`align::token_hash`
+    /// of `normalize::for_each_token_span`'s words, which are the same).
+    pub(crate) fn with_unmasked_words<R>(
+        &self,
+        text: &str,
+        mask: &Mask,
+        then: impl FnOnce(&[u64], u128, &[u64]) -> R,
+    ) -> R {
+        HASHES.with_borrow_mut(|hashes| {
+            WORD_HASHES.with_borrow_mut(|words| {
+                hashes.clear();
+                words.clear();
+                let text_hash = JOINED.with_borrow_mut(|joined| {
+                    WORD_ENDS.with_borrow_mut(|ends| {
+                        normalize_joined_words_into(text, joined, ends);
+                        let mut at = 0;
+                        for &end in ends.iter() {
+                            words.push(token_hash(&joined[at..end]));
+                            at = end;
+                        }
+                    });
+                    self.shingler
+                        .for_each_hash(joined, &mut Unmasked { hashes, mask });
+                    xxh3_128(joined.as_bytes())
+                });
+                then(hashes, text_hash, words)
+            })
+        })
+    }
 }
 
 #[cfg(test)]
@@ -255,6 +289,25 @@ mod tests {
         }
         let (_, none) = f.fingerprint_with_words("the a of", &Mask::none(), &words, &common);
         assert!(none.is_none());
+    }
+
+    #[test]
+    fn the_streams_words_are_the_aligners_tokens() {
+        let f = Fingerprinter::default();
+        for text in [
+            "The Colour of the organised centres, 1990s rock'n'roll",
+            "北京，上海 ﬁnance and the colour的organisation。",
+            "Москва и Пекин naïve Ελληνικός Beijingwith",
+            "",
+        ] {
+            let (hashes, words) =
+                f.with_unmasked_words(text, &Mask::none(), |h, _, w| (h.to_vec(), w.to_vec()));
+            assert_eq!(words, crate::align::Tokens::of(text).hashes, "{text}");
+            assert_eq!(
+                hashes,
+                f.with_unmasked(text, &Mask::none(), |h, _| h.to_vec())
+            );
+        }
     }
 
     #[test]
@@ -354,7 +407,7 @@ mod tests {
         let digest = xxhash_rust::xxh3::xxh3_64(&bytes);
         assert_eq!(
             (NORMALIZATION_VERSION, digest),
-            (1, 7917055544421373682),
+            (2, 7917055544421373682),
             "fingerprints changed: bump NORMALIZATION_VERSION"
         );
     }

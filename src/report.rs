@@ -183,7 +183,7 @@ pub fn add_passages<S: crate::corpus::TextSource + ?Sized>(
             .zip(matches)
             .zip(align_pairs(corpus, &keys, &stage.align))
     {
-        let a = PairAlignment::of(&al, m.alignment.origin);
+        let a = PairAlignment::of(&al.coverage(), m.alignment.origin);
         r.aligned_a = a.aligned_a;
         r.aligned_b = a.aligned_b;
         r.passage_count = a.passages;

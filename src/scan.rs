@@ -12,8 +12,8 @@ use crate::lsh::{
 };
 use crate::minhash::Signature;
 use crate::progress::Progress;
-use crate::verify::{score_components, Relation, Scores, Thresholds};
-use crate::wordsig::{word_pair_budget, CommonWords, WordSigner};
+use crate::verify::{score_components, AlignWhen, Relation, Scores, Thresholds, Verified};
+use crate::wordsig::{word_pair_budget, CommonWords, WordSigner, WordTable};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -273,8 +273,9 @@ pub fn fingerprint_corpus<S: TextSource + ?Sized>(
     .unzip()
 }
 
-/// Verify candidate pairs exactly (`verify::score_pairs`), align those
-/// with some overlap, and keep those that earn a relation (by shingles, or
+/// Verify candidate pairs exactly (`verify::score_components`), align those
+/// with some overlap on the words of the same pass (`verify::AlignWhen`),
+/// and keep those that earn a relation (by shingles, or
 /// by the share of the derived copy its shared passages cover). `pairs`
 /// come sorted, so each first document's pairs are adjacent. No shingle set
 /// is held beyond its pair. `scan` and `verify` both verify here.
@@ -287,32 +288,34 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
 ) -> Vec<Match> {
     let bar = progress.bar(pairs.len() as u64, "verifying");
     let keys: Vec<(DocId, DocId)> = pairs.iter().map(|p| (p.a, p.b)).collect();
+    let t = &config.thresholds;
+    let wanted =
+        |v: &Verified| t.classify(&v.scores, v.same_text).is_some() || t.may_align(&v.scores);
+    let align = AlignWhen {
+        config: &config.align.align,
+        wanted: &wanted,
+    };
     let scored = score_components(
         &config.fingerprinter,
         mask,
         &keys,
         &|id| corpus.text(id),
         &|n| bar.inc(n as u64),
+        Some(&align),
     );
-    let t = &config.thresholds;
-    let kept: Vec<(Pair, Scores, Option<Relation>)> = pairs
+    bar.finish_and_clear();
+    let sources = &config.align.origin_sources;
+    pairs
         .iter()
         .zip(scored)
         .filter_map(|(&pair, v)| {
             let v = v?;
             let relation = t.classify(&v.scores, v.same_text);
-            (relation.is_some() || t.may_align(&v.scores)).then_some((pair, v.scores, relation))
-        })
-        .collect();
-    bar.finish_and_clear();
-    let keys: Vec<(DocId, DocId)> = kept.iter().map(|k| (k.0.a, k.0.b)).collect();
-    let aligned = summarize(corpus, &keys, &config.align);
-    kept.into_iter()
-        .zip(aligned)
-        .filter_map(|((pair, scores, relation), alignment)| {
+            let alignment =
+                PairAlignment::of(&v.coverage?, pair_origin(corpus, pair.a, pair.b, sources));
             Some(Match {
                 pair,
-                scores,
+                scores: v.scores,
                 relation: t.with_alignment(relation, alignment.derivation(), alignment.matched)?,
                 alignment,
             })
@@ -417,10 +420,8 @@ pub fn find_candidates(
         .iter()
         .filter_map(|&(id, _)| Some((id, by_id(id)?)))
         .collect();
-    let related = |a: DocId, b: DocId| match (by_id(a), by_id(b)) {
-        (Some(x), Some(y)) => words.related(x, y),
-        _ => false,
-    };
+    let table = WordTable::of(word_sigs);
+    let related = |a: DocId, b: DocId| table.related(a, b);
     let more = filtered_candidates(&word_docs, words.banding, config.max_bucket, &related);
     let mut words: Vec<Pair> = more
         .pairs
@@ -431,11 +432,10 @@ pub fn find_candidates(
     let cut = words.len().saturating_sub(budget);
     if cut > 0 {
         // Keep the pairs of highest estimated word Jaccard (ties by pair).
-        let estimate = |p: &Pair| match (by_id(p.a), by_id(p.b)) {
-            (Some(x), Some(y)) => x.estimate_jaccard(y),
-            _ => 0.0,
-        };
-        let mut scored: Vec<(f64, Pair)> = words.iter().map(|p| (estimate(p), *p)).collect();
+        let mut scored: Vec<(f64, Pair)> = words
+            .iter()
+            .map(|p| (table.estimate(p.a, p.b), *p))
+            .collect();
         scored.select_nth_unstable_by(budget, |x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         scored.truncate(budget);
         words = scored.into_iter().map(|s| s.1).collect();

@@ -3,6 +3,7 @@
 //! `scan`, `verify` and `query` all score pairs through `score_piece` (by
 //! `score_components` or `score_pairs`).
 
+use crate::align::{coverage, AlignConfig, Coverage};
 use crate::boilerplate::Mask;
 use crate::fingerprint::Fingerprinter;
 use crate::overlap::OverlapTable;
@@ -46,6 +47,17 @@ impl Overlap {
 pub struct Verified {
     pub scores: Scores,
     pub same_text: bool,
+    /// The pair's alignment coverage, when verification was asked to align
+    /// it (`AlignWhen`).
+    pub coverage: Option<Coverage>,
+}
+
+/// Which verified pairs `score_components` also aligns, from the words of
+/// the normalization pass it shingles them with (the aligner's tokens: so
+/// no document is tokenized again to be aligned).
+pub struct AlignWhen<'c> {
+    pub config: &'c AlignConfig,
+    pub wanted: &'c (dyn Fn(&Verified) -> bool + Sync),
 }
 
 /// Exact scores of `pairs` (with `fp`'s shingles, leaving out those `mask`
@@ -64,7 +76,7 @@ where
     A: Copy + PartialEq + Sync,
     B: Copy + Sync,
 {
-    score_chunks(fp, mask, pairs, text_a, text_b, &|_| {})
+    score_chunks(fp, mask, pairs, text_a, text_b, &|_| {}, None)
 }
 
 /// `score_pairs`, telling `done` how many pairs each chunk scored.
@@ -75,6 +87,7 @@ fn score_chunks<'t, A, B>(
     text_a: &(dyn Fn(A) -> Cow<'t, str> + Sync),
     text_b: &(dyn Fn(B) -> Option<Cow<'t, str>> + Sync),
     done: &(dyn Fn(usize) + Sync),
+    align: Option<&AlignWhen>,
 ) -> Vec<Option<Verified>>
 where
     A: Copy + PartialEq + Sync,
@@ -93,7 +106,7 @@ where
                 _ => text_b(chunk[d - 1].1),
             };
             let pairs: Vec<(usize, usize)> = (1..=chunk.len()).map(|b| (0, b)).collect();
-            let got = score_piece(fp, mask, chunk.len() + 1, &text, &pairs);
+            let got = score_piece(fp, mask, chunk.len() + 1, &text, &pairs, align);
             done(chunk.len());
             got
         })
@@ -111,13 +124,15 @@ const COMPONENT_DOCS: usize = 32;
 /// `score_pairs`, once per pair as B). Components of more than
 /// `COMPONENT_DOCS` documents go through `score_pairs`. Pairs must come
 /// sorted (each first document's pairs adjacent); `done` is told how many
-/// pairs each finished piece of work scored.
+/// pairs each finished piece of work scored. With `align`, the pairs it
+/// wants are aligned too.
 pub fn score_components<'t, K>(
     fp: &Fingerprinter,
     mask: &Mask,
     pairs: &[(K, K)],
     text: &(dyn Fn(K) -> Cow<'t, str> + Sync),
     done: &(dyn Fn(usize) + Sync),
+    align: Option<&AlignWhen>,
 ) -> Vec<Option<Verified>>
 where
     K: Copy + Eq + std::hash::Hash + Sync,
@@ -171,7 +186,7 @@ where
                 .map(|&(_, i)| (local(numbered[i].0), local(numbered[i].1)))
                 .collect();
             let text = |d: usize| Some(text(docs[members[d] as usize]));
-            let got = score_piece(fp, mask, members.len(), &text, &local_pairs);
+            let got = score_piece(fp, mask, members.len(), &text, &local_pairs, align);
             done(group.len());
             got
         })
@@ -183,7 +198,7 @@ where
     }
     // The large components' pairs, pair by pair; `done` hears of each chunk.
     let rest: Vec<(K, K)> = large.iter().map(|&i| pairs[i]).collect();
-    let rest_scored = score_chunks(fp, mask, &rest, text, &|k| Some(text(k)), done);
+    let rest_scored = score_chunks(fp, mask, &rest, text, &|k| Some(text(k)), done, align);
     for (&i, v) in large.iter().zip(rest_scored) {
         out[i] = v;
     }
@@ -197,54 +212,95 @@ where
 /// held until the piece is done, those of one in a single pair (as B) are
 /// scored straight from the shingling buffer. `text` gives a document's
 /// text (`None`: its pairs score `None`). A's table is filled once per run
-/// of pairs with the same A.
+/// of pairs with the same A. With `align`, each document's word hashes are
+/// kept beside its shingles, and the pairs it wants are aligned on them.
 fn score_piece<'t>(
     fp: &Fingerprinter,
     mask: &Mask,
     docs: usize,
     text: &dyn Fn(usize) -> Option<Cow<'t, str>>,
     pairs: &[(usize, usize)],
+    align: Option<&AlignWhen>,
 ) -> Vec<Option<Verified>> {
     let mut uses = vec![0u32; docs];
     for &(a, b) in pairs {
         uses[a] += 1;
         uses[b] += 1;
     }
-    /// A document's unmasked hashes and its normalized text's hash (`None`:
-    /// it has no text).
-    type Shingled = Option<(Vec<u64>, u128)>;
-    let hashes_of =
-        |d: usize| text(d).map(|t| fp.with_unmasked(&t, mask, |h, th| (h.to_vec(), th)));
     let mut held: Vec<Option<Shingled>> = vec![None; docs];
+    let shingle = |d: usize, held: &mut Vec<Option<Shingled>>| {
+        if held[d].is_none() {
+            held[d] = Some(text(d).map(|t| shingled(fp, mask, &t, align.is_some())));
+        }
+    };
     OVERLAP.with_borrow_mut(|overlap| {
-        // The document whose table `overlap` holds, and its text's hash.
-        let mut table_of: Option<(usize, u128)> = None;
+        // The document whose table `overlap` holds.
+        let mut table_of: Option<usize> = None;
         pairs
             .iter()
             .map(|&(a, b)| {
-                let text_a = match table_of {
-                    Some((d, th)) if d == a => th,
-                    _ => {
-                        let (hashes, th) = held[a].get_or_insert_with(|| hashes_of(a)).as_ref()?;
-                        overlap.set_a(hashes);
-                        table_of = Some((a, *th));
-                        *th
+                shingle(a, &mut held);
+                if uses[b] > 1 {
+                    shingle(b, &mut held);
+                }
+                let doc_a = held[a].as_ref()?.as_ref()?;
+                if table_of != Some(a) {
+                    overlap.set_a(&doc_a.hashes);
+                    table_of = Some(a);
+                }
+                let mut judge = |hashes: &[u64], text_b: u128, words_b: &[u64]| {
+                    let mut v = Verified {
+                        scores: overlap.scores(hashes),
+                        same_text: doc_a.text_hash == text_b,
+                        coverage: None,
+                    };
+                    if let Some(al) = align.filter(|al| (al.wanted)(&v)) {
+                        v.coverage = Some(coverage(&doc_a.words, words_b, al.config));
                     }
-                };
-                let mut verified = |hashes: &[u64], text_b: u128| Verified {
-                    scores: overlap.scores(hashes),
-                    same_text: text_a == text_b,
+                    v
                 };
                 // A document in one pair only was never held.
                 if uses[b] == 1 {
                     let t = text(b)?;
-                    return Some(fp.with_unmasked(&t, mask, verified));
+                    return Some(if align.is_some() {
+                        fp.with_unmasked_words(&t, mask, judge)
+                    } else {
+                        fp.with_unmasked(&t, mask, |h, th| judge(h, th, &[]))
+                    });
                 }
-                let (hashes, th) = held[b].get_or_insert_with(|| hashes_of(b)).as_ref()?;
-                Some(verified(hashes, *th))
+                let doc_b = held[b].as_ref()?.as_ref()?;
+                Some(judge(&doc_b.hashes, doc_b.text_hash, &doc_b.words))
             })
             .collect()
     })
+}
+
+/// A document's unmasked shingle hashes, its normalized text's hash and
+/// (when aligning) its words' hashes; `None`: it has no text.
+type Shingled = Option<HeldDoc>;
+
+/// See `Shingled`.
+#[derive(Debug, Clone)]
+struct HeldDoc {
+    hashes: Vec<u64>,
+    text_hash: u128,
+    words: Vec<u64>,
+}
+
+fn shingled(fp: &Fingerprinter, mask: &Mask, text: &str, words: bool) -> HeldDoc {
+    if words {
+        fp.with_unmasked_words(text, mask, |h, th, w| HeldDoc {
+            hashes: h.to_vec(),
+            text_hash: th,
+            words: w.to_vec(),
+        })
+    } else {
+        fp.with_unmasked(text, mask, |h, th| HeldDoc {
+            hashes: h.to_vec(),
+            text_hash: th,
+            words: Vec::new(),
+        })
+    }
 }
 
 /// Exact overlap scores of a pair.
@@ -448,6 +504,7 @@ mod tests {
                 Some(Verified {
                     scores: Scores::from_counts(sa.len(), sb.len(), sa.intersection(&sb).count()),
                     same_text: texts[a] == texts[b],
+                    coverage: None,
                 })
             })
             .collect();
@@ -459,9 +516,16 @@ mod tests {
             want
         );
         let ticks = std::sync::atomic::AtomicUsize::new(0);
-        let got = score_components(&fp, &Mask::none(), &pairs, &text, &|n| {
-            ticks.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-        });
+        let got = score_components(
+            &fp,
+            &Mask::none(),
+            &pairs,
+            &text,
+            &|n| {
+                ticks.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            },
+            None,
+        );
         assert_eq!(got, want);
         assert_eq!(ticks.into_inner(), pairs.len());
         // No text for B: that pair alone scores `None`.
@@ -470,6 +534,51 @@ mod tests {
         for ((&(_, b), got), want) in pairs.iter().zip(&partial).zip(&want) {
             assert_eq!(got, if b == 41 { &None } else { want });
         }
+    }
+
+    /// Pairs aligned while verified get the coverage the aligner gives
+    /// their texts (the stream's words are its tokens), in small components
+    /// and large alike, and only the pairs `wanted` accepts.
+    #[test]
+    fn aligning_while_verifying_is_aligning_the_texts() {
+        let base = "The harbour pilots struck at dawn over pay and pensions, leaving \
+                    ships waiting off the coast; the colour of the talks darkened. ";
+        let texts: Vec<String> = (0..60)
+            .map(|i| match i {
+                0..36 => format!("{base}{}", "Talks resume on Monday. ".repeat(i % 7 + 1)),
+                36..40 => format!("北京和上海的organisation {base} 罢工colour的"),
+                _ => format!("Wharf{i} strike: {base} Pilotswith the union said {i}."),
+            })
+            .collect();
+        let mut pairs: Vec<(usize, usize)> = (0..60)
+            .flat_map(|a| [(a, (a * 7 + 3) % 60), (a, (a + 1) % 60)])
+            .filter(|&(a, b)| a != b)
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let text = |i: usize| Cow::Borrowed(texts[i].as_str());
+        let config = AlignConfig::default();
+        let wanted = |v: &Verified| v.scores.shared.is_multiple_of(2);
+        let align = AlignWhen {
+            config: &config,
+            wanted: &wanted,
+        };
+        let fp = Fingerprinter::default();
+        let got = score_components(&fp, &Mask::none(), &pairs, &text, &|_| {}, Some(&align));
+        let plain = score_components(&fp, &Mask::none(), &pairs, &text, &|_| {}, None);
+        let mut aligned = 0;
+        for ((&(a, b), v), p) in pairs.iter().zip(&got).zip(&plain) {
+            let (v, p) = (v.unwrap(), p.unwrap());
+            assert_eq!((v.scores, v.same_text), (p.scores, p.same_text));
+            if wanted(&v) {
+                let want = crate::align::align(&texts[a], &texts[b], &config).coverage();
+                assert_eq!(v.coverage, Some(want), "pair {a} {b}");
+                aligned += 1;
+            } else {
+                assert_eq!(v.coverage, None);
+            }
+        }
+        assert!(aligned > 10 && aligned < pairs.len(), "{aligned}");
     }
 
     /// The pairs of a component too large to shingle together are told to
@@ -491,6 +600,7 @@ mod tests {
             &pairs,
             &text,
             &|n| ticks.lock().unwrap().push(n),
+            None,
         );
         let ticks = ticks.into_inner().unwrap();
         assert_eq!(ticks.iter().sum::<usize>(), pairs.len());

@@ -3,6 +3,7 @@
 //! banded for low Jaccard so a paraphrase, whose character shingles mostly
 //! change, still becomes a candidate.
 
+use crate::corpus::DocId;
 use crate::lsh::Banding;
 use crate::minhash::{MinHasher, Signature, Sketch};
 use crate::normalize::for_each_word;
@@ -55,6 +56,54 @@ impl Default for WordSigner {
             minhasher: MinHasher::new(WORD_NUM_PERM, 0x5750_5244),
             banding: Banding { bands: 32, rows: 2 },
         }
+    }
+}
+
+/// Word signatures side by side, one row per document number: the word
+/// candidates test millions of pairs, and a row is one read of memory where
+/// a boxed signature is two.
+#[derive(Debug, Clone, Default)]
+pub struct WordTable {
+    rows: Vec<u32>,
+    present: Vec<bool>,
+}
+
+impl WordTable {
+    /// The table of `sigs` by document number (`WORD_NUM_PERM` values each).
+    pub fn of(sigs: &[Option<Signature>]) -> WordTable {
+        let mut rows = vec![0u32; sigs.len() * WORD_NUM_PERM];
+        for (row, sig) in rows.chunks_exact_mut(WORD_NUM_PERM).zip(sigs) {
+            if let Some(sig) = sig {
+                row.copy_from_slice(&sig.0[..WORD_NUM_PERM]);
+            }
+        }
+        WordTable {
+            rows,
+            present: sigs.iter().map(Option::is_some).collect(),
+        }
+    }
+
+    /// `Signature::estimate_jaccard` of documents `a` and `b` (0 when either
+    /// has no signature).
+    pub fn estimate(&self, a: DocId, b: DocId) -> f64 {
+        let (a, b) = (a.0 as usize, b.0 as usize);
+        if !self.present.get(a).copied().unwrap_or(false)
+            || !self.present.get(b).copied().unwrap_or(false)
+        {
+            return 0.0;
+        }
+        let row = |d: usize| &self.rows[d * WORD_NUM_PERM..(d + 1) * WORD_NUM_PERM];
+        let same: u32 = row(a)
+            .iter()
+            .zip(row(b))
+            .map(|(x, y)| (x == y) as u32)
+            .sum();
+        same as f64 / WORD_NUM_PERM as f64
+    }
+
+    /// Whether documents `a` and `b` estimate at least `MIN_WORD_JACCARD`.
+    pub fn related(&self, a: DocId, b: DocId) -> bool {
+        self.estimate(a, b) >= MIN_WORD_JACCARD
     }
 }
 
@@ -212,6 +261,33 @@ mod tests {
             .signature("Wheat exports from Canada fell", &common)
             .unwrap();
         assert!(a.estimate_jaccard(&c) < 0.2);
+    }
+
+    #[test]
+    fn the_table_estimates_as_the_signatures_do() {
+        let s = WordSigner::default();
+        let common = common_of(&["the a", "the a", "the a"]);
+        let texts = [
+            "The bank raised its rate sharply on Monday",
+            "The bank cut its rate sharply on Tuesday",
+            "the a",
+            "Wheat exports from Canada fell as the bank raised its rate",
+        ];
+        let sigs: Vec<Option<Signature>> = texts.iter().map(|t| s.signature(t, &common)).collect();
+        assert!(sigs[2].is_none());
+        let table = WordTable::of(&sigs);
+        for a in 0..texts.len() {
+            for b in 0..texts.len() {
+                let want = match (&sigs[a], &sigs[b]) {
+                    (Some(x), Some(y)) => x.estimate_jaccard(y),
+                    _ => 0.0,
+                };
+                let (da, db) = (DocId(a as u32), DocId(b as u32));
+                assert_eq!(table.estimate(da, db), want, "{a} {b}");
+                assert_eq!(table.related(da, db), want >= MIN_WORD_JACCARD);
+            }
+        }
+        assert!(table.related(DocId(0), DocId(1)) && !table.related(DocId(0), DocId(2)));
     }
 
     #[test]

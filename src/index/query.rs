@@ -288,7 +288,7 @@ impl Index {
                                 p(b.date.as_deref(), b.source.as_deref()),
                                 &options.align.origin_sources,
                             );
-                            (PairAlignment::of(&al, origin), al.passages)
+                            (PairAlignment::of(&al.coverage(), origin), al.passages)
                         }
                         _ => (PairAlignment::default(), Vec::new()),
                     };

@@ -63,10 +63,10 @@ pub(super) fn joined_nfkc_into(
         match rule.class {
             CharClass::Word => {
                 // Scripts written without spaces: each character is a word
-                // of its own (the stream and its folds are unchanged).
+                // of its own, and a word glued to one is folded alone.
                 let unspaced = is_unspaced(c);
-                if unspaced {
-                    words.end(v.len());
+                if unspaced && v.len() > start {
+                    fold_tail(v, start, words);
                 }
                 let mut buf = [0u8; 4];
                 if let Some(l) = rule.lower {
@@ -78,6 +78,7 @@ pub(super) fn joined_nfkc_into(
                 }
                 if unspaced {
                     words.end(v.len());
+                    start = v.len();
                 }
             }
             CharClass::Ignore => {}

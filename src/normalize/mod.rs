@@ -17,7 +17,7 @@ pub use spelling::{fold_spelling, is_spelling_variant};
 
 /// Bumped whenever normalization changes what fingerprints are made of; stored
 /// in reports and indexes so fingerprints of different versions never mix.
-pub const NORMALIZATION_VERSION: u32 = 1;
+pub const NORMALIZATION_VERSION: u32 = 2;
 
 /// A normalized document: its word tokens, folded for matching.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,11 +45,9 @@ impl Normalized {
 /// Normalize a text into folded word tokens.
 pub fn normalize(text: &str) -> Normalized {
     let mut tokens = Vec::with_capacity(text.len() / 6);
-    for_each_token(text, &mut String::new(), |piece| {
-        if let Piece::Token(t) = piece {
-            let (stem, suffix) = fold_parts(t);
-            tokens.push(format!("{stem}{suffix}"));
-        }
+    for_each_token(text, &mut String::new(), |t| {
+        let (stem, suffix) = fold_parts(t);
+        tokens.push(format!("{stem}{suffix}"));
     });
     Normalized { tokens }
 }
@@ -96,29 +94,19 @@ fn joined_into(text: &str, out: &mut String, words: &mut impl WordEnds) {
         return;
     }
     let mut token = String::with_capacity(32);
-    for_each_token(text, &mut token, |piece| match piece {
-        Piece::Token(t) => {
-            let (stem, suffix) = fold_parts(t);
-            out.push_str(stem);
-            out.push_str(suffix);
-            words.end(out.len());
-        }
-        Piece::WordEnd(at) => words.end(out.len() + at),
+    for_each_token(text, &mut token, |t| {
+        let (stem, suffix) = fold_parts(t);
+        out.push_str(stem);
+        out.push_str(suffix);
+        words.end(out.len());
     });
 }
 
-/// What `for_each_token` hands on: a finished token, or a word end inside
-/// the open one (around each character of a script written without
-/// spaces), as its byte length so far. Such a token is never folded.
-enum Piece<'a> {
-    Token(&'a str),
-    WordEnd(usize),
-}
-
 /// Call `f` with each lowercase, NFKC, letter-folded token of `text` (before
-/// spelling folding), in order. NFKC is skipped when a quick check shows the
-/// text is already NFKC, as almost all copy is.
-fn for_each_token(text: &str, token: &mut String, mut f: impl FnMut(Piece)) {
+/// spelling folding), in order; each character of a script written without
+/// spaces is a token of its own. NFKC is skipped when a quick check shows
+/// the text is already NFKC, as almost all copy is.
+fn for_each_token(text: &str, token: &mut String, mut f: impl FnMut(&str)) {
     token.clear();
     if unicode_normalization::is_nfkc_quick(text.chars())
         == unicode_normalization::IsNormalized::Yes
@@ -129,13 +117,13 @@ fn for_each_token(text: &str, token: &mut String, mut f: impl FnMut(Piece)) {
     }
 }
 
-fn tokens_of(chars: impl Iterator<Item = char>, token: &mut String, f: &mut impl FnMut(Piece)) {
+fn tokens_of(chars: impl Iterator<Item = char>, token: &mut String, f: &mut impl FnMut(&str)) {
     for c in chars {
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
                 token.push(c.to_ascii_lowercase());
             } else if c != '\'' && !token.is_empty() {
-                f(Piece::Token(token));
+                f(token);
                 token.clear();
             }
             continue;
@@ -143,27 +131,29 @@ fn tokens_of(chars: impl Iterator<Item = char>, token: &mut String, f: &mut impl
         match classify(c) {
             CharClass::Word => {
                 let unspaced = is_unspaced(c);
-                if unspaced {
-                    f(Piece::WordEnd(token.len()));
+                if unspaced && !token.is_empty() {
+                    f(token);
+                    token.clear();
                 }
                 for l in c.to_lowercase() {
                     token.push(fold_letter(l));
                 }
                 if unspaced {
-                    f(Piece::WordEnd(token.len()));
+                    f(token);
+                    token.clear();
                 }
             }
             CharClass::Ignore => {}
             CharClass::Break => {
                 if !token.is_empty() {
-                    f(Piece::Token(token));
+                    f(token);
                     token.clear();
                 }
             }
         }
     }
     if !token.is_empty() {
-        f(Piece::Token(token));
+        f(token);
         token.clear();
     }
 }
@@ -197,7 +187,8 @@ mod tests {
     #[test]
     fn non_latin_scripts_tokenize_and_do_not_vanish() {
         assert_eq!(toks("Москва и Пекин"), vec!["москва", "и", "пекин"]);
-        assert_eq!(toks("北京 上海"), vec!["北京", "上海"]);
+        // Scripts written without spaces: a token per character.
+        assert_eq!(toks("北京 上海"), vec!["北", "京", "上", "海"]);
         // Urdu: Arabic yeh/kaf fold to the Urdu letters; diacritics dropped.
         assert_eq!(toks("پاکستان"), toks("پاكستان"));
         assert_eq!(toks("كتاب"), toks("کِتاب"));
@@ -250,8 +241,14 @@ mod tests {
             assert_eq!(ends.last().copied().unwrap_or(0), joined.len(), "{t}");
         }
         assert!(words("").is_empty() && words(" -- ").is_empty());
-        // A word glued to such a character is folded as its whole token is
-        // in the stream: not at all (the aligner folds it alone).
-        assert_eq!(words("的organisation"), ["的", "organisation"]);
+        // A word glued to such a character is folded on its own, as the
+        // aligner folds it.
+        for t in ["的organisation", "colour的", "的colour的organisation。"] {
+            assert_eq!(words(t), span_words(t), "{t}");
+            let mut plain = String::new();
+            normalize_joined_into(t, &mut plain);
+            assert_eq!(plain, normalize(t).joined(), "{t}");
+        }
+        assert_eq!(words("的organisation"), ["的", "organization"]);
     }
 }
