@@ -109,7 +109,7 @@ fn compare(a: &Side, b: &Side, opts: &DiffOptions) -> Compared {
     // the halves and align again, until nothing more joins.
     let mut alignment = align(&a_units, &b_units, opts);
     for _ in 0..8 {
-        let (ja, jb) = joins(&alignment, &a_units, &b_units, &a_paragraphs, &b_paragraphs);
+        let (ja, jb) = joins(&alignment, &a_paragraphs, &b_paragraphs);
         if ja.is_empty() && jb.is_empty() {
             break;
         }

@@ -5,7 +5,7 @@
 use super::model::DiffOptions;
 use super::paragraphs::{Paragraph, Role};
 use super::tokens::Unit;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 /// Which paragraphs pair up: in order (`aligned`, increasing in both) and
 /// out of order (`moved`).
@@ -13,14 +13,54 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 pub(super) struct Alignment {
     pub(super) aligned: Vec<(usize, usize)>,
     pub(super) moved: Vec<(usize, usize)>,
+    /// Each paragraph's distinct content words, sorted key numbers (see
+    /// `Keys`; numbered afresh by each `align`), for `joins`.
+    a_content: Vec<Vec<u32>>,
+    b_content: Vec<Vec<u32>>,
 }
 
-/// Content words of a paragraph (loose keys, stopwords dropped).
-fn content(us: &[Unit]) -> HashSet<&str> {
-    us.iter()
-        .filter(|u| u.content)
-        .map(|u| u.loose.as_str())
-        .collect()
+/// Every unit's loose key as a number (equal keys, equal numbers), so that
+/// paragraphs hash and compare as lists of integers rather than of strings.
+struct Keys {
+    a: Vec<Vec<u32>>,
+    b: Vec<Vec<u32>>,
+    /// How many distinct keys the two texts have.
+    count: usize,
+}
+
+impl Keys {
+    fn new<'u>(a: &'u [Vec<Unit>], b: &'u [Vec<Unit>]) -> Keys {
+        let mut ids: HashMap<&'u str, u32> = HashMap::default();
+        let mut number = |us: &'u [Unit]| -> Vec<u32> {
+            us.iter()
+                .map(|u| {
+                    let next = ids.len() as u32;
+                    *ids.entry(u.loose.as_str()).or_insert(next)
+                })
+                .collect()
+        };
+        let a: Vec<Vec<u32>> = a.iter().map(|us| number(us)).collect();
+        let b: Vec<Vec<u32>> = b.iter().map(|us| number(us)).collect();
+        Keys {
+            a,
+            b,
+            count: ids.len(),
+        }
+    }
+}
+
+/// The distinct content words of a paragraph (loose keys, stopwords
+/// dropped), as sorted key numbers (`Keys`).
+fn content_keys(us: &[Unit], keys: &[u32]) -> Vec<u32> {
+    let mut out: Vec<u32> = us
+        .iter()
+        .zip(keys)
+        .filter(|(u, _)| u.content)
+        .map(|(_, &k)| k)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Pair paragraphs: similarity is the Dice coefficient of content-word sets
@@ -29,30 +69,37 @@ fn content(us: &[Unit]) -> HashSet<&str> {
 /// LCS); paragraphs left over pair greedily, best first, as moved.
 pub(super) fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Alignment {
     let (n, m) = (a.len(), b.len());
-    let ca: Vec<HashSet<&str>> = a.iter().map(|u| content(u)).collect();
-    let cb: Vec<HashSet<&str>> = b.iter().map(|u| content(u)).collect();
+    let keys = Keys::new(a, b);
+    let ca: Vec<Vec<u32>> = a
+        .iter()
+        .zip(&keys.a)
+        .map(|(us, k)| content_keys(us, k))
+        .collect();
+    let cb: Vec<Vec<u32>> = b
+        .iter()
+        .zip(&keys.b)
+        .map(|(us, k)| content_keys(us, k))
+        .collect();
     // Sparse similarity through an inverted index of B's content words.
-    let mut postings: HashMap<&str, Vec<u32>> = HashMap::default();
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); keys.count];
     for (j, words) in cb.iter().enumerate() {
-        for w in words {
-            postings.entry(w).or_default().push(j as u32);
+        for &w in words {
+            postings[w as usize].push(j as u32);
         }
     }
-    let loose = |us: &[Unit]| -> Vec<String> { us.iter().map(|u| u.loose.clone()).collect() };
-    let mut exact: HashMap<Vec<String>, Vec<usize>> = HashMap::default();
-    for (j, us) in b.iter().enumerate() {
-        exact.entry(loose(us)).or_default().push(j);
+    let mut exact: HashMap<&[u32], Vec<usize>> = HashMap::default();
+    for (j, key) in keys.b.iter().enumerate() {
+        exact.entry(key.as_slice()).or_default().push(j);
     }
     // Identical twins (the k-th copy in A with the k-th in B) pair only with
     // each other, in order or as moved: a paragraph that B has word for word
     // is never shown as a rewording of another one.
     let mut a_twin: Vec<Option<usize>> = vec![None; n];
     let mut b_twin: Vec<Option<usize>> = vec![None; m];
-    let mut taken: HashMap<Vec<String>, usize> = HashMap::default();
-    let a_keys: Vec<Vec<String>> = a.iter().map(|us| loose(us)).collect();
-    for (i, key) in a_keys.iter().enumerate() {
-        if let Some(js) = exact.get(key) {
-            let k = taken.entry(key.clone()).or_default();
+    let mut taken: HashMap<&[u32], usize> = HashMap::default();
+    for (i, key) in keys.a.iter().enumerate() {
+        if let Some(js) = exact.get(key.as_slice()) {
+            let k = taken.entry(key.as_slice()).or_default();
             if let Some(&j) = js.get(*k) {
                 a_twin[i] = Some(j);
                 b_twin[j] = Some(i);
@@ -60,26 +107,44 @@ pub(super) fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Ali
             }
         }
     }
-    let mut sim: Vec<HashMap<u32, f64>> = vec![HashMap::default(); n];
-    let mut shared: HashMap<u32, u32> = HashMap::default();
-    for i in 0..n {
-        shared.clear();
-        for w in &ca[i] {
-            if let Some(js) = postings.get(w) {
-                for &j in js {
-                    *shared.entry(j).or_default() += 1;
+    // Each row's similar paragraphs of B, (j, Dice), 1 for identical ones.
+    // Only pairs similar enough for either threshold are kept: the rest
+    // could pair neither in order nor as moved.
+    let least = opts.align_threshold.min(opts.move_threshold);
+    let mut shared = vec![0u32; m];
+    let mut exact_in_row = vec![usize::MAX; m];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut sim: Vec<Vec<(u32, f64)>> = Vec::with_capacity(n);
+    for (i, words) in ca.iter().enumerate() {
+        let mut row: Vec<(u32, f64)> = Vec::new();
+        touched.clear();
+        for &w in words {
+            for &j in &postings[w as usize] {
+                if shared[j as usize] == 0 {
+                    touched.push(j);
                 }
+                shared[j as usize] += 1;
             }
         }
-        for (&j, &s) in &shared {
-            let dice = 2.0 * s as f64 / (ca[i].len() + cb[j as usize].len()) as f64;
-            sim[i].insert(j, dice);
-        }
-        if let Some(js) = exact.get(&a_keys[i]) {
-            for &j in js {
-                sim[i].insert(j as u32, 1.0);
+        for &j in exact.get(keys.a[i].as_slice()).into_iter().flatten() {
+            if shared[j] == 0 {
+                row.push((j as u32, 1.0));
+            } else {
+                exact_in_row[j] = i;
             }
         }
+        for &j in &touched {
+            let s = std::mem::take(&mut shared[j as usize]);
+            let v = if exact_in_row[j as usize] == i {
+                1.0
+            } else {
+                2.0 * s as f64 / (words.len() + cb[j as usize].len()) as f64
+            };
+            if v >= least {
+                row.push((j, v));
+            }
+        }
+        sim.push(row);
     }
     // Cubed, so one identical pair outweighs two crossed half-similar ones
     // (swapped paragraphs of a short story share much of their vocabulary).
@@ -92,14 +157,14 @@ pub(super) fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Ali
         .map(|(i, row)| {
             let mut cells: Vec<(usize, f32)> = row
                 .iter()
-                .filter(|&(&j, &v)| {
+                .filter(|&&(j, v)| {
                     v >= opts.align_threshold
                         && match a_twin[i] {
                             Some(t) => t == j as usize,
                             None => b_twin[j as usize].is_none(),
                         }
                 })
-                .map(|(&j, &v)| (j as usize, score(v)))
+                .map(|&(j, v)| (j as usize, score(v)))
                 .collect();
             cells.sort_unstable_by_key(|c| c.0);
             cells
@@ -151,7 +216,7 @@ pub(super) fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Ali
         if a_used[i] {
             continue;
         }
-        for (&j, &v) in row {
+        for &(j, v) in row {
             let twin_ok = match a_twin[i] {
                 Some(t) => t == j as usize,
                 None => b_twin[j as usize].is_none(),
@@ -170,7 +235,12 @@ pub(super) fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Ali
             moved.push((i, j));
         }
     }
-    Alignment { aligned, moved }
+    Alignment {
+        aligned,
+        moved,
+        a_content: ca,
+        b_content: cb,
+    }
 }
 
 /// Paragraphs to join to the one before them: a paragraph that pairs with
@@ -179,21 +249,18 @@ pub(super) fn align(a: &[Vec<Unit>], b: &[Vec<Unit>], opts: &DiffOptions) -> Ali
 /// Returns, for A and for B, the indices `k` to join with `k - 1`.
 pub(super) fn joins(
     al: &Alignment,
-    a: &[Vec<Unit>],
-    b: &[Vec<Unit>],
     pa: &[Paragraph],
     pb: &[Paragraph],
 ) -> (Vec<usize>, Vec<usize>) {
-    let mut a_partner: Vec<Option<usize>> = vec![None; a.len()];
-    let mut b_partner: Vec<Option<usize>> = vec![None; b.len()];
+    let mut a_partner: Vec<Option<usize>> = vec![None; pa.len()];
+    let mut b_partner: Vec<Option<usize>> = vec![None; pb.len()];
     for &(i, j) in al.aligned.iter().chain(&al.moved) {
         a_partner[i] = Some(j);
         b_partner[j] = Some(i);
     }
-    let ca: Vec<HashSet<&str>> = a.iter().map(|u| content(u)).collect();
-    let cb: Vec<HashSet<&str>> = b.iter().map(|u| content(u)).collect();
-    let side = |xs: &[HashSet<&str>],
-                ys: &[HashSet<&str>],
+    let has = |words: &[u32], w: u32| words.binary_search(&w).is_ok();
+    let side = |xs: &[Vec<u32>],
+                ys: &[Vec<u32>],
                 partner: &[Option<usize>],
                 paras: &[Paragraph]|
      -> Vec<usize> {
@@ -208,7 +275,7 @@ pub(super) fn joins(
                 partner[nb].map_or(0, |y| {
                     xs[k]
                         .iter()
-                        .filter(|w| ys[y].contains(*w) && !xs[nb].contains(*w))
+                        .filter(|&&w| has(&ys[y], w) && !has(&xs[nb], w))
                         .count()
                 })
             };
@@ -226,8 +293,8 @@ pub(super) fn joins(
         out
     };
     (
-        side(&ca, &cb, &a_partner, pa),
-        side(&cb, &ca, &b_partner, pb),
+        side(&al.a_content, &al.b_content, &a_partner, pa),
+        side(&al.b_content, &al.a_content, &b_partner, pb),
     )
 }
 

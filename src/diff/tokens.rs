@@ -3,7 +3,8 @@
 //! spelling- and number-folded), with scraper-glued words split apart.
 
 use crate::normalize::fold_spelling;
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::sync::LazyLock;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
@@ -74,9 +75,13 @@ const FUNCTION_WORDS: &[&str] = &[
     "will", "with", "would",
 ];
 
+/// `FUNCTION_WORDS` as a set: every word of a text is looked up in it.
+static FUNCTION_SET: LazyLock<HashSet<&str>> =
+    LazyLock::new(|| FUNCTION_WORDS.iter().copied().collect());
+
 /// Words too common to say two paragraphs are about the same thing.
 pub fn is_stopword(loose: &str) -> bool {
-    loose.len() < 3 || FUNCTION_WORDS.binary_search(&loose).is_ok()
+    loose.len() < 3 || FUNCTION_SET.contains(loose)
 }
 
 /// Number words and their digits; ordinals map to `Nth`.
@@ -132,6 +137,10 @@ const NUMBER_WORDS: &[(&str, &str)] = &[
     ("two", "2"),
 ];
 
+/// `NUMBER_WORDS` as a map: every word of a text is looked up in it.
+static NUMBER_MAP: LazyLock<HashMap<&str, &str>> =
+    LazyLock::new(|| NUMBER_WORDS.iter().copied().collect());
+
 /// Digits for a number word, ordinal, "-fold" word or percent word; `None`
 /// when `typo` is none of them.
 fn number_key(typo: &str) -> Option<String> {
@@ -146,8 +155,8 @@ fn number_key(typo: &str) -> Option<String> {
             return Some(typo.to_string());
         }
     }
-    if let Ok(i) = NUMBER_WORDS.binary_search_by(|(w, _)| w.cmp(&typo)) {
-        return Some(NUMBER_WORDS[i].1.into());
+    if let Some(&digits) = NUMBER_MAP.get(typo) {
+        return Some(digits.into());
     }
     // "1st", "22nd" etc. stay as written; they already are the digit form.
     None
@@ -244,12 +253,14 @@ fn unit(text: &str, start: usize, end: usize) -> Unit {
 /// Lowercased words of a text (its units' `typo` keys), to judge whether
 /// the halves of a glued token are real words.
 pub fn vocabulary(units: &[Vec<Unit>]) -> HashSet<String> {
-    units
+    // Distinct words first, so each is copied once.
+    let words: HashSet<&str> = units
         .iter()
         .flatten()
         .filter(|u| u.word)
-        .map(|u| u.typo.clone())
-        .collect()
+        .map(|u| u.typo.as_str())
+        .collect();
+    words.into_iter().map(str::to_owned).collect()
 }
 
 /// Split a token run together by a scraper into two known words: the left
@@ -269,7 +280,7 @@ pub fn glued_split(token: &str, vocab: &HashSet<String>, other: &HashSet<String>
     for i in (3..=chars.len() - 2).rev() {
         let at = chars[i].0;
         let (left, right) = lower.split_at(at);
-        let right_known = FUNCTION_WORDS.binary_search(&right).is_ok() || vocab.contains(right);
+        let right_known = FUNCTION_SET.contains(right) || vocab.contains(right);
         if right_known && vocab.contains(left) && (other.contains(left) || other.contains(right)) {
             return Some(at);
         }
@@ -328,17 +339,29 @@ pub fn units(
 /// number written two ways compares as one unit.
 fn merge_numbers(text: &str, raw: Vec<Unit>) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let u = &raw[i];
-        let is_num = |u: &Unit| u.loose.bytes().all(|b| b.is_ascii_digit()) && !u.loose.is_empty();
-        if is_num(u)
-            && i + 2 < raw.len()
-            && raw[i + 1].typo == "-"
-            && raw[i + 2].typo == "fold"
-            && raw[i + 1].span.start == u.span.end
-        {
-            let span = Span::new(u.span.start, raw[i + 2].span.end);
+    // Taken from the back of a reversed list, so each unit moves rather
+    // than being copied; `ahead(&rest, k)` is the k-th unit after the one taken.
+    let mut rest = raw;
+    rest.reverse();
+    fn ahead(rest: &[Unit], k: usize) -> Option<&Unit> {
+        rest.len().checked_sub(k).map(|x| &rest[x])
+    }
+    let is_num = |u: &Unit| u.loose.bytes().all(|b| b.is_ascii_digit()) && !u.loose.is_empty();
+    while let Some(u) = rest.pop() {
+        let fold_end = match (ahead(&rest, 1), ahead(&rest, 2)) {
+            (Some(dash), Some(fold))
+                if is_num(&u)
+                    && dash.typo == "-"
+                    && fold.typo == "fold"
+                    && dash.span.start == u.span.end =>
+            {
+                Some(fold.span.end)
+            }
+            _ => None,
+        };
+        if let Some(end) = fold_end {
+            rest.truncate(rest.len() - 2);
+            let span = Span::new(u.span.start, end);
             let typo = typo_key(&text[span.start..span.end]);
             out.push(Unit {
                 span,
@@ -349,11 +372,14 @@ fn merge_numbers(text: &str, raw: Vec<Unit>) -> Vec<Unit> {
                 glued_to_next: false,
                 in_url: u.in_url,
             });
-            i += 3;
             continue;
         }
-        if u.typo == "per" && i + 1 < raw.len() && raw[i + 1].typo == "cent" {
-            let span = Span::new(u.span.start, raw[i + 1].span.end);
+        let cent_end = ahead(&rest, 1)
+            .filter(|c| u.typo == "per" && c.typo == "cent")
+            .map(|c| c.span.end);
+        if let Some(end) = cent_end {
+            rest.pop();
+            let span = Span::new(u.span.start, end);
             // "percent" split as glued stays "percent": its spelling is the
             // localization, not its spacing.
             let typo = if u.glued_to_next {
@@ -370,11 +396,9 @@ fn merge_numbers(text: &str, raw: Vec<Unit>) -> Vec<Unit> {
                 glued_to_next: false,
                 in_url: u.in_url,
             });
-            i += 2;
             continue;
         }
-        out.push(u.clone());
-        i += 1;
+        out.push(u);
     }
     out
 }
@@ -388,9 +412,11 @@ mod tests {
     }
 
     #[test]
-    fn function_words_are_sorted_for_binary_search() {
+    fn word_tables_are_sorted_without_repeats() {
         assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(NUMBER_WORDS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(NUMBER_MAP.len(), NUMBER_WORDS.len());
+        assert!(is_stopword("would") && !is_stopword("russia"));
     }
 
     #[test]
