@@ -251,6 +251,13 @@ fn bench_mask(c: &mut Criterion) {
     g.bench_function("build/4k_docs", |b| {
         b.iter(|| black_box(Mask::build(black_box(&refs), &sh, &config)))
     });
+    // Wire-copy shape: 20,000 stories of about 1 KB, all sampled.
+    let short = short_texts(20_000);
+    let short: Vec<&str> = short.iter().map(String::as_str).collect();
+    g.throughput(Throughput::Elements(short.len() as u64));
+    g.bench_function("build/20k_short_docs", |b| {
+        b.iter(|| black_box(Mask::build(black_box(&short), &sh, &config)))
+    });
     // What the mask costs the fingerprint pass: the same 256 documents
     // (about 1 MB) fingerprinted with the mask of the 4,096 and without it.
     let mask = Mask::build(&refs, &sh, &config);
