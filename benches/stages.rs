@@ -2,13 +2,13 @@
 //! shingling, signatures (per document and per MB) and verification on news
 //! text built from samples/*.txt; the boilerplate mask, LSH bucketing,
 //! clustering and a small end-to-end scan on a generated corpus with planted
-//! variants. Run with
+//! variants; reading a JSONL feed of short stories. Run with
 //! `cargo bench --bench stages`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use reprint::boilerplate::{Mask, MaskConfig};
 use reprint::cluster::{clusters, Edge};
-use reprint::corpus::{Corpus, DocId, Document};
+use reprint::corpus::{read_inputs, Corpus, DocId, Document, ReadOptions};
 use reprint::fingerprint::Fingerprinter;
 use reprint::lsh::{candidates, Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use reprint::minhash::{MinHasher, Signature};
@@ -251,6 +251,13 @@ fn bench_mask(c: &mut Criterion) {
     g.bench_function("build/4k_docs", |b| {
         b.iter(|| black_box(Mask::build(black_box(&refs), &sh, &config)))
     });
+    // Wire-copy shape: 20,000 stories of about 1 KB, all sampled.
+    let short = short_texts(20_000);
+    let short: Vec<&str> = short.iter().map(String::as_str).collect();
+    g.throughput(Throughput::Elements(short.len() as u64));
+    g.bench_function("build/20k_short_docs", |b| {
+        b.iter(|| black_box(Mask::build(black_box(&short), &sh, &config)))
+    });
     // What the mask costs the fingerprint pass: the same 256 documents
     // (about 1 MB) fingerprinted with the mask of the 4,096 and without it.
     let mask = Mask::build(&refs, &sh, &config);
@@ -273,6 +280,43 @@ fn bench_mask(c: &mut Criterion) {
             })
         });
     }
+    g.finish();
+}
+
+/// `n` stories of about 1 KB (wire copy's length): `corpus_texts` cut at
+/// the first line end after 1,000 bytes.
+fn short_texts(n: usize) -> Vec<String> {
+    corpus_texts(n)
+        .into_iter()
+        .map(|t| match t.get(1000..).and_then(|rest| rest.find('\n')) {
+            Some(i) => t[..1000 + i].to_string(),
+            None => t,
+        })
+        .collect()
+}
+
+/// Reading a JSONL feed: 20,000 records of about 1 KB (id, text with
+/// escaped line ends and quotes, a title), parsed into documents.
+fn bench_read(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("feed.jsonl");
+    let mut feed = String::new();
+    for (i, t) in short_texts(20_000).iter().enumerate() {
+        let record = serde_json::json!({"id": format!("w{i}"), "title": "Story", "text": t});
+        feed.push_str(&record.to_string());
+        feed.push('\n');
+    }
+    std::fs::write(&path, &feed).expect("write feed");
+    let mut g = c.benchmark_group("read");
+    g.throughput(Throughput::Bytes(feed.len() as u64));
+    g.bench_function("jsonl/20k_short_docs", |b| {
+        b.iter(|| {
+            black_box(read_inputs(
+                std::slice::from_ref(&path),
+                &ReadOptions::default(),
+            ))
+        })
+    });
     g.finish();
 }
 
@@ -398,6 +442,6 @@ criterion_group! {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
     targets = bench_normalize, bench_shingle, bench_signature, bench_mask, bench_lsh,
-        bench_verify, bench_cluster, bench_scan
+        bench_verify, bench_cluster, bench_scan, bench_read
 }
 criterion_main!(stages);

@@ -16,11 +16,18 @@ const TOPS_PER_TASK: usize = 16;
 /// Sampled texts grouped into one `ChunkSlots`.
 const CHUNK: usize = 32;
 
-/// Sampled texts read and counted together by `Mask::build_from`. A text's
-/// stamp in a count (its number in the round, offset by the top byte's
-/// place in its task) must fit in a `u16`.
-const ROUND: usize = 2048;
-const _: () = assert!(TOPS_PER_TASK * ROUND < u16::MAX as usize);
+/// Most sampled texts read and counted together by `Mask::build_from` (a
+/// text's number in its round is kept in 16 bits)...
+const ROUND: usize = 1 << 15;
+/// ...and the text bytes after which a round is closed: about 4 bytes of
+/// slot entries per byte held at once. Rounds of a few thousand short
+/// stories left each top byte's 128 KB of counters so few counts per round
+/// that nearly every count missed the cache.
+const ROUND_BYTES: usize = if cfg!(test) { 64 << 10 } else { 16 << 20 };
+/// Sampled texts read at once (in parallel) while a round is filled
+/// (fewer in tests, so they count over many rounds).
+const FETCH: usize = if cfg!(test) { 64 } else { 1024 };
+const _: () = assert!(ROUND < 1 << 16 && TOPS_PER_TASK < 1 << 15);
 
 /// How common a shingle must be to be masked.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -318,7 +325,8 @@ impl Mask {
     }
 
     /// `build` over `count` sampled texts given one by one by `text` (which
-    /// may read them from disk; `None` skips one), `ROUND` texts at a time.
+    /// may read them from disk; `None` skips one), a round of up to `ROUND`
+    /// texts or about `ROUND_BYTES` of text at a time.
     /// Document frequencies are counted without atomics: the slots of each
     /// `CHUNK` of texts are grouped by their top byte (`ChunkSlots`), and
     /// each run of `TOPS_PER_TASK` of the 256 slot ranges (128 KB of
@@ -344,16 +352,27 @@ impl Mask {
             .for_each(|chunk| std::hint::black_box(chunk).fill(0));
         let mut seen_texts = std::collections::HashSet::new();
         let mut unique = 0;
-        for round in (0..count).collect::<Vec<_>>().chunks(ROUND) {
-            let texts: Vec<Option<std::borrow::Cow<str>>> =
-                round.par_iter().map(|&i| text(i)).collect();
+        let mut next = 0;
+        while next < count {
+            // Texts fetched `FETCH` at a time until the round is full.
             // Copies of one text count once (first copy in sample order).
-            let keep: Vec<&str> = texts
-                .iter()
-                .flatten()
-                .map(|t| t.as_ref())
-                .filter(|t| seen_texts.insert(xxhash_rust::xxh3::xxh3_64(t.as_bytes())))
-                .collect();
+            let mut fetched: Vec<Vec<std::borrow::Cow<str>>> = Vec::new();
+            let (mut bytes, mut texts) = (0, 0);
+            while next < count && bytes < ROUND_BYTES && texts + FETCH <= ROUND {
+                let end = (next + FETCH).min(count);
+                let batch: Vec<Option<std::borrow::Cow<str>>> =
+                    (next..end).into_par_iter().map(text).collect();
+                next = end;
+                let batch: Vec<std::borrow::Cow<str>> = batch
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| seen_texts.insert(xxhash_rust::xxh3::xxh3_64(t.as_bytes())))
+                    .collect();
+                bytes += batch.iter().map(|t| t.len()).sum::<usize>();
+                texts += batch.len();
+                fetched.push(batch);
+            }
+            let keep: Vec<&str> = fetched.iter().flatten().map(|t| t.as_ref()).collect();
             unique += keep.len();
             let chunks: Vec<ChunkSlots> = keep
                 .par_chunks(CHUNK)
@@ -368,18 +387,18 @@ impl Mask {
                 .for_each(|(task, counters)| {
                     let first = task * TOPS_PER_TASK;
                     // The last text each counter of the range counted, as
-                    // 1 + its number in the round + ROUND * the range's
+                    // 1 + its number in the round + 2^16 * the range's
                     // place in the task: unique within the task's round.
-                    let mut stamps = vec![0u16; 1 << 16];
+                    let mut stamps = vec![0u32; 1 << 16];
                     for t in 0..TOPS_PER_TASK {
                         // One top byte's 128 KB of counters at a time.
                         let counts = &mut counters[t << 16..(t + 1) << 16];
-                        let base = (t * ROUND + 1) as u16;
+                        let base = ((t << 16) + 1) as u32;
                         for c in &chunks {
                             let (from, to) = (c.starts[first + t], c.starts[first + t + 1]);
                             for &e in &c.low[from as usize..to as usize] {
                                 let lo = (e & 0xFFFF) as usize;
-                                let stamp = base + (e >> 16) as u16;
+                                let stamp = base + (e >> 16);
                                 let fresh = stamps[lo] != stamp;
                                 stamps[lo] = stamp;
                                 counts[lo] = counts[lo].saturating_add(fresh as u16);

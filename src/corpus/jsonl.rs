@@ -2,6 +2,7 @@
 //! of its own), line ends found with memchr, and each line parsed into a
 //! record with its id, text and metadata fields.
 
+use super::fields::{field_text, parse_fields, Field};
 use super::model::{display_name, Diagnostic, Document, Origin, ReadOptions};
 use super::records::{problem, Parsed};
 use super::stream::{broken_at, open_decompressed, BOM};
@@ -259,19 +260,38 @@ pub(crate) fn parse_record(
             String::from_utf8_lossy(line)
         }
     };
-    let value: serde_json::Value = match serde_json::from_str(&text_line) {
-        Ok(v) => v,
+    // The members a document is made of, by name.
+    let names = [
+        opts.text_field.as_str(),
+        opts.id_field.as_str(),
+        "title",
+        "source",
+        "date",
+    ];
+    let mut fields = match parse_fields(&text_line, &names) {
+        Ok(Some(fields)) => fields,
+        Ok(None) => {
+            out.push(problem(&loc, "record is not a JSON object; skipped"));
+            return out;
+        }
         Err(e) => {
             out.push(problem(&loc, format!("malformed JSON ({e}); skipped")));
             return out;
         }
     };
-    let serde_json::Value::Object(mut map) = value else {
-        out.push(problem(&loc, "record is not a JSON object; skipped"));
-        return out;
-    };
-    let text = match map.remove(&opts.text_field) {
-        Some(serde_json::Value::String(s)) => s,
+    // A name given twice reads one member; the text's is the text's alone.
+    for i in 1..names.len() {
+        let first = names.iter().position(|n| *n == names[i]).unwrap_or(i);
+        if first != i {
+            fields[i] = if first == 0 {
+                None
+            } else {
+                fields[first].clone()
+            };
+        }
+    }
+    let text = match fields[0].take() {
+        Some(Field::Str(s)) => s.into_owned(),
         Some(_) => {
             out.push(problem(
                 &loc,
@@ -288,28 +308,16 @@ pub(crate) fn parse_record(
         }
     };
     let text = from_html(text, opts, &loc, &mut out);
-    // A number keeps the JSON text it was written with (`-0`, `1e3`).
-    let number = |k: &str, n: &serde_json::Number| {
-        crate::jsonline::raw_value(text_line.as_bytes(), k)
-            .and_then(|raw| std::str::from_utf8(raw).ok())
-            .map_or_else(|| n.to_string(), str::to_string)
-    };
-    let id = match map.get(&opts.id_field) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => number(&opts.id_field, n),
-        _ => loc.clone(),
-    };
-    let field = |k: &str| match map.get(k) {
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(serde_json::Value::Number(n)) => Some(number(k, n)),
-        _ => None,
-    };
+    let line = text_line.as_bytes();
+    let id = field_text(fields[1].take(), names[1], line).unwrap_or_else(|| loc.clone());
+    let mut field = |i: usize| field_text(fields[i].take(), names[i], line);
+    let (title, source, date) = (field(2), field(3), field(4));
     out.push(Parsed::Doc(
         Document {
             id,
-            title: field("title"),
-            source: field("source"),
-            date: field("date"),
+            title,
+            source,
+            date,
             text,
             origin: Origin {
                 file,

@@ -4,6 +4,7 @@
 //! `TextSource` is what the scan pipeline asks of a corpus; `Corpus` holds
 //! every text in memory, `LeanCorpus` (`reread`) re-reads them from the input.
 
+mod fields;
 mod inputs;
 mod jsonl;
 mod model;
