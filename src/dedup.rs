@@ -7,7 +7,7 @@
 use crate::corpus::LeanCorpus;
 use crate::corpus::{record_line, DocId, Origin, TextSource, BOM};
 use crate::jsonline::{self, Member};
-use crate::report::round4;
+use crate::report::{round4, write_line};
 use crate::scan::{Match, ScanResult};
 use crate::union_find::UnionFind;
 use crate::verify::Relation;
@@ -224,8 +224,7 @@ pub fn write(
                         file: file.name(),
                         line: origin.line,
                     };
-                    serde_json::to_writer(&mut *w, &rec)?;
-                    w.write_all(b"\n")?;
+                    write_line(w, &rec)?;
                 }
                 if !annotate {
                     return Ok(());

@@ -5,11 +5,12 @@ use crate::cli::{warn_all, AlignArgs, InputArgs, RelationArgs};
 use clap::{Args, Subcommand};
 use reprint::corpus::{read_each, Diagnostic, Document, Item};
 use reprint::error::{Error, Result};
-use reprint::index::query::{write_query, QueryOptions};
+use reprint::index::query::QueryOptions;
 use reprint::index::{
     today, AddOptions, AddStats, FeedFn, Index, IndexParams, ParamRequest, Removal, DEFAULT_BATCH,
 };
 use reprint::progress::Progress;
+use reprint::report::write_query;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

@@ -477,7 +477,7 @@ fn run_verify(args: VerifyArgs) -> Result<()> {
 fn run_scan(args: ScanArgs) -> Result<()> {
     let config = args.matching.config()?;
     if let Some(dir) = &args.report {
-        reprint::diff::report::prepare(dir)?;
+        reprint::report::html::prepare(dir)?;
     }
     let corpus = args.input.read(&args.inputs)?;
     let progress = Progress::new(args.input.quiet);
@@ -502,7 +502,7 @@ fn run_scan(args: ScanArgs) -> Result<()> {
     if let Some(dir) = &args.report {
         // Lead's follow-up: pass scan's `--origin-sources` (w35a adds the flag).
         let sources = reprint::direction::OriginSources::default();
-        let w = reprint::diff::report::write(dir, &corpus, &result, &sources)?;
+        let w = reprint::report::html::write(dir, &corpus, &result, &sources)?;
         if !args.input.quiet {
             eprintln!("reprint: wrote {} and {} pages", w.index.display(), w.pages);
         }

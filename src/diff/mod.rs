@@ -8,7 +8,6 @@ mod model;
 mod pairing;
 pub mod paragraphs;
 pub mod render;
-pub mod report;
 mod rows;
 pub mod summary;
 pub mod tokens;

@@ -4,12 +4,12 @@
 //! member diffed against its representative, the origin as A when the
 //! origin rule knows it, else "direction unknown". Self-contained pages.
 
-use super::html::{self, escape};
-use super::{diff, DiffOptions, Side};
+use super::round4;
 use crate::corpus::{Corpus, DocId};
+use crate::diff::html::{self, escape};
+use crate::diff::{diff, DiffOptions, Side};
 use crate::direction::{origin, OriginSources, Provenance, Side as Origin};
 use crate::error::{Error, Result};
-use crate::report::round4;
 use crate::scan::{Match, ScanResult};
 use crate::verify::Scores;
 use rayon::prelude::*;
