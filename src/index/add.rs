@@ -3,11 +3,11 @@
 //! committed transaction (ids, rows, band keys, bucket runs).
 
 use super::checkpoint::{checkpointer, Wake, DRAIN_EVERY, WAL_AUTOCHECKPOINT};
+use super::codec::{day_number, signature_bytes, text_key};
+use super::handle::Index;
+use super::params::IndexParams;
 use super::remove::delete_doc;
-use super::{
-    day_number, document, ids, integrity, merge, runs, signature_bytes, text_key, Index,
-    IndexParams,
-};
+use super::{document, ids, integrity, merge, runs};
 use crate::boilerplate::{Mask, MaskConfig};
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};

@@ -2,8 +2,10 @@
 //! boilerplate mask): the defaults, what the user asked for, the check that
 //! a request matches what an existing archive stores, and reading them back.
 
+use super::codec::run_bands_for;
+use super::errors::{bad_index, db_error};
 use super::schema::{FORMAT_VERSION, MIN_FORMAT_VERSION};
-use super::{bad_index, db_error, header, run_bands_for, runs};
+use super::{header, runs};
 use crate::boilerplate::{Mask, MaskConfig};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprinter;

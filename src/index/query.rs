@@ -2,7 +2,9 @@
 //! the stored LSH band keys and verified as `scan` verifies (exactly when the
 //! archive holds text, else as MinHash estimates, and said so).
 
-use super::{db_error, Index, StoredDoc};
+use super::codec::text_key;
+use super::errors::{damaged, db_error};
+use super::handle::{Index, StoredDoc};
 use crate::align::{align, Passage};
 use crate::corpus::{Corpus, DocId};
 use crate::derivation::{AlignStage, PairAlignment};
@@ -177,7 +179,7 @@ impl Index {
                         .chain(std::iter::once(Lookup {
                             query: i,
                             band: text_band,
-                            key: super::text_key(p.text_hash),
+                            key: text_key(p.text_hash),
                         }))
                 })
                 .collect();
@@ -233,7 +235,7 @@ impl Index {
                         .and_then(|mut st| st.exists([d]))
                         .map_err(|e| self.err(e))?;
                 if !removed {
-                    return Err(super::damaged(
+                    return Err(damaged(
                         &self.path,
                         format!("document {d} is filed in the bucket index but missing from the documents table"),
                     ));

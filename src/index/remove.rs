@@ -2,7 +2,8 @@
 //! committed batches (their bucket entries marked dead until rewritten),
 //! and the bucket runs merged into one with the dead entries dropped.
 
-use super::{document, merge, runs, Index};
+use super::handle::Index;
+use super::{document, merge, runs};
 use crate::error::Result;
 use crate::progress::Progress;
 use rusqlite::Connection;

@@ -5,7 +5,7 @@
 use super::archive::Archive;
 use super::auth::{authorize, Denied};
 use super::body::{stories, ApiError};
-use super::AppState;
+use super::state::AppState;
 use crate::corpus::{Corpus, Document};
 use crate::diff::{diff, render, DiffOptions, Side};
 use crate::index::query::{QueryOptions, QueryResult};

@@ -5,7 +5,7 @@
 use super::api::{diff_of, matches_of, query_options, text_of};
 use super::archive::PASTED;
 use super::body::{stories, ApiError};
-use super::AppState;
+use super::state::AppState;
 use crate::diff::html::{escape, page_with, CSS as DIFF_CSS};
 use crate::direction::{origin, OriginSources, Provenance, Side};
 use crate::index::query::QueryMatch;
