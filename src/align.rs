@@ -16,7 +16,9 @@ pub const SEED_WORDS: usize = 2;
 /// A byte range `[start, end)` of one original text; serialized `[s, e]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct ByteSpan {
+    /// Byte offset of the first byte.
     pub start: usize,
+    /// Byte offset just past the last byte.
     pub end: usize,
 }
 
@@ -33,8 +35,11 @@ impl Serialize for ByteSpan {
 /// in it (tolerated changed words inside are in the spans, not the count).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Passage {
+    /// The passage in A.
     pub a: ByteSpan,
+    /// The passage in B.
     pub b: ByteSpan,
+    /// Words matched in it.
     pub words: usize,
 }
 
@@ -75,11 +80,14 @@ impl Default for AlignConfig {
 /// a token per character).
 #[derive(Debug, Clone, Default)]
 pub struct Tokens {
+    /// Hash of each token, in text order.
     pub hashes: Vec<u64>,
+    /// Byte span of each token in the text.
     pub spans: Vec<ByteSpan>,
 }
 
 impl Tokens {
+    /// The tokens of `text`.
     pub fn of(text: &str) -> Tokens {
         let mut t = Tokens {
             hashes: Vec::with_capacity(text.len() / 6),
@@ -92,10 +100,12 @@ impl Tokens {
         t
     }
 
+    /// Number of tokens.
     pub fn len(&self) -> usize {
         self.hashes.len()
     }
 
+    /// Whether there are no tokens.
     pub fn is_empty(&self) -> bool {
         self.hashes.is_empty()
     }
@@ -106,7 +116,9 @@ impl Tokens {
 pub struct Alignment {
     /// In A's order.
     pub passages: Vec<Passage>,
+    /// Words of A.
     pub words_a: usize,
+    /// Words of B.
     pub words_b: usize,
     /// Words matched inside passages (the same count on both sides).
     pub matched: usize,

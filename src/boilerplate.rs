@@ -181,8 +181,11 @@ pub struct Mask {
 /// What a mask was built from, for `--explain` and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct MaskStats {
+    /// Documents sampled to build the mask.
     pub sampled_documents: usize,
+    /// Documents a shingle must be in to be masked.
     pub min_df: usize,
+    /// Shingle slots masked.
     pub masked_slots: usize,
 }
 
@@ -253,10 +256,12 @@ impl Mask {
         }
     }
 
+    /// Whether the mask masks nothing.
     pub fn is_empty(&self) -> bool {
         self.masked == 0
     }
 
+    /// What the mask was built from.
     pub fn stats(&self) -> MaskStats {
         MaskStats {
             sampled_documents: self.sampled,

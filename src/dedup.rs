@@ -40,6 +40,7 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// Whether the document is removed as a duplicate.
     pub fn removed(&self) -> bool {
         self.duplicate_of.is_some()
     }
@@ -155,9 +156,13 @@ struct RemovedRecord<'a> {
 /// Counts for the summary on stderr.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct DedupStats {
+    /// Usable records read.
     pub records: usize,
+    /// Records kept.
     pub kept: usize,
+    /// Records removed as duplicates.
     pub removed: usize,
+    /// Records removed, per relation.
     pub removed_by_relation: Vec<(Relation, usize)>,
     /// Lines that were not usable records, passed through untouched.
     pub malformed: usize,

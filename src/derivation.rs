@@ -10,12 +10,14 @@ use rayon::prelude::*;
 /// How pairs are aligned and their origin found.
 #[derive(Debug, Clone, Default)]
 pub struct AlignStage {
+    /// How the passages are found.
     pub align: AlignConfig,
     /// Sources that originate copy (`--origin-sources`).
     pub origin_sources: OriginSources,
 }
 
 impl AlignStage {
+    /// The default alignment with `origin_sources`.
     pub fn new(origin_sources: OriginSources) -> AlignStage {
         AlignStage {
             align: AlignConfig::default(),
@@ -31,15 +33,18 @@ pub struct PairAlignment {
     pub aligned_a: f64,
     /// Share of B's words inside shared passages.
     pub aligned_b: f64,
+    /// Shared passages.
     pub passages: usize,
     /// Words of the longest passage.
     pub longest_passage: usize,
     /// Words matched inside passages (the same count on both sides).
     pub matched: usize,
+    /// Which side the other copied, if known.
     pub origin: Option<Side>,
 }
 
 impl PairAlignment {
+    /// The figures of alignment `al`, with `origin`.
     pub fn of(al: &Alignment, origin: Option<Side>) -> PairAlignment {
         PairAlignment {
             aligned_a: al.aligned_a(),

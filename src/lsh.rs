@@ -17,7 +17,9 @@ pub const DEFAULT_MAX_BUCKET: usize = 200;
 /// How a signature is cut into bands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Banding {
+    /// Number of bands.
     pub bands: usize,
+    /// Rows (signature values) per band.
     pub rows: usize,
 }
 
@@ -99,11 +101,14 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
 /// Two documents, `a` before `b` in input order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pair {
+    /// The earlier document.
     pub a: DocId,
+    /// The later document.
     pub b: DocId,
 }
 
 impl Pair {
+    /// The pair of `x` and `y`, in input order.
     pub fn new(x: DocId, y: DocId) -> Pair {
         if x <= y {
             Pair { a: x, b: y }

@@ -13,10 +13,12 @@ pub const DEFAULT_NUM_PERM: usize = 256;
 pub struct Signature(pub Box<[u32]>);
 
 impl Signature {
+    /// Number of values.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether the signature is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -42,7 +44,9 @@ const EMPTY: u64 = u64::MAX;
 /// Builds signatures of a fixed length from shingle hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MinHasher {
+    /// Signature length.
     pub num_perm: usize,
+    /// Hash seed.
     pub seed: u64,
 }
 
@@ -56,6 +60,7 @@ impl Default for MinHasher {
 }
 
 impl MinHasher {
+    /// A hasher of `num_perm`-long signatures with `seed`.
     pub fn new(num_perm: usize, seed: u64) -> Self {
         MinHasher { num_perm, seed }
     }

@@ -101,6 +101,7 @@ fn utf8_len(lead: u8) -> usize {
 /// Where `Shingler::for_each_hash` sends hashes. Implementations mark `add`
 /// `#[inline(always)]` so the per-shingle work is inlined into the loop.
 pub trait HashSink {
+    /// Take one shingle hash.
     fn add(&mut self, h: u64);
 }
 

@@ -30,11 +30,14 @@ const CHUNK_DOCS: usize = 32_768;
 /// `p % count == index`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// This shard's number, from 0.
     pub index: usize,
+    /// Number of shards.
     pub count: usize,
 }
 
 impl Shard {
+    /// The whole corpus as one shard.
     pub const ALL: Shard = Shard { index: 0, count: 1 };
 
     /// Parse `I/N` (0 <= I < N).
@@ -94,8 +97,11 @@ pub fn manifest(corpus: &Corpus, config: &ScanConfig, mask: &Mask, shards: usize
 /// What `sign` wrote.
 #[derive(Debug, Clone, Default)]
 pub struct SignStats {
+    /// Documents signed.
     pub documents: usize,
+    /// Band rows written.
     pub band_rows: usize,
+    /// Files written.
     pub files: Vec<PathBuf>,
 }
 

@@ -44,7 +44,9 @@ impl Overlap {
 /// A pair's exact scores and whether the two normalized texts are equal.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Verified {
+    /// The pair's exact scores.
     pub scores: Scores,
+    /// The two normalized texts are equal.
     pub same_text: bool,
 }
 
@@ -250,17 +252,22 @@ fn score_piece<'t>(
 /// Exact overlap scores of a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Scores {
+    /// Jaccard similarity of the shingle sets.
     pub jaccard: f64,
     /// Share of A's shingles also in B.
     pub containment_a_in_b: f64,
     /// Share of B's shingles also in A.
     pub containment_b_in_a: f64,
+    /// Distinct shingles of A.
     pub shingles_a: usize,
+    /// Distinct shingles of B.
     pub shingles_b: usize,
+    /// Distinct shingles both share.
     pub shared: usize,
 }
 
 impl Scores {
+    /// The scores of sets of `len_a` and `len_b` shingles sharing `shared`.
     pub fn from_counts(len_a: usize, len_b: usize, shared: usize) -> Scores {
         let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
         Scores {
@@ -273,6 +280,7 @@ impl Scores {
         }
     }
 
+    /// The larger containment.
     pub fn max_containment(&self) -> f64 {
         self.containment_a_in_b.max(self.containment_b_in_a)
     }
@@ -294,6 +302,7 @@ pub enum Relation {
 }
 
 impl Relation {
+    /// Every relation, strongest first.
     pub const ALL: [Relation; 4] = [
         Relation::Exact,
         Relation::NearDuplicate,
@@ -301,6 +310,7 @@ impl Relation {
         Relation::Rewrite,
     ];
 
+    /// The relation's name in reports.
     pub fn as_str(self) -> &'static str {
         match self {
             Relation::Exact => "exact",
@@ -310,6 +320,7 @@ impl Relation {
         }
     }
 
+    /// The relation named `s`, if any.
     pub fn parse(s: &str) -> Option<Relation> {
         Relation::ALL.into_iter().find(|r| r.as_str() == s)
     }
@@ -324,8 +335,11 @@ impl std::fmt::Display for Relation {
 /// Score floors for each relation (docs/design/matching.md says how they were chosen).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Thresholds {
+    /// Jaccard floor of `near-duplicate`.
     pub near_duplicate: f64,
+    /// Containment floor of `contained`.
     pub contained: f64,
+    /// Containment floor of `rewrite`.
     pub rewrite: f64,
     /// Shingles a pair must share to be `contained` or a `rewrite`: a share
     /// of a two-line bulletin is a shared template, not a reprint.

@@ -21,7 +21,9 @@ pub const COMMON_MIN_DOCS: usize = 3;
 /// Settings of the word signature and its banding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WordSigner {
+    /// Signs word sets.
     pub minhasher: MinHasher,
+    /// How word signatures are cut into bands.
     pub banding: Banding,
 }
 
@@ -104,10 +106,12 @@ impl CommonWords {
         )
     }
 
+    /// Number of common words.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether there are no common words.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -157,6 +161,7 @@ pub struct WordSketch<'c> {
 
 impl WordSketch<'_> {
     #[inline]
+    /// Add one word (left out when common).
     pub fn add(&mut self, word: &str) {
         let h = word_hash(word);
         if !self.common.contains(h) {

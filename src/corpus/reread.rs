@@ -60,6 +60,7 @@ enum Backing {
 #[derive(Debug)]
 pub struct LeanCorpus {
     docs: Vec<LeanDoc>,
+    /// Problems found while reading.
     pub diagnostics: Vec<Diagnostic>,
     bytes: u64,
     files: Vec<SourceFile>,
@@ -342,10 +343,12 @@ impl LeanCorpus {
         }
     }
 
+    /// Number of documents.
     pub fn len(&self) -> usize {
         self.docs.len()
     }
 
+    /// Whether there are no documents.
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }

@@ -147,6 +147,7 @@ pub struct Anchors {
 }
 
 impl Anchors {
+    /// The anchors of the changes of `diff` shown.
     pub fn new(diff: &Diff, hide_cosmetic: bool) -> Anchors {
         let mut first = vec![false; diff.changes.len()];
         let mut order = Vec::new();

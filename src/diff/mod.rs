@@ -27,12 +27,19 @@ pub use tokens::Span;
 /// The diff of two documents.
 #[derive(Debug, Clone)]
 pub struct Diff {
+    /// The first document (the origin when known).
     pub a: Side,
+    /// The second document.
     pub b: Side,
+    /// A's paragraphs.
     pub a_paragraphs: Vec<Paragraph>,
+    /// B's paragraphs.
     pub b_paragraphs: Vec<Paragraph>,
+    /// The side-by-side rows.
     pub rows: Vec<Row>,
+    /// Every change, in B's order.
     pub changes: Vec<Change>,
+    /// Counts and shares, and the one-line description.
     pub summary: Summary,
 }
 

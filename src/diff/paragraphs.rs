@@ -7,16 +7,22 @@ use super::tokens::Span;
 /// What a paragraph is, judged from its own text and place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// Body text.
     Body,
+    /// The headline.
     Headline,
+    /// A photo caption.
     Caption,
+    /// Bylines, notices and other boilerplate.
     Boilerplate,
 }
 
 /// One paragraph: its span in the document text and its role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paragraph {
+    /// The paragraph's span in the text.
     pub span: Span,
+    /// What the paragraph is.
     pub role: Role,
 }
 

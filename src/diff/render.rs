@@ -22,7 +22,9 @@ const RESET: &str = "\x1b[0m";
 /// Which side of the diff a piece of text is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
+    /// The first document.
     A,
+    /// The second document.
     B,
 }
 

@@ -11,15 +11,19 @@ use unicode_segmentation::UnicodeSegmentation;
 /// A byte range `[start, end)` of a document's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
+    /// Byte offset of the first byte.
     pub start: usize,
+    /// Byte offset just past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `[start, end)`.
     pub fn new(start: usize, end: usize) -> Span {
         Span { start, end }
     }
 
+    /// An empty span at `pos`.
     pub fn empty_at(pos: usize) -> Span {
         Span {
             start: pos,
@@ -27,6 +31,7 @@ impl Span {
         }
     }
 
+    /// Whether the span covers nothing.
     pub fn is_empty(&self) -> bool {
         self.start >= self.end
     }
@@ -47,6 +52,7 @@ impl Span {
 /// merged from several words ("10-fold", "10 per cent").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
+    /// Where the unit is in the text.
     pub span: Span,
     /// Case, quotes, dashes and accents folded.
     pub typo: String,

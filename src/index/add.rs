@@ -46,10 +46,13 @@ impl Default for AddOptions {
 /// What an `add` did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AddStats {
+    /// Documents added.
     pub added: usize,
+    /// Documents replaced (`--replace`).
     pub replaced: usize,
     /// Ids already in the index, skipped (without `--replace`).
     pub skipped: Vec<String>,
+    /// Batches committed.
     pub batches: usize,
 }
 

@@ -14,14 +14,21 @@ use std::path::PathBuf;
 /// One stored document, as `query` reads it back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredDoc {
+    /// The document's id.
     pub id: String,
+    /// Its title, if stored.
     pub title: Option<String>,
+    /// Its source, if stored.
     pub source: Option<String>,
+    /// Its date, if stored.
     pub date: Option<String>,
+    /// Hash of the normalized text.
     pub text_hash: u128,
     /// Distinct unmasked shingles (stored for documents without text).
     pub shingles: Option<usize>,
+    /// The MinHash signature.
     pub signature: Signature,
+    /// The text, when the archive stores texts.
     pub text: Option<String>,
 }
 
@@ -31,9 +38,13 @@ pub struct Index {
     pub(super) path: PathBuf,
     /// Opened with `immutable=1` (a read-only folder without `-shm`).
     pub(super) immutable: bool,
+    /// The archive's parameters.
     pub params: IndexParams,
+    /// The fingerprinter the parameters give.
     pub fingerprinter: Fingerprinter,
+    /// The LSH banding the parameters give.
     pub banding: Banding,
+    /// The boilerplate mask stored with the archive.
     pub mask: Mask,
     /// The runs' id filters, as of the last batch written.
     pub(super) filters: std::cell::RefCell<ids::Filters>,

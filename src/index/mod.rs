@@ -42,15 +42,25 @@ pub use schema::{APPLICATION_ID, FORMAT_VERSION, MIN_FORMAT_VERSION, PAGE_SIZE};
 /// A summary of an index.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexStats {
+    /// The archive's path.
     pub path: String,
+    /// Size of the archive file.
     pub file_bytes: u64,
+    /// Documents stored.
     pub documents: usize,
+    /// Documents stored with their text.
     pub with_text: usize,
+    /// Documents without a usable date.
     pub undated: usize,
+    /// The oldest date stored.
     pub oldest: Option<String>,
+    /// The newest date stored.
     pub newest: Option<String>,
+    /// The archive's parameters.
     pub parameters: IndexParams,
+    /// Shingle slots the boilerplate mask masks.
     pub mask_masked_slots: usize,
+    /// Documents the mask was built from.
     pub mask_sampled_documents: usize,
     /// Runs of the bucket index: each a query reads once per band.
     pub runs: usize,
@@ -180,6 +190,7 @@ impl Index {
         self.run_bands() - 1
     }
 
+    /// The archive's path.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -200,6 +211,7 @@ impl Index {
             .map_err(|e| self.err(e))
     }
 
+    /// Whether no documents are stored.
     pub fn is_empty(&self) -> Result<bool> {
         Ok(self.len()? == 0)
     }

@@ -41,6 +41,7 @@ pub(super) struct Lookup {
 /// How a query is answered.
 #[derive(Debug, Clone)]
 pub struct QueryOptions {
+    /// Score floors of the relations.
     pub thresholds: Thresholds,
     /// How matches are aligned with the archived texts.
     pub align: AlignStage,
@@ -68,11 +69,15 @@ pub struct QueryMatch {
     pub query: DocId,
     /// The archived document's id and metadata.
     pub id: String,
+    /// The archived document's title.
     pub title: Option<String>,
+    /// The archived document's source.
     pub source: Option<String>,
+    /// The archived document's date.
     pub date: Option<String>,
     /// `a` is the query document, `b` the archived one.
     pub scores: Scores,
+    /// What the query document is to the archived one.
     pub relation: Relation,
     /// Alignment with the archived text (zero when it was not stored).
     pub alignment: PairAlignment,
@@ -99,9 +104,11 @@ pub struct QueryStats {
 pub struct QueryResult {
     /// Documents in the archive when the query read it.
     pub archive_documents: usize,
+    /// The parameters the query used.
     pub parameters: Parameters,
     /// Grouped by query document in input order, best match first.
     pub matches: Vec<QueryMatch>,
+    /// Counts of the run.
     pub stats: QueryStats,
 }
 

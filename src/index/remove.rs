@@ -21,6 +21,7 @@ pub enum Removal {
 /// What a `remove` did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RemoveStats {
+    /// Documents removed.
     pub removed: usize,
     /// Ids asked for that are not in the index.
     pub missing: Vec<String>,
@@ -33,6 +34,7 @@ pub struct RemoveStats {
 pub struct CompactStats {
     /// Runs of the bucket index before and after (1 after, 0 when empty).
     pub runs_before: usize,
+    /// Runs after the rewrite.
     pub runs_after: usize,
     /// Removed documents whose stale entries the rewrite dropped.
     pub stale_documents: usize,

@@ -37,6 +37,7 @@ impl Normalized {
         s
     }
 
+    /// Whether there are no tokens.
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty()
     }

@@ -23,7 +23,9 @@ const NAME_CHARS: usize = 60;
 /// What [`write()`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
+    /// The index page written.
     pub index: PathBuf,
+    /// Member pages written.
     pub pages: usize,
 }
 
