@@ -11,7 +11,7 @@ use std::collections::BinaryHeap;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Words a seed is made of: tiles are at least this long.
-pub const SEED_WORDS: usize = 2;
+pub(crate) const SEED_WORDS: usize = 2;
 
 /// A byte range `[start, end)` of one original text; serialized `[s, e]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -61,7 +61,7 @@ pub struct AlignConfig {
 }
 
 /// Occurrences in a pair below which no token counts as frequent.
-pub const FREQUENT_MIN: usize = 4;
+pub(crate) const FREQUENT_MIN: usize = 4;
 
 impl Default for AlignConfig {
     fn default() -> Self {
@@ -165,7 +165,7 @@ struct Run {
 }
 
 /// `align` on tokenized texts (tokenize a document once for many pairs).
-pub fn align_tokens(a: &Tokens, b: &Tokens, config: &AlignConfig) -> Alignment {
+pub(crate) fn align_tokens(a: &Tokens, b: &Tokens, config: &AlignConfig) -> Alignment {
     let (x, y) = (&a.hashes, &b.hashes);
     let mut out = Alignment {
         words_a: x.len(),

@@ -79,7 +79,7 @@ impl PairAlignment {
 }
 
 /// The origin of a pair of corpus documents.
-pub fn pair_origin<S: TextSource + ?Sized>(
+pub(crate) fn pair_origin<S: TextSource + ?Sized>(
     corpus: &S,
     a: DocId,
     b: DocId,
@@ -95,7 +95,7 @@ pub fn pair_origin<S: TextSource + ?Sized>(
 /// The alignments of `pairs` of corpus documents, in order, in parallel.
 /// Pairs sharing a first document should be adjacent: it is tokenized once
 /// for them.
-pub fn align_pairs<S: TextSource + ?Sized>(
+pub(crate) fn align_pairs<S: TextSource + ?Sized>(
     corpus: &S,
     pairs: &[(DocId, DocId)],
     config: &AlignConfig,
@@ -115,7 +115,7 @@ pub fn align_pairs<S: TextSource + ?Sized>(
 
 /// Align `pairs` and summarize each with its origin: the stage's whole work
 /// for a batch of reported pairs.
-pub fn summarize<S: TextSource + ?Sized>(
+pub(crate) fn summarize<S: TextSource + ?Sized>(
     corpus: &S,
     pairs: &[(DocId, DocId)],
     stage: &AlignStage,

@@ -166,7 +166,7 @@ impl Fingerprinter {
 
     /// `fingerprint_masked` and the word signature of the same text
     /// (`WordSigner::signature`), both from one normalization pass.
-    pub fn fingerprint_with_words(
+    pub(crate) fn fingerprint_with_words(
         &self,
         text: &str,
         mask: &Mask,
@@ -193,7 +193,7 @@ impl Fingerprinter {
     /// `fingerprint_masked`, also leaving the unmasked shingle hashes (in
     /// text order, repeats included) in `hashes`: for what counts a
     /// document's distinct shingles from the same pass.
-    pub fn fingerprint_keeping(
+    pub(crate) fn fingerprint_keeping(
         &self,
         text: &str,
         mask: &Mask,

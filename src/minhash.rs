@@ -24,7 +24,7 @@ impl Signature {
     }
 
     /// Estimated Jaccard similarity: the share of bins that agree.
-    pub fn estimate_jaccard(&self, other: &Signature) -> f64 {
+    pub(crate) fn estimate_jaccard(&self, other: &Signature) -> f64 {
         let n = self.0.len().min(other.0.len());
         if n == 0 {
             return 0.0;
@@ -75,7 +75,7 @@ impl MinHasher {
     }
 
     /// An empty signature to add shingle hashes to one at a time.
-    pub fn sketch(&self) -> Sketch {
+    pub(crate) fn sketch(&self) -> Sketch {
         Sketch {
             bins: vec![EMPTY; self.num_perm],
             k: self.num_perm as u64,
@@ -86,7 +86,7 @@ impl MinHasher {
 
 /// A signature being built: each bin's minimum so far.
 #[derive(Debug, Clone)]
-pub struct Sketch {
+pub(crate) struct Sketch {
     bins: Vec<u64>,
     k: u64,
     seed: u64,

@@ -249,7 +249,7 @@ pub fn build_mask<S: TextSource + ?Sized>(corpus: &S, config: &ScanConfig) -> Ma
 }
 
 /// Fingerprints of `docs` (in that order), in parallel.
-pub fn fingerprint_docs<S: TextSource + ?Sized>(
+pub(crate) fn fingerprint_docs<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
     mask: &Mask,
@@ -282,7 +282,7 @@ fn each_doc<T: Send>(docs: &[DocId], progress: Progress, f: impl Fn(DocId) -> T 
 /// Fingerprints of every document of `corpus`, in parallel, and with
 /// `config.words` their word signatures from the same normalization pass
 /// (`Fingerprinter::fingerprint_with_words`; empty without).
-pub fn fingerprint_corpus<S: TextSource + ?Sized>(
+pub(crate) fn fingerprint_corpus<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
     mask: &Mask,
@@ -432,7 +432,7 @@ fn first_copies(prints: &[Fingerprint]) -> (Vec<Pair>, Vec<(DocId, &Signature)>)
 /// coarser word signature (`wordsig`; `word_sigs` by document number) with
 /// a word Jaccard estimate of at least `MIN_WORD_JACCARD` that are not
 /// already candidates (`words`), so heavy rewrites reach verification too.
-pub fn find_candidates(
+pub(crate) fn find_candidates(
     config: &ScanConfig,
     docs: &[(DocId, &Signature)],
     word_sigs: &[Option<Signature>],
@@ -585,7 +585,7 @@ pub fn budget_message(stats: &ScanStats) -> Vec<String> {
 }
 
 /// Clustering edges of reported pairs.
-pub fn edges_of(matches: &[Match]) -> Vec<Edge> {
+pub(crate) fn edges_of(matches: &[Match]) -> Vec<Edge> {
     matches
         .iter()
         .map(|m| Edge {

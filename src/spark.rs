@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Version of the sign/pairs layout; bumped when a column changes meaning.
-pub const LAYOUT_VERSION: u64 = 1;
+pub(crate) const LAYOUT_VERSION: u64 = 1;
 /// The manifest `sign` writes beside its tables.
-pub const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 /// Documents fingerprinted and written per Parquet row group.
 const CHUNK_DOCS: usize = 32_768;
 
@@ -56,7 +56,7 @@ impl Shard {
     }
 
     /// File name of this shard's part of a table.
-    pub fn part_name(&self) -> String {
+    pub(crate) fn part_name(&self) -> String {
         format!("part-{:05}-of-{:05}.parquet", self.index, self.count)
     }
 

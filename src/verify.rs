@@ -114,7 +114,7 @@ const COMPONENT_DOCS: usize = 32;
 /// `COMPONENT_DOCS` documents go through `score_pairs`. Pairs must come
 /// sorted (each first document's pairs adjacent); `done` is told how many
 /// pairs each finished piece of work scored.
-pub fn score_components<'t, K>(
+pub(crate) fn score_components<'t, K>(
     fp: &Fingerprinter,
     mask: &Mask,
     pairs: &[(K, K)],
@@ -281,7 +281,7 @@ impl Scores {
     }
 
     /// The larger containment.
-    pub fn max_containment(&self) -> f64 {
+    pub(crate) fn max_containment(&self) -> f64 {
         self.containment_a_in_b.max(self.containment_b_in_a)
     }
 }
@@ -350,16 +350,16 @@ pub struct Thresholds {
 }
 
 /// Default `Thresholds::aligned` (docs/design/alignment.md).
-pub const DEFAULT_ALIGNED: f64 = 0.4;
+pub(crate) const DEFAULT_ALIGNED: f64 = 0.4;
 
 /// Containment (either way) a pair with no relation needs to be aligned at
 /// all: derivation runs well under three times containment (docs/design/alignment.md).
-pub const ALIGN_FLOOR: f64 = 0.05;
+pub(crate) const ALIGN_FLOOR: f64 = 0.05;
 
 /// Words a pair's passages must match for its alignment alone to make it a
 /// `rewrite`: a shared sentence or two is a quote or a template, not a
 /// rewrite (docs/design/alignment.md).
-pub const MIN_ALIGNED_WORDS: usize = 15;
+pub(crate) const MIN_ALIGNED_WORDS: usize = 15;
 
 impl Default for Thresholds {
     fn default() -> Self {
@@ -375,7 +375,7 @@ impl Default for Thresholds {
 
 impl Thresholds {
     /// The relation a pair earns, or `None` if it is not reported.
-    pub fn classify(&self, scores: &Scores, same_text: bool) -> Option<Relation> {
+    pub(crate) fn classify(&self, scores: &Scores, same_text: bool) -> Option<Relation> {
         if same_text {
             Some(Relation::Exact)
         } else if scores.jaccard >= self.near_duplicate {
@@ -393,14 +393,14 @@ impl Thresholds {
 
     /// Whether a pair with no relation from its shingles is still worth
     /// aligning: it shares enough text to be a rewrite by its passages.
-    pub fn may_align(&self, scores: &Scores) -> bool {
+    pub(crate) fn may_align(&self, scores: &Scores) -> bool {
         scores.max_containment() >= ALIGN_FLOOR
     }
 
     /// The relation once the alignment is known: a pair whose `derivation`
     /// reaches `aligned`, with at least `MIN_ALIGNED_WORDS` words in its
     /// passages, is at least a `rewrite`.
-    pub fn with_alignment(
+    pub(crate) fn with_alignment(
         &self,
         shingles: Option<Relation>,
         derivation: f64,

@@ -461,7 +461,7 @@ impl LeanCorpus {
 
     /// The bytes of file `file` again, decompressed, from the start (what
     /// `dedup` streams back out).
-    pub fn reopen(&self, file: usize) -> io::Result<Box<dyn BufRead + '_>> {
+    pub(crate) fn reopen(&self, file: usize) -> io::Result<Box<dyn BufRead + '_>> {
         Ok(match &self.backing[file] {
             Backing::Open(f) => Box::new(BufReader::with_capacity(
                 1 << 20,

@@ -72,7 +72,7 @@ impl ChangeKind {
     }
 
     /// Noise a reader may hide (`--hide-cosmetic`): the words are the same.
-    pub fn is_cosmetic(self) -> bool {
+    pub(crate) fn is_cosmetic(self) -> bool {
         matches!(
             self,
             ChangeKind::Typography | ChangeKind::Localization | ChangeKind::Glued
@@ -80,7 +80,7 @@ impl ChangeKind {
     }
 
     /// What the kind means, for legends and help.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             ChangeKind::Localization => "UK/US spelling variant",
             ChangeKind::Typography => "quotes, dashes, spaces, case or punctuation only",

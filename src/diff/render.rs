@@ -273,7 +273,7 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 /// The summary block printed above both text views.
-pub fn summary_text(diff: &Diff, color: bool, width: usize) -> String {
+pub(crate) fn summary_text(diff: &Diff, color: bool, width: usize) -> String {
     let s = &diff.summary;
     let bold = |t: &str| {
         if color {

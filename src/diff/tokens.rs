@@ -24,7 +24,7 @@ impl Span {
     }
 
     /// An empty span at `pos`.
-    pub fn empty_at(pos: usize) -> Span {
+    pub(crate) fn empty_at(pos: usize) -> Span {
         Span {
             start: pos,
             end: pos,
@@ -160,7 +160,7 @@ fn number_key(typo: &str) -> Option<String> {
 }
 
 /// Fold case, curly quotes, dashes and accents.
-pub fn typo_key(s: &str) -> String {
+pub(crate) fn typo_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
         out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
@@ -198,7 +198,7 @@ fn loose_key(typo: &str, word: bool) -> String {
 
 /// "u.s" (of "U.S.") as "us": single letters joined by dots, the dots
 /// dropped, so abbreviation restyling compares equal.
-pub fn abbreviation(typo: &str) -> Option<String> {
+pub(crate) fn abbreviation(typo: &str) -> Option<String> {
     if typo.len() < 3 || typo.as_bytes()[1] != b'.' {
         return None;
     }
@@ -305,7 +305,7 @@ pub fn tokens(text: &str, span: Span) -> Vec<Unit> {
 /// The units of a paragraph from its `tokens`: glued tokens split (see
 /// `glued_split`, with `vocab` the words of both texts and `other` those of
 /// the other text) and number phrases merged.
-pub fn units(
+pub(crate) fn units(
     text: &str,
     tokens: Vec<Unit>,
     vocab: &HashSet<String>,

@@ -102,7 +102,7 @@ impl IndexParams {
     }
 
     /// The boilerplate mask settings of these parameters.
-    pub fn mask_config(&self) -> MaskConfig {
+    pub(crate) fn mask_config(&self) -> MaskConfig {
         MaskConfig::from_options(self.mask_share, self.mask_min_docs)
     }
 

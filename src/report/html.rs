@@ -52,7 +52,7 @@ pub fn prepare(dir: &Path) -> Result<()> {
 /// every other run of characters one `-`, at most `NAME_CHARS` long. It
 /// never holds a path separator or a dot, so it cannot leave the folder;
 /// callers prefix an index number to keep names unique.
-pub fn safe_name(id: &str) -> String {
+pub(crate) fn safe_name(id: &str) -> String {
     let mut out = String::new();
     for c in id.chars() {
         if out.len() >= NAME_CHARS {

@@ -80,7 +80,7 @@ impl<'a> PairRecord<'a> {
 
     /// The record of two documents' scores and relation (no cluster or
     /// positions): what scan, verify and query all report about a pair.
-    pub fn scored(
+    pub(crate) fn scored(
         a: &'a str,
         b: &'a str,
         scores: &Scores,

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-pub fn router(state: Arc<AppState>, timeout: Duration) -> Router {
+pub(crate) fn router(state: Arc<AppState>, timeout: Duration) -> Router {
     let max_body = state.max_body;
     let quiet = state.quiet;
     Router::new()
