@@ -45,6 +45,13 @@ done
 run scan-report '$BIN scan samples/feed.jsonl --quiet --report $OUT/report >/dev/null'
 run dedup '$BIN dedup samples/feed.jsonl -o $OUT/kept.jsonl --removed $OUT/removed.jsonl --quiet'
 run index-query '$BIN index add -q $OUT/a.db samples/feed.jsonl && $BIN query $OUT/a.db samples/feed.jsonl --format json && rm $OUT/a.db*'
+# Every writer: each format of query, passages, dedup's annotated output.
+for f in table jsonl csv; do
+    run "index-query-$f" '$BIN index add -q $OUT/a.db samples/feed.jsonl && $BIN query $OUT/a.db samples/feed.jsonl --format '$f' && rm $OUT/a.db*'
+done
+run index-query-passages '$BIN index add -q $OUT/a.db samples/feed.jsonl && $BIN query $OUT/a.db samples/feed.jsonl --format json --passages && rm $OUT/a.db*'
+run scan-passages '$BIN scan samples/feed.jsonl --format json --passages --quiet'
+run dedup-annotate '$BIN dedup samples/feed.jsonl --annotate --removed $OUT/removed.jsonl --quiet'
 for f in "" "--inline" "--format json" "--width 80" "--width 120"; do
     run "diff${f// /}" '$BIN diff '$T' '$R' '"$f"
 done
@@ -54,6 +61,8 @@ if [ -n "$CORPUS" ]; then
     run corpus-scan-csv '$BIN scan '"$CORPUS"' --format csv --quiet'
     run corpus-dedup '$BIN dedup '"$CORPUS"' -o $OUT/kept.jsonl --removed $OUT/removed.jsonl --quiet'
     run corpus-index-query '$BIN index add -q $OUT/c.db '"$CORPUS"' && head -500 '"$CORPUS"' | $BIN query $OUT/c.db - --format json && rm $OUT/c.db*'
+    run corpus-index-query-table-csv '$BIN index add -q $OUT/c.db '"$CORPUS"' && head -500 '"$CORPUS"' | $BIN query $OUT/c.db - && head -500 '"$CORPUS"' | $BIN query $OUT/c.db - --format csv && rm $OUT/c.db*'
+    run corpus-scan-table '$BIN scan '"$CORPUS"' --quiet'
 fi
 echo "$fails differing"
 [ $fails -eq 0 ]

@@ -11,12 +11,14 @@ use std::collections::BinaryHeap;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Words a seed is made of: tiles are at least this long.
-pub const SEED_WORDS: usize = 2;
+pub(crate) const SEED_WORDS: usize = 2;
 
 /// A byte range `[start, end)` of one original text; serialized `[s, e]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct ByteSpan {
+    /// Byte offset of the first byte.
     pub start: usize,
+    /// Byte offset just past the last byte.
     pub end: usize,
 }
 
@@ -33,8 +35,11 @@ impl Serialize for ByteSpan {
 /// in it (tolerated changed words inside are in the spans, not the count).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Passage {
+    /// The passage in A.
     pub a: ByteSpan,
+    /// The passage in B.
     pub b: ByteSpan,
+    /// Words matched in it.
     pub words: usize,
 }
 
@@ -56,7 +61,7 @@ pub struct AlignConfig {
 }
 
 /// Occurrences in a pair below which no token counts as frequent.
-pub const FREQUENT_MIN: usize = 4;
+pub(crate) const FREQUENT_MIN: usize = 4;
 
 impl Default for AlignConfig {
     fn default() -> Self {
@@ -75,11 +80,14 @@ impl Default for AlignConfig {
 /// a token per character).
 #[derive(Debug, Clone, Default)]
 pub struct Tokens {
+    /// Hash of each token, in text order.
     pub hashes: Vec<u64>,
+    /// Byte span of each token in the text.
     pub spans: Vec<ByteSpan>,
 }
 
 impl Tokens {
+    /// The tokens of `text`.
     pub fn of(text: &str) -> Tokens {
         let mut t = Tokens {
             hashes: Vec::with_capacity(text.len() / 6),
@@ -92,10 +100,12 @@ impl Tokens {
         t
     }
 
+    /// Number of tokens.
     pub fn len(&self) -> usize {
         self.hashes.len()
     }
 
+    /// Whether there are no tokens.
     pub fn is_empty(&self) -> bool {
         self.hashes.is_empty()
     }
@@ -104,7 +114,7 @@ impl Tokens {
 /// The hash a token is compared by (the fingerprinting pass hashes the
 /// normalized stream's words the same way: `Fingerprinter::with_unmasked_words`).
 #[inline]
-pub fn token_hash(word: &str) -> u64 {
+pub(crate) fn token_hash(word: &str) -> u64 {
     xxh3_64(word.as_bytes())
 }
 
@@ -112,10 +122,13 @@ pub fn token_hash(word: &str) -> u64 {
 /// `aligned_*`, `passage_count` and `longest_passage` are read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Coverage {
+    /// Words (tokens) of A.
     pub words_a: usize,
+    /// Words (tokens) of B.
     pub words_b: usize,
     /// Words matched inside passages (the same count on both sides).
     pub matched: usize,
+    /// Passages kept.
     pub passages: usize,
     /// Words of the longest passage.
     pub longest: usize,
@@ -135,7 +148,7 @@ impl Coverage {
 
 /// The coverage of token hash sequences `x` and `y` (`Tokens::hashes`, or
 /// the stream's word hashes): `align_tokens` without the byte spans.
-pub fn coverage(x: &[u64], y: &[u64], config: &AlignConfig) -> Coverage {
+pub(crate) fn coverage(x: &[u64], y: &[u64], config: &AlignConfig) -> Coverage {
     let mut work = 0;
     let found = stretches(x, y, config, &mut work);
     Coverage {
@@ -152,7 +165,9 @@ pub fn coverage(x: &[u64], y: &[u64], config: &AlignConfig) -> Coverage {
 pub struct Alignment {
     /// In A's order.
     pub passages: Vec<Passage>,
+    /// Words of A.
     pub words_a: usize,
+    /// Words of B.
     pub words_b: usize,
     /// Words matched inside passages (the same count on both sides).
     pub matched: usize,
@@ -210,7 +225,7 @@ struct Run {
 }
 
 /// `align` on tokenized texts (tokenize a document once for many pairs).
-pub fn align_tokens(a: &Tokens, b: &Tokens, config: &AlignConfig) -> Alignment {
+pub(crate) fn align_tokens(a: &Tokens, b: &Tokens, config: &AlignConfig) -> Alignment {
     let mut out = Alignment {
         words_a: a.len(),
         words_b: b.len(),

@@ -7,7 +7,7 @@ use dom_smoothie::{Config, Readability, TextMode};
 /// When record texts are treated as HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HtmlMode {
-    /// Only texts that look like an HTML page (see [`looks_like_html`]).
+    /// Only texts that look like an HTML page (see `looks_like_html`).
     #[default]
     Auto,
     /// Every text (`--html`).
@@ -18,7 +18,7 @@ pub enum HtmlMode {
 /// it starts with a tag and either declares a document (`<!doctype html`,
 /// `<html`, `<body`, `<head`) or closes a block element (`</p>`, `</div>`,
 /// `</article>`). Wire copy writes tickers as `<Diversified Inc>`: not HTML.
-pub fn looks_like_html(text: &str) -> bool {
+pub(crate) fn looks_like_html(text: &str) -> bool {
     let head = text.trim_start();
     if !head.starts_with('<') {
         return false;
@@ -38,7 +38,7 @@ pub fn looks_like_html(text: &str) -> bool {
 
 /// The article text of an HTML page, paragraphs separated by blank lines.
 /// Falls back to the page's whole visible text when no article is found.
-pub fn article_text(html: &str) -> Result<String, String> {
+pub(crate) fn article_text(html: &str) -> Result<String, String> {
     let cfg = Config {
         text_mode: TextMode::Formatted,
         ..Default::default()

@@ -79,7 +79,7 @@ impl MaskConfig {
 
     /// The documents (by index, of `n`) that `Mask::build` samples: `sample`
     /// of them evenly spaced, or all of them.
-    pub fn sample_indices(&self, n: usize) -> Vec<usize> {
+    pub(crate) fn sample_indices(&self, n: usize) -> Vec<usize> {
         let want = self.sample.min(n);
         if want == 0 || self.min_docs > want {
             return Vec::new();
@@ -188,8 +188,11 @@ pub struct Mask {
 /// What a mask was built from, for `--explain` and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct MaskStats {
+    /// Documents sampled to build the mask.
     pub sampled_documents: usize,
+    /// Documents a shingle must be in to be masked.
     pub min_df: usize,
+    /// Shingle slots masked.
     pub masked_slots: usize,
 }
 
@@ -260,10 +263,12 @@ impl Mask {
         }
     }
 
+    /// Whether the mask masks nothing.
     pub fn is_empty(&self) -> bool {
         self.masked == 0
     }
 
+    /// What the mask was built from.
     pub fn stats(&self) -> MaskStats {
         MaskStats {
             sampled_documents: self.sampled,
@@ -274,7 +279,7 @@ impl Mask {
 
     /// The mask as bytes, to store with an index: sampled documents, min_df
     /// and the masked slot numbers, little-endian u32s.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(8 + 4 * self.masked);
         out.extend_from_slice(&(self.sampled as u32).to_le_bytes());
         out.extend_from_slice(&(self.min_df as u32).to_le_bytes());
@@ -285,7 +290,7 @@ impl Mask {
     }
 
     /// The mask `to_bytes` wrote, or `None` if the bytes are not one.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Mask> {
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Mask> {
         if bytes.len() < 8 || !bytes.len().is_multiple_of(4) {
             return None;
         }
@@ -334,7 +339,7 @@ impl Mask {
     /// range at a time, so its counters stay in cache. A text counts once
     /// per slot: each counter has a stamp of the last text it counted
     /// (texts come in order), so a repeat adds nothing, without a branch.
-    pub fn build_from<'a>(
+    pub(crate) fn build_from<'a>(
         count: usize,
         text: &(dyn Fn(usize) -> Option<std::borrow::Cow<'a, str>> + Sync),
         shingler: &Shingler,

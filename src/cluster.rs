@@ -10,6 +10,7 @@ use crate::verify::Scores;
 /// A group of documents that are copies of one another.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cluster {
+    /// The member that stands for the cluster.
     pub representative: DocId,
     /// Members in input order, the representative among them.
     pub members: Vec<DocId>,
@@ -18,8 +19,11 @@ pub struct Cluster {
 /// One edge for clustering: a pair and its scores.
 #[derive(Debug, Clone, Copy)]
 pub struct Edge {
+    /// One document of the pair.
     pub a: DocId,
+    /// The other document.
     pub b: DocId,
+    /// The pair's exact scores.
     pub scores: Scores,
     /// Which side the other copied, if known (`direction::origin`).
     pub origin: Option<Side>,

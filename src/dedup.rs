@@ -7,7 +7,7 @@
 use crate::corpus::LeanCorpus;
 use crate::corpus::{record_line, DocId, Origin, TextSource, BOM};
 use crate::jsonline::{self, Member};
-use crate::report::round4;
+use crate::report::{round4, write_line};
 use crate::scan::{Match, ScanResult};
 use crate::union_find::UnionFind;
 use crate::verify::Relation;
@@ -40,6 +40,7 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// Whether the document is removed as a duplicate.
     pub fn removed(&self) -> bool {
         self.duplicate_of.is_some()
     }
@@ -155,9 +156,13 @@ struct RemovedRecord<'a> {
 /// Counts for the summary on stderr.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct DedupStats {
+    /// Usable records read.
     pub records: usize,
+    /// Records kept.
     pub kept: usize,
+    /// Records removed as duplicates.
     pub removed: usize,
+    /// Records removed, per relation.
     pub removed_by_relation: Vec<(Relation, usize)>,
     /// Lines that were not usable records, passed through untouched.
     pub malformed: usize,
@@ -224,8 +229,7 @@ pub fn write(
                         file: file.name(),
                         line: origin.line,
                     };
-                    serde_json::to_writer(&mut *w, &rec)?;
-                    w.write_all(b"\n")?;
+                    write_line(w, &rec)?;
                 }
                 if !annotate {
                     return Ok(());

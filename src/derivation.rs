@@ -10,12 +10,14 @@ use rayon::prelude::*;
 /// How pairs are aligned and their origin found.
 #[derive(Debug, Clone, Default)]
 pub struct AlignStage {
+    /// How the passages are found.
     pub align: AlignConfig,
     /// Sources that originate copy (`--origin-sources`).
     pub origin_sources: OriginSources,
 }
 
 impl AlignStage {
+    /// The default alignment with `origin_sources`.
     pub fn new(origin_sources: OriginSources) -> AlignStage {
         AlignStage {
             align: AlignConfig::default(),
@@ -31,15 +33,18 @@ pub struct PairAlignment {
     pub aligned_a: f64,
     /// Share of B's words inside shared passages.
     pub aligned_b: f64,
+    /// Shared passages.
     pub passages: usize,
     /// Words of the longest passage.
     pub longest_passage: usize,
     /// Words matched inside passages (the same count on both sides).
     pub matched: usize,
+    /// Which side the other copied, if known.
     pub origin: Option<Side>,
 }
 
 impl PairAlignment {
+    /// The figures of alignment coverage `c`, with `origin`.
     pub fn of(c: &Coverage, origin: Option<Side>) -> PairAlignment {
         PairAlignment {
             aligned_a: c.aligned_a(),
@@ -74,7 +79,7 @@ impl PairAlignment {
 }
 
 /// The origin of a pair of corpus documents.
-pub fn pair_origin<S: TextSource + ?Sized>(
+pub(crate) fn pair_origin<S: TextSource + ?Sized>(
     corpus: &S,
     a: DocId,
     b: DocId,
@@ -90,7 +95,7 @@ pub fn pair_origin<S: TextSource + ?Sized>(
 /// The alignments of `pairs` of corpus documents, in order, in parallel.
 /// Pairs sharing a first document should be adjacent: it is tokenized once
 /// for them.
-pub fn align_pairs<S: TextSource + ?Sized>(
+pub(crate) fn align_pairs<S: TextSource + ?Sized>(
     corpus: &S,
     pairs: &[(DocId, DocId)],
     config: &AlignConfig,
@@ -110,7 +115,7 @@ pub fn align_pairs<S: TextSource + ?Sized>(
 
 /// Align `pairs` and summarize each with its origin: the stage's whole work
 /// for a batch of reported pairs.
-pub fn summarize<S: TextSource + ?Sized>(
+pub(crate) fn summarize<S: TextSource + ?Sized>(
     corpus: &S,
     pairs: &[(DocId, DocId)],
     stage: &AlignStage,

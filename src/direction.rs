@@ -8,7 +8,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
+    /// The first document.
     A,
+    /// The second document.
     B,
 }
 
@@ -25,7 +27,9 @@ impl Side {
 /// What the origin rule reads of one document.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Provenance<'a> {
+    /// The document's date, if any.
     pub date: Option<&'a str>,
+    /// The document's source, if any.
     pub source: Option<&'a str>,
 }
 
@@ -45,6 +49,7 @@ impl OriginSources {
         )
     }
 
+    /// Whether no source is listed.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

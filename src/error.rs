@@ -9,16 +9,28 @@ pub enum Error {
     /// A file or folder could not be opened or read.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
     /// Input that is not what it should be (a bad JSON line, a binary file...).
     #[error("{location}: {message}")]
-    BadInput { location: String, message: String },
+    BadInput {
+        /// `FILE` or `FILE:LINE`.
+        location: String,
+        /// What is wrong.
+        message: String,
+    },
     /// `--strict` was given and input problems were found.
     #[error("{count} input problem(s) found and --strict was given; first: {first}")]
-    Strict { count: usize, first: String },
+    Strict {
+        /// Problems found.
+        count: usize,
+        /// The first of them.
+        first: String,
+    },
     /// Options that do not fit together or are out of range.
     #[error("{0}")]
     Usage(String),
@@ -28,13 +40,24 @@ pub enum Error {
     /// An index file that cannot be used as it is: not an index, damaged,
     /// from a newer reprint, or built with other parameters.
     #[error("{path}: {message}")]
-    Index { path: PathBuf, message: String },
+    Index {
+        /// The index file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The index database failed at run time (disk full, locked...).
     #[error("{path}: database error: {message}")]
-    Database { path: PathBuf, message: String },
+    Database {
+        /// The index file.
+        path: PathBuf,
+        /// SQLite's message.
+        message: String,
+    },
 }
 
 impl Error {
+    /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
@@ -42,6 +65,7 @@ impl Error {
         }
     }
 
+    /// Bad input at `location`.
     pub fn bad_input(location: impl Into<String>, message: impl Into<String>) -> Self {
         Error::BadInput {
             location: location.into(),
@@ -62,4 +86,5 @@ impl Error {
     }
 }
 
+/// A result with reprint's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;

@@ -100,16 +100,22 @@ impl HashSink for Unmasked<'_, '_> {
 /// Everything that changes fingerprints; stored with reports and indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FingerprintParams {
+    /// The shingle kind (`char`).
     pub shingle: &'static str,
+    /// Shingle size in characters.
     pub k: usize,
+    /// MinHash signature length.
     pub num_perm: usize,
+    /// Hash seed.
     pub seed: u64,
+    /// Version of the text normalization.
     pub normalization: u32,
 }
 
 /// A document's fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
+    /// The MinHash signature.
     pub signature: Signature,
     /// Hash of the normalized text: equal means an exact copy.
     pub text_hash: u128,
@@ -120,11 +126,14 @@ pub struct Fingerprint {
 /// Turns texts into fingerprints and shingle sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Fingerprinter {
+    /// Cuts texts into hashed shingles.
     pub shingler: Shingler,
+    /// Signs shingle sets.
     pub minhasher: MinHasher,
 }
 
 impl Fingerprinter {
+    /// A fingerprinter of `k`-shingles and `num_perm`-long signatures.
     pub fn new(k: usize, num_perm: usize, seed: u64) -> Fingerprinter {
         Fingerprinter {
             shingler: Shingler { k, seed },
@@ -132,6 +141,7 @@ impl Fingerprinter {
         }
     }
 
+    /// The parameters reports and indexes store.
     pub fn params(&self) -> FingerprintParams {
         FingerprintParams {
             shingle: "char",
@@ -159,7 +169,7 @@ impl Fingerprinter {
 
     /// `fingerprint_masked` and the word signature of the same text
     /// (`WordSigner::signature`), both from one normalization pass.
-    pub fn fingerprint_with_words(
+    pub(crate) fn fingerprint_with_words(
         &self,
         text: &str,
         mask: &Mask,
@@ -186,7 +196,7 @@ impl Fingerprinter {
     /// `fingerprint_masked`, also leaving the unmasked shingle hashes (in
     /// text order, repeats included) in `hashes`: for what counts a
     /// document's distinct shingles from the same pass.
-    pub fn fingerprint_keeping(
+    pub(crate) fn fingerprint_keeping(
         &self,
         text: &str,
         mask: &Mask,

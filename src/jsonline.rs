@@ -55,7 +55,7 @@ fn member(bytes: &[u8]) -> Member<'_> {
 
 /// The JSON text of the last top-level member `key` of `line` (the one a
 /// parser keeps), as written.
-pub fn raw_value<'a>(line: &'a [u8], key: &str) -> Option<&'a [u8]> {
+pub(crate) fn raw_value<'a>(line: &'a [u8], key: &str) -> Option<&'a [u8]> {
     members(line)?
         .into_iter()
         .rev()

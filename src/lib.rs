@@ -84,6 +84,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod align;
 pub mod article;
 pub mod boilerplate;
@@ -96,20 +98,20 @@ pub mod direction;
 pub mod error;
 pub mod fingerprint;
 pub mod index;
-pub mod jsonline;
+pub(crate) mod jsonline;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod output;
-pub mod overlap;
+pub(crate) mod overlap;
 pub mod progress;
-pub mod radix;
+pub(crate) mod radix;
 pub mod report;
 pub mod scan;
 pub mod serve;
 pub mod shingle;
 pub mod spark;
-pub mod union_find;
+pub(crate) mod union_find;
 pub mod verify;
 pub mod wordsig;
 

@@ -17,7 +17,9 @@ pub const DEFAULT_MAX_BUCKET: usize = 200;
 /// How a signature is cut into bands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Banding {
+    /// Number of bands.
     pub bands: usize,
+    /// Rows (signature values) per band.
     pub rows: usize,
 }
 
@@ -99,11 +101,14 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
 /// Two documents, `a` before `b` in input order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pair {
+    /// The earlier document.
     pub a: DocId,
+    /// The later document.
     pub b: DocId,
 }
 
 impl Pair {
+    /// The pair of `x` and `y`, in input order.
     pub fn new(x: DocId, y: DocId) -> Pair {
         if x <= y {
             Pair { a: x, b: y }
@@ -117,19 +122,19 @@ impl Pair {
 /// every band they are made in), at the least: 2^22 pairs of 8 bytes, 32 MB,
 /// so a pathological bucket costs tens of MB, not the square of its size.
 /// Measured: benches/results/2026-12-06-candidate-memory.md.
-pub const PAIR_BUDGET: usize = 1 << 22;
+pub(crate) const PAIR_BUDGET: usize = 1 << 22;
 
 /// Buckets of at most this many documents (a story and its few copies)
 /// always keep all their pairs: they are linear in the corpus, and bands
 /// are merged as they are made, so the pairs held are the distinct ones.
 /// Counting them against the budget cut every pair of a 1M-document scan
 /// (benches/results/2026-12-07-pair-budget.md).
-pub const SMALL_BUCKET: usize = 16;
+pub(crate) const SMALL_BUCKET: usize = 16;
 
 /// ... and per document of the corpus, so that a large feed of many small
 /// clusters of copies keeps every pair (verification holds about 100 bytes
 /// a pair: 400 bytes a document).
-pub const PAIRS_PER_DOC: usize = 4;
+pub(crate) const PAIRS_PER_DOC: usize = 4;
 
 /// The pair budget in force for `docs` documents: the larger of
 /// `PAIR_BUDGET` and `PAIRS_PER_DOC` per document, or a positive number of
@@ -328,7 +333,7 @@ fn buckets_of(unsorted: Vec<(u64, DocId)>, max_bucket: usize) -> BandBuckets {
 /// skipped) that `keep` accepts, tested as they are made: for a banding so
 /// loose that most of its pairs are dropped (the word signature), so the
 /// pairs held are only those kept. No pair budget applies.
-pub fn filtered_candidates(
+pub(crate) fn filtered_candidates(
     docs: &[(DocId, &Signature)],
     banding: Banding,
     max_bucket: usize,
@@ -367,7 +372,7 @@ pub fn filtered_candidates(
 /// pairs would pass the budget, the largest are chained or skipped
 /// (`BudgetCut`). Each band's pairs are merged into the others' as they
 /// are made, so pairs found in many bands are held once.
-pub fn candidates_within(
+pub(crate) fn candidates_within(
     docs: &[(DocId, &Signature)],
     banding: Banding,
     max_bucket: usize,

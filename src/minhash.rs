@@ -13,16 +13,18 @@ pub const DEFAULT_NUM_PERM: usize = 256;
 pub struct Signature(pub Box<[u32]>);
 
 impl Signature {
+    /// Number of values.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether the signature is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// Estimated Jaccard similarity: the share of bins that agree.
-    pub fn estimate_jaccard(&self, other: &Signature) -> f64 {
+    pub(crate) fn estimate_jaccard(&self, other: &Signature) -> f64 {
         let n = self.0.len().min(other.0.len());
         if n == 0 {
             return 0.0;
@@ -42,7 +44,9 @@ const EMPTY: u64 = u64::MAX;
 /// Builds signatures of a fixed length from shingle hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MinHasher {
+    /// Signature length.
     pub num_perm: usize,
+    /// Hash seed.
     pub seed: u64,
 }
 
@@ -56,6 +60,7 @@ impl Default for MinHasher {
 }
 
 impl MinHasher {
+    /// A hasher of `num_perm`-long signatures with `seed`.
     pub fn new(num_perm: usize, seed: u64) -> Self {
         MinHasher { num_perm, seed }
     }
@@ -70,7 +75,7 @@ impl MinHasher {
     }
 
     /// An empty signature to add shingle hashes to one at a time.
-    pub fn sketch(&self) -> Sketch {
+    pub(crate) fn sketch(&self) -> Sketch {
         Sketch {
             bins: vec![EMPTY; self.num_perm],
             k: self.num_perm as u64,
@@ -81,7 +86,7 @@ impl MinHasher {
 
 /// A signature being built: each bin's minimum so far.
 #[derive(Debug, Clone)]
-pub struct Sketch {
+pub(crate) struct Sketch {
     bins: Vec<u64>,
     k: u64,
     seed: u64,

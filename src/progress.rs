@@ -41,7 +41,7 @@ impl Progress {
     }
 
     /// A running count of steps done, for work of unknown length.
-    pub fn counter(&self, what: &str) -> ProgressBar {
+    pub(crate) fn counter(&self, what: &str) -> ProgressBar {
         if !self.enabled {
             return ProgressBar::hidden();
         }

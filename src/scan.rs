@@ -21,12 +21,17 @@ use std::collections::HashMap;
 /// Everything a scan is configured by.
 #[derive(Debug, Clone)]
 pub struct ScanConfig {
+    /// How texts are fingerprinted.
     pub fingerprinter: Fingerprinter,
     /// LSH threshold on estimated Jaccard.
     pub threshold: f64,
+    /// How signatures are cut into bands.
     pub banding: Banding,
+    /// Band buckets larger than this are skipped.
     pub max_bucket: usize,
+    /// Score floors of the relations.
     pub thresholds: Thresholds,
+    /// How the boilerplate mask is built.
     pub mask: MaskConfig,
     /// How reported pairs are aligned and their origin found.
     pub align: AlignStage,
@@ -55,23 +60,38 @@ impl Default for ScanConfig {
 #[derive(Debug, Clone, Serialize)]
 pub struct Parameters {
     #[serde(flatten)]
+    /// The fingerprint parameters.
     pub fingerprint: FingerprintParams,
+    /// LSH threshold.
     pub threshold: f64,
+    /// LSH bands.
     pub bands: usize,
+    /// Rows per band.
     pub rows: usize,
+    /// Largest band bucket read.
     pub max_bucket: usize,
+    /// Jaccard floor of `near-duplicate`.
     pub near_duplicate: f64,
+    /// Containment floor of `contained`.
     pub contained: f64,
+    /// Containment floor of `rewrite`.
     pub rewrite: f64,
+    /// Shingles a contained pair or rewrite must share.
     pub min_shared: usize,
+    /// Boilerplate mask share.
     pub mask_share: f64,
+    /// Boilerplate mask minimum documents.
     pub mask_min_docs: usize,
+    /// Aligned share that makes a rewrite.
     pub aligned: f64,
+    /// Words a passage must match.
     pub min_run: usize,
+    /// Changed words a passage may hold in a row.
     pub max_gap: usize,
 }
 
 impl ScanConfig {
+    /// The parameters reports show for this configuration.
     pub fn parameters(&self) -> Parameters {
         Parameters {
             fingerprint: self.fingerprinter.params(),
@@ -95,21 +115,28 @@ impl ScanConfig {
 /// A verified pair that earned a relation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Match {
+    /// The two documents.
     pub pair: Pair,
+    /// Their exact scores.
     pub scores: Scores,
+    /// What one is to the other.
     pub relation: Relation,
+    /// What their alignment found.
     pub alignment: PairAlignment,
 }
 
 /// Counts describing how a scan went.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ScanStats {
+    /// Bytes of text scanned.
     pub bytes: u64,
     /// Documents that are exact copies of an earlier one.
     pub exact_copies: usize,
     /// Distinct candidate pairs from LSH.
     pub candidates: usize,
+    /// Band buckets over `max_bucket`, skipped.
     pub skipped_buckets: usize,
+    /// Size of the largest skipped bucket.
     pub largest_skipped_bucket: usize,
     /// Pairs of buckets within `max_bucket` that the pair budget cut.
     pub pair_budget: BudgetCut,
@@ -117,15 +144,20 @@ pub struct ScanStats {
     pub word_candidates: usize,
     /// Word-only pairs over the word pair budget, left unverified.
     pub word_candidates_cut: usize,
+    /// What the boilerplate mask was built from.
     pub mask: MaskStats,
 }
 
 /// What a scan found.
 #[derive(Debug, Clone)]
 pub struct ScanResult {
+    /// The parameters of the scan.
     pub parameters: Parameters,
+    /// The pairs reported.
     pub matches: Vec<Match>,
+    /// The clusters of copies.
     pub clusters: Vec<Cluster>,
+    /// Counts of the run.
     pub stats: ScanStats,
     /// The boilerplate mask the scan used.
     pub mask: Mask,
@@ -217,7 +249,7 @@ pub fn build_mask<S: TextSource + ?Sized>(corpus: &S, config: &ScanConfig) -> Ma
 }
 
 /// Fingerprints of `docs` (in that order), in parallel.
-pub fn fingerprint_docs<S: TextSource + ?Sized>(
+pub(crate) fn fingerprint_docs<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
     mask: &Mask,
@@ -250,7 +282,7 @@ fn each_doc<T: Send>(docs: &[DocId], progress: Progress, f: impl Fn(DocId) -> T 
 /// Fingerprints of every document of `corpus`, in parallel, and with
 /// `config.words` their word signatures from the same normalization pass
 /// (`Fingerprinter::fingerprint_with_words`; empty without).
-pub fn fingerprint_corpus<S: TextSource + ?Sized>(
+pub(crate) fn fingerprint_corpus<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
     mask: &Mask,
@@ -403,7 +435,7 @@ fn first_copies(prints: &[Fingerprint]) -> (Vec<Pair>, Vec<(DocId, &Signature)>)
 /// coarser word signature (`wordsig`; `word_sigs` by document number) with
 /// a word Jaccard estimate of at least `MIN_WORD_JACCARD` that are not
 /// already candidates (`words`), so heavy rewrites reach verification too.
-pub fn find_candidates(
+pub(crate) fn find_candidates(
     config: &ScanConfig,
     docs: &[(DocId, &Signature)],
     word_sigs: &[Option<Signature>],
@@ -449,6 +481,7 @@ pub fn find_candidates(
 /// so the loose word pairs do not merge small components into large ones.
 #[derive(Debug, Clone, Default)]
 pub struct ScanCandidates {
+    /// Candidates of the character signature.
     pub chars: Candidates,
     /// Pairs of the word signature alone, sorted.
     pub words: Vec<Pair>,
@@ -465,10 +498,12 @@ impl ScanCandidates {
         all
     }
 
+    /// Number of candidate pairs.
     pub fn len(&self) -> usize {
         self.chars.pairs.len() + self.words.len()
     }
 
+    /// Whether there are no candidates.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -550,7 +585,7 @@ pub fn budget_message(stats: &ScanStats) -> Vec<String> {
 }
 
 /// Clustering edges of reported pairs.
-pub fn edges_of(matches: &[Match]) -> Vec<Edge> {
+pub(crate) fn edges_of(matches: &[Match]) -> Vec<Edge> {
     matches
         .iter()
         .map(|m| Edge {

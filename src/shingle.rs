@@ -100,7 +100,8 @@ fn utf8_len(lead: u8) -> usize {
 
 /// Where `Shingler::for_each_hash` sends hashes. Implementations mark `add`
 /// `#[inline(always)]` so the per-shingle work is inlined into the loop.
-pub trait HashSink {
+pub(crate) trait HashSink {
+    /// Take one shingle hash.
     fn add(&mut self, h: u64);
 }
 
@@ -128,7 +129,7 @@ impl Shingler {
     /// Give `sink` the hash of every shingle of `joined`, in text order,
     /// repeats included (what `hashes_into` appends); how many it gave.
     #[inline]
-    pub fn for_each_hash(&self, joined: &str, sink: &mut impl HashSink) -> usize {
+    pub(crate) fn for_each_hash(&self, joined: &str, sink: &mut impl HashSink) -> usize {
         if joined.is_empty() {
             return 0;
         }

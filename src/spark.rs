@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Version of the sign/pairs layout; bumped when a column changes meaning.
-pub const LAYOUT_VERSION: u64 = 1;
+pub(crate) const LAYOUT_VERSION: u64 = 1;
 /// The manifest `sign` writes beside its tables.
-pub const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 /// Documents fingerprinted and written per Parquet row group.
 const CHUNK_DOCS: usize = 32_768;
 
@@ -30,11 +30,14 @@ const CHUNK_DOCS: usize = 32_768;
 /// `p % count == index`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// This shard's number, from 0.
     pub index: usize,
+    /// Number of shards.
     pub count: usize,
 }
 
 impl Shard {
+    /// The whole corpus as one shard.
     pub const ALL: Shard = Shard { index: 0, count: 1 };
 
     /// Parse `I/N` (0 <= I < N).
@@ -53,7 +56,7 @@ impl Shard {
     }
 
     /// File name of this shard's part of a table.
-    pub fn part_name(&self) -> String {
+    pub(crate) fn part_name(&self) -> String {
         format!("part-{:05}-of-{:05}.parquet", self.index, self.count)
     }
 
@@ -94,8 +97,11 @@ pub fn manifest(corpus: &Corpus, config: &ScanConfig, mask: &Mask, shards: usize
 /// What `sign` wrote.
 #[derive(Debug, Clone, Default)]
 pub struct SignStats {
+    /// Documents signed.
     pub documents: usize,
+    /// Band rows written.
     pub band_rows: usize,
+    /// Files written.
     pub files: Vec<PathBuf>,
 }
 

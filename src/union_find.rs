@@ -10,6 +10,7 @@ pub struct UnionFind {
 }
 
 impl UnionFind {
+    /// `n` singleton sets.
     pub fn new(n: usize) -> Self {
         UnionFind {
             parent: (0..n as u32).collect(),
@@ -17,6 +18,7 @@ impl UnionFind {
         }
     }
 
+    /// The root of `x`'s set (paths compressed).
     pub fn find(&mut self, x: u32) -> u32 {
         let mut root = x;
         while self.parent[root as usize] != root {
@@ -31,6 +33,7 @@ impl UnionFind {
         root
     }
 
+    /// Join the sets of `a` and `b`.
     pub fn union(&mut self, a: u32, b: u32) {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {

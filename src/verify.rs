@@ -45,7 +45,9 @@ impl Overlap {
 /// A pair's exact scores and whether the two normalized texts are equal.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Verified {
+    /// The pair's exact scores.
     pub scores: Scores,
+    /// The two normalized texts are equal.
     pub same_text: bool,
     /// The pair's alignment coverage, when verification was asked to align
     /// it (`AlignWhen`).
@@ -55,8 +57,10 @@ pub struct Verified {
 /// Which verified pairs `score_components` also aligns, from the words of
 /// the normalization pass it shingles them with (the aligner's tokens: so
 /// no document is tokenized again to be aligned).
-pub struct AlignWhen<'c> {
+pub(crate) struct AlignWhen<'c> {
+    /// How pairs are aligned.
     pub config: &'c AlignConfig,
+    /// Whether a verified pair is aligned.
     pub wanted: &'c (dyn Fn(&Verified) -> bool + Sync),
 }
 
@@ -126,7 +130,7 @@ const COMPONENT_DOCS: usize = 32;
 /// sorted (each first document's pairs adjacent); `done` is told how many
 /// pairs each finished piece of work scored. With `align`, the pairs it
 /// wants are aligned too.
-pub fn score_components<'t, K>(
+pub(crate) fn score_components<'t, K>(
     fp: &Fingerprinter,
     mask: &Mask,
     pairs: &[(K, K)],
@@ -306,17 +310,22 @@ fn shingled(fp: &Fingerprinter, mask: &Mask, text: &str, words: bool) -> HeldDoc
 /// Exact overlap scores of a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Scores {
+    /// Jaccard similarity of the shingle sets.
     pub jaccard: f64,
     /// Share of A's shingles also in B.
     pub containment_a_in_b: f64,
     /// Share of B's shingles also in A.
     pub containment_b_in_a: f64,
+    /// Distinct shingles of A.
     pub shingles_a: usize,
+    /// Distinct shingles of B.
     pub shingles_b: usize,
+    /// Distinct shingles both share.
     pub shared: usize,
 }
 
 impl Scores {
+    /// The scores of sets of `len_a` and `len_b` shingles sharing `shared`.
     pub fn from_counts(len_a: usize, len_b: usize, shared: usize) -> Scores {
         let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
         Scores {
@@ -329,7 +338,8 @@ impl Scores {
         }
     }
 
-    pub fn max_containment(&self) -> f64 {
+    /// The larger containment.
+    pub(crate) fn max_containment(&self) -> f64 {
         self.containment_a_in_b.max(self.containment_b_in_a)
     }
 }
@@ -350,6 +360,7 @@ pub enum Relation {
 }
 
 impl Relation {
+    /// Every relation, strongest first.
     pub const ALL: [Relation; 4] = [
         Relation::Exact,
         Relation::NearDuplicate,
@@ -357,6 +368,7 @@ impl Relation {
         Relation::Rewrite,
     ];
 
+    /// The relation's name in reports.
     pub fn as_str(self) -> &'static str {
         match self {
             Relation::Exact => "exact",
@@ -366,6 +378,7 @@ impl Relation {
         }
     }
 
+    /// The relation named `s`, if any.
     pub fn parse(s: &str) -> Option<Relation> {
         Relation::ALL.into_iter().find(|r| r.as_str() == s)
     }
@@ -380,8 +393,11 @@ impl std::fmt::Display for Relation {
 /// Score floors for each relation (docs/design/matching.md says how they were chosen).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Thresholds {
+    /// Jaccard floor of `near-duplicate`.
     pub near_duplicate: f64,
+    /// Containment floor of `contained`.
     pub contained: f64,
+    /// Containment floor of `rewrite`.
     pub rewrite: f64,
     /// Shingles a pair must share to be `contained` or a `rewrite`: a share
     /// of a two-line bulletin is a shared template, not a reprint.
@@ -392,16 +408,16 @@ pub struct Thresholds {
 }
 
 /// Default `Thresholds::aligned` (docs/design/alignment.md).
-pub const DEFAULT_ALIGNED: f64 = 0.4;
+pub(crate) const DEFAULT_ALIGNED: f64 = 0.4;
 
 /// Containment (either way) a pair with no relation needs to be aligned at
 /// all: derivation runs well under three times containment (docs/design/alignment.md).
-pub const ALIGN_FLOOR: f64 = 0.05;
+pub(crate) const ALIGN_FLOOR: f64 = 0.05;
 
 /// Words a pair's passages must match for its alignment alone to make it a
 /// `rewrite`: a shared sentence or two is a quote or a template, not a
 /// rewrite (docs/design/alignment.md).
-pub const MIN_ALIGNED_WORDS: usize = 15;
+pub(crate) const MIN_ALIGNED_WORDS: usize = 15;
 
 impl Default for Thresholds {
     fn default() -> Self {
@@ -417,7 +433,7 @@ impl Default for Thresholds {
 
 impl Thresholds {
     /// The relation a pair earns, or `None` if it is not reported.
-    pub fn classify(&self, scores: &Scores, same_text: bool) -> Option<Relation> {
+    pub(crate) fn classify(&self, scores: &Scores, same_text: bool) -> Option<Relation> {
         if same_text {
             Some(Relation::Exact)
         } else if scores.jaccard >= self.near_duplicate {
@@ -435,14 +451,14 @@ impl Thresholds {
 
     /// Whether a pair with no relation from its shingles is still worth
     /// aligning: it shares enough text to be a rewrite by its passages.
-    pub fn may_align(&self, scores: &Scores) -> bool {
+    pub(crate) fn may_align(&self, scores: &Scores) -> bool {
         scores.max_containment() >= ALIGN_FLOOR
     }
 
     /// The relation once the alignment is known: a pair whose `derivation`
     /// reaches `aligned`, with at least `MIN_ALIGNED_WORDS` words in its
     /// passages, is at least a `rewrite`.
-    pub fn with_alignment(
+    pub(crate) fn with_alignment(
         &self,
         shingles: Option<Relation>,
         derivation: f64,

@@ -13,39 +13,41 @@ use std::borrow::Cow;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Documents sampled (evenly spaced) to find a corpus's common words.
-pub const COMMON_SAMPLE: usize = 2_000;
+pub(crate) const COMMON_SAMPLE: usize = 2_000;
 /// A word in at least this share of the sampled documents is common...
-pub const COMMON_SHARE: f64 = 0.02;
+pub(crate) const COMMON_SHARE: f64 = 0.02;
 /// ...and in at least this many of them.
-pub const COMMON_MIN_DOCS: usize = 3;
+pub(crate) const COMMON_MIN_DOCS: usize = 3;
 
 /// Settings of the word signature and its banding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WordSigner {
+    /// Signs word sets.
     pub minhasher: MinHasher,
+    /// How word signatures are cut into bands.
     pub banding: Banding,
 }
 
 /// Estimated word Jaccard a pair sharing a word band needs to be verified:
 /// most pairs that meet in such a loose banding share a few words by chance
 /// (docs/design/accuracy.md).
-pub const MIN_WORD_JACCARD: f64 = 0.15;
+pub(crate) const MIN_WORD_JACCARD: f64 = 0.15;
 
 /// Word-only candidate pairs verified at most: the larger of this floor and
 /// `WORD_PAIRS_PER_DOC` per document, the pairs of highest estimated word
 /// Jaccard first. Word pairs grow with the square of the corpus while true
 /// rewrites grow with it (benches/results/2026-12-06-word-candidates.md).
-pub const WORD_PAIR_FLOOR: usize = 1 << 14;
+pub(crate) const WORD_PAIR_FLOOR: usize = 1 << 14;
 /// See `WORD_PAIR_FLOOR`.
-pub const WORD_PAIRS_PER_DOC: f64 = 0.1;
+pub(crate) const WORD_PAIRS_PER_DOC: f64 = 0.1;
 
 /// The word-only candidate pairs a corpus of `docs` documents verifies.
-pub fn word_pair_budget(docs: usize) -> usize {
+pub(crate) fn word_pair_budget(docs: usize) -> usize {
     WORD_PAIR_FLOOR.max((WORD_PAIRS_PER_DOC * docs as f64) as usize)
 }
 
 /// Signature length of the word signature.
-pub const WORD_NUM_PERM: usize = 64;
+pub(crate) const WORD_NUM_PERM: usize = 64;
 
 impl Default for WordSigner {
     /// 64 values in 32 bands of 2 rows: a pair of word Jaccard 0.3 shares a
@@ -63,7 +65,7 @@ impl Default for WordSigner {
 /// candidates test millions of pairs, and a row is one read of memory where
 /// a boxed signature is two.
 #[derive(Debug, Clone, Default)]
-pub struct WordTable {
+pub(crate) struct WordTable {
     rows: Vec<u32>,
     present: Vec<bool>,
 }
@@ -153,10 +155,12 @@ impl CommonWords {
         )
     }
 
+    /// Number of common words.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether there are no common words.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -171,11 +175,6 @@ fn word_hash(w: &str) -> u64 {
 }
 
 impl WordSigner {
-    /// Whether two word signatures estimate at least `MIN_WORD_JACCARD`.
-    pub fn related(&self, a: &Signature, b: &Signature) -> bool {
-        a.estimate_jaccard(b) >= MIN_WORD_JACCARD
-    }
-
     /// The signature of the words of `text` that are not `common` (None
     /// when it has none). Words are those of the normalized stream
     /// (`normalize::for_each_word`); the fingerprinting pass signs the same
@@ -187,7 +186,7 @@ impl WordSigner {
     }
 
     /// A word signature to build a word at a time.
-    pub fn sketch<'c>(&self, common: &'c CommonWords) -> WordSketch<'c> {
+    pub(crate) fn sketch<'c>(&self, common: &'c CommonWords) -> WordSketch<'c> {
         WordSketch {
             sketch: self.minhasher.sketch(),
             common,
@@ -198,7 +197,7 @@ impl WordSigner {
 
 /// A word signature being built, common words left out.
 #[derive(Debug)]
-pub struct WordSketch<'c> {
+pub(crate) struct WordSketch<'c> {
     sketch: Sketch,
     common: &'c CommonWords,
     any: bool,
@@ -206,6 +205,7 @@ pub struct WordSketch<'c> {
 
 impl WordSketch<'_> {
     #[inline]
+    /// Add one word (left out when common).
     pub fn add(&mut self, word: &str) {
         let h = word_hash(word);
         if !self.common.contains(h) {

@@ -1,7 +1,7 @@
 //! `reprint diff`: arguments, loading the two documents (files or records
 //! of a corpus) and writing the view the user asked for.
 
-use crate::cli::InputArgs;
+use super::args::{warn_all, InputArgs};
 use clap::{Args, ValueEnum};
 use reprint::corpus::{read_inputs, Corpus};
 use reprint::diff::render::{inline, json, side_by_side, TextStyle};
@@ -151,7 +151,7 @@ fn load_file(path: &str, args: &DiffArgs) -> Result<Loaded> {
     match corpus.docs.len() {
         1 => {
             if !args.quiet {
-                crate::cli::warn_all(corpus.diagnostics.iter().map(|d| d.to_string()));
+                warn_all(corpus.diagnostics.iter().map(|d| d.to_string()));
             }
             let doc = corpus
                 .docs

@@ -1,15 +1,16 @@
 //! Arguments and glue of `reprint index add|stats|remove` and `reprint query`;
 //! the work itself is in `index` and `index::query`.
 
-use crate::cli::{warn_all, AlignArgs, InputArgs, RelationArgs};
+use super::args::{warn_all, AlignArgs, FormatArg, InputArgs, RelationArgs};
 use clap::{Args, Subcommand};
 use reprint::corpus::{read_each, Diagnostic, Document, Item};
 use reprint::error::{Error, Result};
-use reprint::index::query::{write_query, QueryOptions};
+use reprint::index::query::QueryOptions;
 use reprint::index::{
     today, AddOptions, AddStats, FeedFn, Index, IndexParams, ParamRequest, Removal, DEFAULT_BATCH,
 };
 use reprint::progress::Progress;
+use reprint::report::write_query;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -166,8 +167,8 @@ pub struct QueryArgs {
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = super::FormatArg::Table)]
-    pub format: super::FormatArg,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
     /// At most this many matches per story (1 or more; no limit when not given).
     #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub limit: Option<usize>,

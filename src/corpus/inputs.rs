@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 /// What kind of input a path is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// One document per file (`.txt`, `.md`).
     Text,
+    /// One JSON record per line (`.jsonl`, `.ndjson`).
     Jsonl,
 }
 

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 pub struct DocId(pub u32);
 
 impl DocId {
+    /// The position as a `usize`, for indexing.
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -21,23 +22,31 @@ impl DocId {
 /// and its line (1-based; 0 for a whole-file document).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Origin {
+    /// Index of the file in `Corpus::files`.
     pub file: u32,
+    /// Line in the file (1-based; 0 for a whole-file document).
     pub line: u32,
 }
 
 /// One document: its id as the user knows it, metadata and text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Document {
+    /// The document's id (given, or made from file and line).
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its title, if the record has one.
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its source (publisher or agency), if given.
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its date as given (ISO `YYYY-MM-DD...` is compared).
     pub date: Option<String>,
     #[serde(skip)]
+    /// The document text.
     pub text: String,
     #[serde(skip)]
+    /// Where it was read from.
     pub origin: Origin,
 }
 
@@ -46,6 +55,7 @@ pub struct Document {
 pub struct Diagnostic {
     /// `FILE` or `FILE:LINE`.
     pub location: String,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -58,7 +68,9 @@ impl std::fmt::Display for Diagnostic {
 /// How records are read.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
+    /// The JSON field holding the id.
     pub id_field: String,
+    /// The JSON field holding the text.
     pub text_field: String,
     /// When texts are reduced from HTML pages to their article text.
     pub html: HtmlMode,
@@ -77,7 +89,9 @@ impl Default for ReadOptions {
 /// Documents in input order, and what went wrong reading them.
 #[derive(Debug, Default)]
 pub struct Corpus {
+    /// The documents, in input order.
     pub docs: Vec<Document>,
+    /// Problems found while reading.
     pub diagnostics: Vec<Diagnostic>,
     /// Bytes of document text read.
     pub bytes: u64,
@@ -88,27 +102,33 @@ pub struct Corpus {
 /// One input file and how it was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
+    /// The file's path (`-` for stdin).
     pub path: PathBuf,
     /// One record per line (JSONL) rather than one document per file.
     pub jsonl: bool,
+    /// Gzip-compressed.
     pub gz: bool,
 }
 
 impl SourceFile {
+    /// The file's name as reports show it.
     pub fn name(&self) -> String {
         display_name(&self.path)
     }
 }
 
 impl Corpus {
+    /// The document `id`.
     pub fn get(&self, id: DocId) -> &Document {
         &self.docs[id.index()]
     }
 
+    /// Number of documents.
     pub fn len(&self) -> usize {
         self.docs.len()
     }
 
+    /// Whether there are no documents.
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }
@@ -141,6 +161,7 @@ pub trait TextSource: Sync {
     }
     /// The id of a document as the user knows it.
     fn user_id(&self, id: DocId) -> &str;
+    /// Where a document was read from.
     fn origin(&self, id: DocId) -> Origin;
     /// Bytes of document text read.
     fn text_bytes(&self) -> u64;

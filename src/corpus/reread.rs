@@ -60,6 +60,7 @@ enum Backing {
 #[derive(Debug)]
 pub struct LeanCorpus {
     docs: Vec<LeanDoc>,
+    /// Problems found while reading.
     pub diagnostics: Vec<Diagnostic>,
     bytes: u64,
     files: Vec<SourceFile>,
@@ -342,10 +343,12 @@ impl LeanCorpus {
         }
     }
 
+    /// Number of documents.
     pub fn len(&self) -> usize {
         self.docs.len()
     }
 
+    /// Whether there are no documents.
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }
@@ -458,7 +461,7 @@ impl LeanCorpus {
 
     /// The bytes of file `file` again, decompressed, from the start (what
     /// `dedup` streams back out).
-    pub fn reopen(&self, file: usize) -> io::Result<Box<dyn BufRead + '_>> {
+    pub(crate) fn reopen(&self, file: usize) -> io::Result<Box<dyn BufRead + '_>> {
         Ok(match &self.backing[file] {
             Backing::Open(f) => Box::new(BufReader::with_capacity(
                 1 << 20,

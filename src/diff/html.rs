@@ -147,6 +147,7 @@ pub struct Anchors {
 }
 
 impl Anchors {
+    /// The anchors of the changes of `diff` shown.
     pub fn new(diff: &Diff, hide_cosmetic: bool) -> Anchors {
         let mut first = vec![false; diff.changes.len()];
         let mut order = Vec::new();
@@ -162,7 +163,7 @@ impl Anchors {
     }
 
     /// The anchor of the first shown change of `kind`.
-    pub fn first_of(&self, diff: &Diff, kind: ChangeKind) -> Option<String> {
+    pub(crate) fn first_of(&self, diff: &Diff, kind: ChangeKind) -> Option<String> {
         self.order
             .iter()
             .find(|&&c| diff.changes[c].kind == kind)
@@ -172,7 +173,7 @@ impl Anchors {
 
 /// The summary and legend blocks (also used atop `scan --report` pages);
 /// each kind's count links to its first change.
-pub fn summary_html(diff: &Diff, anchors: &Anchors) -> String {
+pub(crate) fn summary_html(diff: &Diff, anchors: &Anchors) -> String {
     let s = &diff.summary;
     let mut out = String::new();
     let _ = write!(
@@ -232,7 +233,7 @@ pub fn page(diff: &Diff, hide_cosmetic: bool) -> String {
 
 /// [`page`] with `nav` (trusted HTML, e.g. a link back to a report's index)
 /// above the heading.
-pub fn page_with(diff: &Diff, hide_cosmetic: bool, nav: &str) -> String {
+pub(crate) fn page_with(diff: &Diff, hide_cosmetic: bool, nav: &str) -> String {
     let mut out = String::with_capacity(diff.a.text.len() * 3 + diff.b.text.len() * 3 + 8192);
     let _ = write!(
         out,

@@ -8,7 +8,6 @@ mod model;
 mod pairing;
 pub mod paragraphs;
 pub mod render;
-pub mod report;
 mod rows;
 pub mod summary;
 pub mod tokens;
@@ -28,12 +27,19 @@ pub use tokens::Span;
 /// The diff of two documents.
 #[derive(Debug, Clone)]
 pub struct Diff {
+    /// The first document (the origin when known).
     pub a: Side,
+    /// The second document.
     pub b: Side,
+    /// A's paragraphs.
     pub a_paragraphs: Vec<Paragraph>,
+    /// B's paragraphs.
     pub b_paragraphs: Vec<Paragraph>,
+    /// The side-by-side rows.
     pub rows: Vec<Row>,
+    /// Every change, in B's order.
     pub changes: Vec<Change>,
+    /// Counts and shares, and the one-line description.
     pub summary: Summary,
 }
 

@@ -10,21 +10,34 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {
+    /// A place name or local detail changed.
     Localization,
+    /// Quotes, dashes, case or spacing changed.
     Typography,
+    /// Words run together or split apart.
     Glued,
+    /// A number written another way.
     NumberFormat,
+    /// A photo caption added or removed.
     Caption,
+    /// Boilerplate (bylines, notices) added or removed.
     Boilerplate,
+    /// The headline changed.
     Headline,
+    /// A paragraph only in B.
     ParagraphAdded,
+    /// A paragraph only in A.
     ParagraphRemoved,
+    /// A paragraph moved.
     ParagraphMoved,
+    /// Words cut from a paragraph.
     Trimmed,
+    /// Words replaced by others.
     Reworded,
 }
 
 impl ChangeKind {
+    /// Every kind, in report order.
     pub const ALL: [ChangeKind; 12] = [
         ChangeKind::Localization,
         ChangeKind::Typography,
@@ -59,7 +72,7 @@ impl ChangeKind {
     }
 
     /// Noise a reader may hide (`--hide-cosmetic`): the words are the same.
-    pub fn is_cosmetic(self) -> bool {
+    pub(crate) fn is_cosmetic(self) -> bool {
         matches!(
             self,
             ChangeKind::Typography | ChangeKind::Localization | ChangeKind::Glued
@@ -67,7 +80,7 @@ impl ChangeKind {
     }
 
     /// What the kind means, for legends and help.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             ChangeKind::Localization => "UK/US spelling variant",
             ChangeKind::Typography => "quotes, dashes, spaces, case or punctuation only",
@@ -89,19 +102,25 @@ impl ChangeKind {
 /// the place in a text that has nothing of it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Change {
+    /// What kind of change it is.
     pub kind: ChangeKind,
+    /// Where it is in A.
     pub a_span: Span,
+    /// Where it is in B.
     pub b_span: Span,
 }
 
 /// One of the two documents compared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Side {
+    /// The document's id.
     pub id: String,
+    /// The document's text.
     pub text: String,
 }
 
 impl Side {
+    /// The text of `span`.
     pub fn slice(&self, span: Span) -> &str {
         &self.text[span.start..span.end]
     }
@@ -110,7 +129,9 @@ impl Side {
 /// A stretch of one paragraph, unchanged or part of `change`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Segment {
+    /// The stretch of the paragraph.
     pub span: Span,
+    /// The change it is part of, if any.
     pub change: Option<usize>,
 }
 
@@ -133,12 +154,17 @@ pub enum RowKind {
 /// One line of the side-by-side view: a paragraph of A, of B, or both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
+    /// How the paragraphs relate.
     pub kind: RowKind,
+    /// A's paragraph, if any.
     pub a: Option<usize>,
+    /// B's paragraph, if any.
     pub b: Option<usize>,
     /// The paragraph-level change (added, removed, moved, caption, ...).
     pub change: Option<usize>,
+    /// A's paragraph in segments.
     pub a_segments: Vec<Segment>,
+    /// B's paragraph in segments.
     pub b_segments: Vec<Segment>,
 }
 

@@ -7,16 +7,22 @@ use super::tokens::Span;
 /// What a paragraph is, judged from its own text and place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// Body text.
     Body,
+    /// The headline.
     Headline,
+    /// A photo caption.
     Caption,
+    /// Bylines, notices and other boilerplate.
     Boilerplate,
 }
 
 /// One paragraph: its span in the document text and its role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paragraph {
+    /// The paragraph's span in the text.
     pub span: Span,
+    /// What the paragraph is.
     pub role: Role,
 }
 
@@ -106,7 +112,7 @@ const BOILERPLATE_STARTS: &[&str] = &[
 /// "Powered by ...", "Newspapers in English", ...), a byline ("By James
 /// Kilner"), or, at the very start or end of the text, a short Title Case
 /// line with no sentence in it (a masthead such as "The Sunday Telegraph").
-pub fn is_boilerplate(p: &str, at_edge: bool) -> bool {
+pub(crate) fn is_boilerplate(p: &str, at_edge: bool) -> bool {
     let words: Vec<&str> = p.split_whitespace().collect();
     if words.is_empty() || words.len() > 14 {
         return false;
@@ -162,7 +168,7 @@ const CREDIT_WORDS: &[&str] = &[
 /// Whether a paragraph is a photo caption or credit line: "Photo: ...",
 /// "(Getty Images)", or text ending in " – Name Surname" / " - Agency/Name
 /// via Reuters" with no full stop at the end.
-pub fn is_caption(p: &str) -> bool {
+pub(crate) fn is_caption(p: &str) -> bool {
     let lower = p.to_lowercase();
     for prefix in [
         "photo:",
@@ -208,7 +214,7 @@ pub fn is_caption(p: &str) -> bool {
 
 /// Whether a paragraph can be a headline: 3 to 25 words, not ending in a full
 /// stop.
-pub fn headline_like(p: &str) -> bool {
+pub(crate) fn headline_like(p: &str) -> bool {
     let n = p.split_whitespace().count();
     (3..=25).contains(&n) && !p.ends_with(['.', ':'])
 }

@@ -22,7 +22,9 @@ const RESET: &str = "\x1b[0m";
 /// Which side of the diff a piece of text is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
+    /// The first document.
     A,
+    /// The second document.
     B,
 }
 
@@ -271,7 +273,7 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 /// The summary block printed above both text views.
-pub fn summary_text(diff: &Diff, color: bool, width: usize) -> String {
+pub(crate) fn summary_text(diff: &Diff, color: bool, width: usize) -> String {
     let s = &diff.summary;
     let bold = |t: &str| {
         if color {

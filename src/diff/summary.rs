@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 /// Word counts of the two texts and of the words they share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Words {
+    /// Words of A.
     pub a: usize,
+    /// Words of B.
     pub b: usize,
     /// Words of A found in B (in paired paragraphs, cosmetic changes allowed).
     pub a_kept: usize,
@@ -49,13 +51,17 @@ pub struct Facts {
 /// Counts and shares at the top of a diff.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
+    /// Words of A.
     pub a_words: usize,
+    /// Words of B.
     pub b_words: usize,
     /// Words of A found in B (in paired paragraphs, cosmetic changes allowed).
     pub a_words_kept: usize,
     /// Words of B that come from A.
     pub b_words_from_a: usize,
+    /// Share of A's words found in B.
     pub share_a_kept: f64,
+    /// Share of B's words that come from A.
     pub share_b_from_a: f64,
     /// Changes per kind; every kind is present.
     pub counts: BTreeMap<&'static str, usize>,

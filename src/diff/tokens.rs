@@ -12,22 +12,27 @@ use unicode_segmentation::UnicodeSegmentation;
 /// A byte range `[start, end)` of a document's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
+    /// Byte offset of the first byte.
     pub start: usize,
+    /// Byte offset just past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `[start, end)`.
     pub fn new(start: usize, end: usize) -> Span {
         Span { start, end }
     }
 
-    pub fn empty_at(pos: usize) -> Span {
+    /// An empty span at `pos`.
+    pub(crate) fn empty_at(pos: usize) -> Span {
         Span {
             start: pos,
             end: pos,
         }
     }
 
+    /// Whether the span covers nothing.
     pub fn is_empty(&self) -> bool {
         self.start >= self.end
     }
@@ -48,6 +53,7 @@ impl Span {
 /// merged from several words ("10-fold", "10 per cent").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
+    /// Where the unit is in the text.
     pub span: Span,
     /// Case, quotes, dashes and accents folded.
     pub typo: String,
@@ -163,7 +169,7 @@ fn number_key(typo: &str) -> Option<String> {
 }
 
 /// Fold case, curly quotes, dashes and accents.
-pub fn typo_key(s: &str) -> String {
+pub(crate) fn typo_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
         out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
@@ -201,7 +207,7 @@ fn loose_key(typo: &str, word: bool) -> String {
 
 /// "u.s" (of "U.S.") as "us": single letters joined by dots, the dots
 /// dropped, so abbreviation restyling compares equal.
-pub fn abbreviation(typo: &str) -> Option<String> {
+pub(crate) fn abbreviation(typo: &str) -> Option<String> {
     if typo.len() < 3 || typo.as_bytes()[1] != b'.' {
         return None;
     }
@@ -310,7 +316,7 @@ pub fn tokens(text: &str, span: Span) -> Vec<Unit> {
 /// The units of a paragraph from its `tokens`: glued tokens split (see
 /// `glued_split`, with `vocab` the words of both texts and `other` those of
 /// the other text) and number phrases merged.
-pub fn units(
+pub(crate) fn units(
     text: &str,
     tokens: Vec<Unit>,
     vocab: &HashSet<String>,

@@ -3,11 +3,11 @@
 //! committed transaction (ids, rows, band keys, bucket runs).
 
 use super::checkpoint::{checkpointer, Wake, DRAIN_EVERY, WAL_AUTOCHECKPOINT};
+use super::codec::{day_number, signature_bytes, text_key};
+use super::handle::Index;
+use super::params::IndexParams;
 use super::remove::delete_doc;
-use super::{
-    day_number, document, ids, integrity, merge, runs, signature_bytes, text_key, Index,
-    IndexParams,
-};
+use super::{document, ids, integrity, merge, runs};
 use crate::boilerplate::{Mask, MaskConfig};
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
@@ -46,10 +46,13 @@ impl Default for AddOptions {
 /// What an `add` did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AddStats {
+    /// Documents added.
     pub added: usize,
+    /// Documents replaced (`--replace`).
     pub replaced: usize,
     /// Ids already in the index, skipped (without `--replace`).
     pub skipped: Vec<String>,
+    /// Batches committed.
     pub batches: usize,
 }
 

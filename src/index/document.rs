@@ -2,9 +2,11 @@
 //! (`find`), read back whole (metadata and text) as a query, `reprint serve`
 //! and the diff of two archived stories need it.
 
+use super::codec::signature_from;
+use super::handle::{Index, StoredDoc};
 use super::ids::{key, Filters};
+use super::integrity;
 use super::runs::{self, Chunk, Run};
-use super::{integrity, signature_from, Index, StoredDoc};
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension};
 

@@ -2,7 +2,8 @@
 //! is not a reprint index, is truncated, or is from a newer reprint is refused
 //! without being touched.
 
-use super::{bad_index, APPLICATION_ID, FORMAT_VERSION, MIN_FORMAT_VERSION};
+use super::errors::bad_index;
+use super::schema::{APPLICATION_ID, FORMAT_VERSION, MIN_FORMAT_VERSION};
 
 /// The message for an index written in an older, unreadable format.
 pub(super) fn older_format(version: i32) -> String {

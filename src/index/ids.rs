@@ -48,17 +48,17 @@ impl Bloom {
         (0..PROBES).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % m) as usize)
     }
 
-    pub fn may_hold(&self, key: i64) -> bool {
+    pub(crate) fn may_hold(&self, key: i64) -> bool {
         self.bits(key)
             .all(|bit| self.words[bit / 64] & (1 << (bit % 64)) != 0)
     }
 
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
         self.words.iter().flat_map(|w| w.to_le_bytes()).collect()
     }
 
     /// `None` for bytes no filter was written as.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Bloom> {
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Bloom> {
         if bytes.is_empty() || !bytes.len().is_multiple_of(8) {
             return None;
         }
@@ -106,7 +106,7 @@ pub(super) struct Filters {
 impl Filters {
     /// Catch up with the filters stored now (call inside the transaction
     /// whose runs are then looked up).
-    pub fn refresh(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+    pub(crate) fn refresh(&mut self, conn: &Connection) -> rusqlite::Result<()> {
         let listed: Vec<(i64, i64)> = conn
             .prepare_cached("SELECT serial, run FROM filters")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

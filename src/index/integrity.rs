@@ -193,16 +193,20 @@ pub struct CheckReport {
     pub sqlite: String,
     /// Chunks and documents whose checksums were verified.
     pub chunks_checked: usize,
+    /// Documents whose checksums were verified.
     pub documents_checked: usize,
     /// Chunks and documents written before checksums (format 4), unverified.
     pub chunks_unsealed: usize,
+    /// Documents written before checksums, unverified.
     pub documents_unsealed: usize,
     /// Each damaged chunk or document (at most `MAX_LISTED`), then a count.
     pub damaged: Vec<String>,
+    /// Damaged chunks and documents in all.
     pub damaged_total: usize,
 }
 
 impl CheckReport {
+    /// Whether nothing is damaged.
     pub fn is_ok(&self) -> bool {
         self.sqlite == "ok" && self.damaged_total == 0
     }

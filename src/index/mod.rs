@@ -4,7 +4,10 @@
 
 mod add;
 mod checkpoint;
+mod codec;
 mod document;
+mod errors;
+mod handle;
 mod header;
 mod ids;
 mod integrity;
@@ -19,17 +22,18 @@ mod warm;
 
 use crate::boilerplate::Mask;
 use crate::error::{Error, Result};
-use crate::fingerprint::Fingerprinter;
-use crate::lsh::Banding;
-use crate::minhash::Signature;
+use codec::run_bands_for;
+use errors::{bad_index, damaged, db_error};
 use params::read_meta;
 use rusqlite::{params, Connection, OptionalExtension};
 use schema::{open_writer, upgrade, SCHEMA};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use warm::advise_random;
 
 pub use add::{AddOptions, AddStats, FeedFn, DEFAULT_BATCH};
+pub use codec::{day_number, today};
+pub use handle::{Index, StoredDoc};
 pub use integrity::CheckReport;
 pub use params::{IndexParams, ParamRequest};
 pub use remove::{CompactStats, Removal, RemoveStats};
@@ -38,117 +42,28 @@ pub use schema::{APPLICATION_ID, FORMAT_VERSION, MIN_FORMAT_VERSION, PAGE_SIZE};
 /// A summary of an index.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexStats {
+    /// The archive's path.
     pub path: String,
+    /// Size of the archive file.
     pub file_bytes: u64,
+    /// Documents stored.
     pub documents: usize,
+    /// Documents stored with their text.
     pub with_text: usize,
+    /// Documents without a usable date.
     pub undated: usize,
+    /// The oldest date stored.
     pub oldest: Option<String>,
+    /// The newest date stored.
     pub newest: Option<String>,
+    /// The archive's parameters.
     pub parameters: IndexParams,
+    /// Shingle slots the boilerplate mask masks.
     pub mask_masked_slots: usize,
+    /// Documents the mask was built from.
     pub mask_sampled_documents: usize,
     /// Runs of the bucket index: each a query reads once per band.
     pub runs: usize,
-}
-
-/// One stored document, as `query` reads it back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredDoc {
-    pub id: String,
-    pub title: Option<String>,
-    pub source: Option<String>,
-    pub date: Option<String>,
-    pub text_hash: u128,
-    /// Distinct unmasked shingles (stored for documents without text).
-    pub shingles: Option<usize>,
-    pub signature: Signature,
-    pub text: Option<String>,
-}
-
-/// An open index.
-pub struct Index {
-    conn: Connection,
-    path: PathBuf,
-    /// Opened with `immutable=1` (a read-only folder without `-shm`).
-    immutable: bool,
-    pub params: IndexParams,
-    pub fingerprinter: Fingerprinter,
-    pub banding: Banding,
-    pub mask: Mask,
-    /// The runs' id filters, as of the last batch written.
-    filters: std::cell::RefCell<ids::Filters>,
-}
-
-/// Map a database error: damage means a bad file (exit 2), the rest is a
-/// run-time failure (exit 1).
-fn db_error(path: &Path, e: rusqlite::Error) -> Error {
-    if integrity::is_damage(&e) {
-        damaged(path, e.to_string())
-    } else {
-        Error::Database {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        }
-    }
-}
-
-/// "archive damaged: `what`", and what to do next.
-fn damaged(path: &Path, what: impl std::fmt::Display) -> Error {
-    bad_index(
-        path,
-        format!("archive damaged: {what}; nothing was written to it. Rebuild it from its feeds, or try `sqlite3 ARCHIVE .recover` (see docs/archive-recovery.md)"),
-    )
-}
-
-fn bad_index(path: &Path, message: impl Into<String>) -> Error {
-    Error::Index {
-        path: path.to_path_buf(),
-        message: message.into(),
-    }
-}
-
-fn signature_bytes(sig: &Signature) -> Vec<u8> {
-    sig.0.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
-fn signature_from(bytes: &[u8]) -> Signature {
-    Signature(
-        bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect(),
-    )
-}
-
-/// Days since 1970-01-01 of a date starting `YYYY-MM-DD`, if it does.
-pub fn day_number(date: &str) -> Option<i64> {
-    let b = date.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> { date.get(r)?.parse().ok() };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// Today as days since 1970-01-01 (UTC).
-pub fn today() -> i64 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    (secs / 86_400) as i64
 }
 
 impl Index {
@@ -275,6 +190,7 @@ impl Index {
         self.run_bands() - 1
     }
 
+    /// The archive's path.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -295,6 +211,7 @@ impl Index {
             .map_err(|e| self.err(e))
     }
 
+    /// Whether no documents are stored.
     pub fn is_empty(&self) -> Result<bool> {
         Ok(self.len()? == 0)
     }
@@ -378,18 +295,6 @@ impl Index {
         }
         Ok(found)
     }
-}
-
-/// Bands filed in the bucket runs of an archive of `lsh_bands` LSH bands:
-/// those, then the exact-text hash as one more, then the id hash (always
-/// the last: see `ids`).
-fn run_bands_for(lsh_bands: usize) -> usize {
-    lsh_bands + 2
-}
-
-/// The bucket key of an exact text hash (filed as one more band).
-fn text_key(hash: u128) -> i64 {
-    hash as u64 as i64
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! boilerplate mask): the defaults, what the user asked for, the check that
 //! a request matches what an existing archive stores, and reading them back.
 
+use super::codec::run_bands_for;
+use super::errors::{bad_index, db_error};
 use super::schema::{FORMAT_VERSION, MIN_FORMAT_VERSION};
-use super::{bad_index, db_error, header, run_bands_for, runs};
+use super::{header, runs};
 use crate::boilerplate::{Mask, MaskConfig};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprinter;
@@ -18,27 +20,44 @@ use std::path::Path;
 /// Parameters the user asked for; `None` means the stored (or default) one.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ParamRequest {
+    /// MinHash signature length.
     pub num_perm: Option<usize>,
+    /// Shingle size.
     pub shingle_size: Option<usize>,
+    /// Hash seed.
     pub seed: Option<u64>,
+    /// LSH threshold.
     pub threshold: Option<f64>,
+    /// Boilerplate mask share.
     pub mask_share: Option<f64>,
+    /// Boilerplate mask minimum documents.
     pub mask_min_docs: Option<usize>,
 }
 
 /// Everything stored in an index that changes fingerprints or band keys.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndexParams {
+    /// Archive format version.
     pub format_version: i32,
+    /// The shingle kind (`char`).
     pub shingle: String,
+    /// Shingle size.
     pub k: usize,
+    /// MinHash signature length.
     pub num_perm: usize,
+    /// Hash seed.
     pub seed: u64,
+    /// Version of the text normalization.
     pub normalization: u32,
+    /// LSH threshold.
     pub threshold: f64,
+    /// LSH bands.
     pub bands: usize,
+    /// Rows per band.
     pub rows: usize,
+    /// Boilerplate mask share.
     pub mask_share: f64,
+    /// Boilerplate mask minimum documents.
     pub mask_min_docs: usize,
 }
 
@@ -69,10 +88,12 @@ impl IndexParams {
         }
     }
 
+    /// The fingerprinter of these parameters.
     pub fn fingerprinter(&self) -> Fingerprinter {
         Fingerprinter::new(self.k, self.num_perm, self.seed)
     }
 
+    /// The LSH banding of these parameters.
     pub fn banding(&self) -> Banding {
         Banding {
             bands: self.bands,
@@ -80,7 +101,8 @@ impl IndexParams {
         }
     }
 
-    pub fn mask_config(&self) -> MaskConfig {
+    /// The boilerplate mask settings of these parameters.
+    pub(crate) fn mask_config(&self) -> MaskConfig {
         MaskConfig::from_options(self.mask_share, self.mask_min_docs)
     }
 

@@ -2,7 +2,9 @@
 //! the stored LSH band keys and verified as `scan` verifies (exactly when the
 //! archive holds text, else as MinHash estimates, and said so).
 
-use super::{db_error, Index, StoredDoc};
+use super::codec::text_key;
+use super::errors::{damaged, db_error};
+use super::handle::{Index, StoredDoc};
 use crate::align::{align, Passage};
 use crate::corpus::{Corpus, DocId};
 use crate::derivation::{AlignStage, PairAlignment};
@@ -10,14 +12,12 @@ use crate::direction::{origin, Provenance};
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;
 use crate::progress::Progress;
-use crate::report::{Format, PairRecord, PAIR_CSV_HEADER};
 use crate::scan::{Parameters, ScanConfig};
 use crate::verify::{score_pairs, Relation, Scores, Thresholds};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 /// Query documents fingerprinted and verified together.
@@ -41,6 +41,7 @@ pub(super) struct Lookup {
 /// How a query is answered.
 #[derive(Debug, Clone)]
 pub struct QueryOptions {
+    /// Score floors of the relations.
     pub thresholds: Thresholds,
     /// How matches are aligned with the archived texts.
     pub align: AlignStage,
@@ -68,11 +69,15 @@ pub struct QueryMatch {
     pub query: DocId,
     /// The archived document's id and metadata.
     pub id: String,
+    /// The archived document's title.
     pub title: Option<String>,
+    /// The archived document's source.
     pub source: Option<String>,
+    /// The archived document's date.
     pub date: Option<String>,
     /// `a` is the query document, `b` the archived one.
     pub scores: Scores,
+    /// What the query document is to the archived one.
     pub relation: Relation,
     /// Alignment with the archived text (zero when it was not stored).
     pub alignment: PairAlignment,
@@ -99,9 +104,11 @@ pub struct QueryStats {
 pub struct QueryResult {
     /// Documents in the archive when the query read it.
     pub archive_documents: usize,
+    /// The parameters the query used.
     pub parameters: Parameters,
     /// Grouped by query document in input order, best match first.
     pub matches: Vec<QueryMatch>,
+    /// Counts of the run.
     pub stats: QueryStats,
 }
 
@@ -179,7 +186,7 @@ impl Index {
                         .chain(std::iter::once(Lookup {
                             query: i,
                             band: text_band,
-                            key: super::text_key(p.text_hash),
+                            key: text_key(p.text_hash),
                         }))
                 })
                 .collect();
@@ -235,7 +242,7 @@ impl Index {
                         .and_then(|mut st| st.exists([d]))
                         .map_err(|e| self.err(e))?;
                 if !removed {
-                    return Err(super::damaged(
+                    return Err(damaged(
                         &self.path,
                         format!("document {d} is filed in the bucket index but missing from the documents table"),
                     ));
@@ -338,181 +345,4 @@ impl Index {
             stats,
         })
     }
-}
-
-/// One match as it appears in every machine format: scan's pair record
-/// (`a` the query document, `b` the archived one) plus `estimated` and the
-/// archived document's metadata.
-#[derive(Debug, Serialize)]
-pub struct QueryRecord<'a> {
-    #[serde(flatten)]
-    pub pair: PairRecord<'a>,
-    pub estimated: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title_b: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_b: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_b: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize)]
-struct JsonQueryReport<'a> {
-    archive: &'a str,
-    archive_documents: usize,
-    queries: usize,
-    /// True when any reported scores are estimates.
-    estimated: bool,
-    parameters: &'a Parameters,
-    stats: &'a QueryStats,
-    pairs: Vec<QueryRecord<'a>>,
-    warnings: Vec<WarningRecord<'a>>,
-}
-
-#[derive(Debug, Serialize)]
-struct WarningRecord<'a> {
-    location: &'a str,
-    message: &'a str,
-}
-
-fn records<'a>(
-    corpus: &'a Corpus,
-    result: &'a QueryResult,
-    passages: bool,
-) -> Vec<QueryRecord<'a>> {
-    result
-        .matches
-        .iter()
-        .map(|m| QueryRecord {
-            pair: PairRecord {
-                passages: passages.then(|| m.passages.clone()),
-                ..PairRecord::scored(
-                    &corpus.get(m.query).id,
-                    &m.id,
-                    &m.scores,
-                    m.relation,
-                    &m.alignment,
-                )
-            },
-            estimated: m.estimated,
-            title_b: m.title.as_deref(),
-            source_b: m.source.as_deref(),
-            date_b: m.date.as_deref(),
-        })
-        .collect()
-}
-
-/// Write query results in `format`.
-pub fn write_query(
-    out: &mut dyn Write,
-    format: Format,
-    archive: &str,
-    corpus: &Corpus,
-    result: &QueryResult,
-    passages: bool,
-) -> io::Result<()> {
-    let recs = records(corpus, result, passages && format != Format::Csv);
-    match format {
-        Format::Json => {
-            let report = JsonQueryReport {
-                archive,
-                archive_documents: result.archive_documents,
-                queries: corpus.len(),
-                estimated: recs.iter().any(|r| r.estimated),
-                parameters: &result.parameters,
-                stats: &result.stats,
-                pairs: recs,
-                warnings: corpus
-                    .diagnostics
-                    .iter()
-                    .map(|d| WarningRecord {
-                        location: &d.location,
-                        message: &d.message,
-                    })
-                    .collect(),
-            };
-            serde_json::to_writer_pretty(&mut *out, &report)?;
-            writeln!(out)
-        }
-        Format::Jsonl => {
-            for r in &recs {
-                serde_json::to_writer(&mut *out, r)?;
-                writeln!(out)?;
-            }
-            Ok(())
-        }
-        Format::Csv => {
-            writeln!(out, "{PAIR_CSV_HEADER},estimated")?;
-            for r in &recs {
-                writeln!(out, "{},{}", r.pair.csv_fields(), r.estimated)?;
-            }
-            Ok(())
-        }
-        Format::Table => write_table(out, archive, corpus, result, &recs),
-    }
-}
-
-fn write_table(
-    out: &mut dyn Write,
-    archive: &str,
-    corpus: &Corpus,
-    result: &QueryResult,
-    recs: &[QueryRecord],
-) -> io::Result<()> {
-    let mut by_query: HashMap<DocId, Vec<&QueryRecord>> = HashMap::new();
-    for (m, r) in result.matches.iter().zip(recs) {
-        by_query.entry(m.query).or_default().push(r);
-    }
-    for (i, d) in corpus.docs.iter().enumerate() {
-        let found = by_query
-            .get(&DocId(i as u32))
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let n = found.len();
-        writeln!(
-            out,
-            "{}: {} in {} ({} documents)",
-            d.id,
-            if n == 1 {
-                "1 match".to_string()
-            } else {
-                format!("{n} matches")
-            },
-            archive,
-            result.archive_documents
-        )?;
-        if n == 0 {
-            continue;
-        }
-        writeln!(
-            out,
-            "  {:<15} {:>7} {:>7} {:>7}  ARCHIVED DOCUMENT",
-            "RELATION", "JACCARD", "A_IN_B", "B_IN_A"
-        )?;
-        for r in found {
-            let meta: Vec<&str> = [r.source_b, r.date_b].into_iter().flatten().collect();
-            writeln!(
-                out,
-                "  {:<15} {:>6.3}{} {:>7.3} {:>7.3}  {}{}",
-                r.pair.relation,
-                r.pair.jaccard,
-                if r.estimated { "~" } else { " " },
-                r.pair.containment_a_in_b,
-                r.pair.containment_b_in_a,
-                r.pair.b,
-                if meta.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", meta.join(", "))
-                }
-            )?;
-        }
-    }
-    if recs.iter().any(|r| r.estimated) {
-        writeln!(
-            out,
-            "(~ scores estimated from MinHash signatures: the archive holds no text for those documents)"
-        )?;
-    }
-    Ok(())
 }

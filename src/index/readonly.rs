@@ -3,7 +3,7 @@
 //! the file is then opened `immutable`, which is safe because no writer can
 //! be at work where it could not create its `-wal` and `-shm` either.
 
-use super::db_error;
+use super::errors::db_error;
 use crate::error::{Error, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::Path;

@@ -2,7 +2,8 @@
 //! committed batches (their bucket entries marked dead until rewritten),
 //! and the bucket runs merged into one with the dead entries dropped.
 
-use super::{document, merge, runs, Index};
+use super::handle::Index;
+use super::{document, merge, runs};
 use crate::error::Result;
 use crate::progress::Progress;
 use rusqlite::Connection;
@@ -20,6 +21,7 @@ pub enum Removal {
 /// What a `remove` did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RemoveStats {
+    /// Documents removed.
     pub removed: usize,
     /// Ids asked for that are not in the index.
     pub missing: Vec<String>,
@@ -32,6 +34,7 @@ pub struct RemoveStats {
 pub struct CompactStats {
     /// Runs of the bucket index before and after (1 after, 0 when empty).
     pub runs_before: usize,
+    /// Runs after the rewrite.
     pub runs_after: usize,
     /// Removed documents whose stale entries the rewrite dropped.
     pub stale_documents: usize,

@@ -2,7 +2,7 @@
 //! size, the SQL schema, the connection a writer opens and the upgrade of
 //! an older format.
 
-use super::db_error;
+use super::errors::db_error;
 use crate::error::Result;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;

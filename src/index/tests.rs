@@ -3,7 +3,8 @@ use super::query::QueryOptions;
 use super::*;
 use crate::boilerplate::MaskConfig;
 use crate::corpus::{Corpus, Document, Origin};
-use crate::lsh::DEFAULT_THRESHOLD;
+use crate::fingerprint::Fingerprinter;
+use crate::lsh::{Banding, DEFAULT_THRESHOLD};
 use crate::progress::Progress;
 use crate::verify::Relation;
 

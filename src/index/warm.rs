@@ -2,7 +2,8 @@
 //! parallel on connections of their own, so that the query's own reads find
 //! them in the OS page cache; and random-access advice to the kernel.
 
-use super::{query, readonly, runs, Index};
+use super::handle::Index;
+use super::{query, readonly, runs};
 use rusqlite::Connection;
 use std::path::Path;
 

@@ -17,7 +17,7 @@ pub use spelling::{fold_spelling, is_spelling_variant};
 
 /// Bumped whenever normalization changes what fingerprints are made of; stored
 /// in reports and indexes so fingerprints of different versions never mix.
-pub const NORMALIZATION_VERSION: u32 = 2;
+pub(crate) const NORMALIZATION_VERSION: u32 = 2;
 
 /// A normalized document: its word tokens, folded for matching.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,6 +37,7 @@ impl Normalized {
         s
     }
 
+    /// Whether there are no tokens.
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty()
     }
@@ -64,13 +65,13 @@ pub fn normalize_joined_into(text: &str, out: &mut String) {
 /// signature is made of, read from the fingerprint's own pass. Scripts
 /// written without spaces give a word per character, as
 /// `for_each_token_span` does.
-pub fn normalize_joined_words_into(text: &str, out: &mut String, ends: &mut Vec<usize>) {
+pub(crate) fn normalize_joined_words_into(text: &str, out: &mut String, ends: &mut Vec<usize>) {
     ends.clear();
     joined_into(text, out, ends);
 }
 
 /// Each word of `text` as `normalize_joined_words_into` splits it.
-pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let (mut out, mut ends) = (String::new(), Vec::new());
     normalize_joined_words_into(text, &mut out, &mut ends);
     let mut at = 0;

@@ -5,12 +5,12 @@
 use super::archive::Archive;
 use super::auth::{authorize, Denied};
 use super::body::{stories, ApiError};
-use super::AppState;
+use super::state::AppState;
 use crate::corpus::{Corpus, Document};
 use crate::diff::{diff, render, DiffOptions, Side};
-use crate::index::query::{write_query, QueryOptions, QueryResult};
+use crate::index::query::{QueryOptions, QueryResult};
 use crate::index::{AddOptions, StoredDoc};
-use crate::report::Format;
+use crate::report::{write_query, Format};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -44,13 +44,13 @@ fn flag(value: &Option<String>) -> bool {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct QueryParams {
+pub(crate) struct QueryParams {
     pub passages: Option<String>,
     pub limit: Option<usize>,
 }
 
 /// How a query is answered: the CLI's defaults and `limit`.
-pub fn query_options(limit: Option<usize>) -> QueryOptions {
+pub(crate) fn query_options(limit: Option<usize>) -> QueryOptions {
     QueryOptions {
         limit,
         ..QueryOptions::default()
@@ -58,7 +58,7 @@ pub fn query_options(limit: Option<usize>) -> QueryOptions {
 }
 
 /// The query report, as `reprint query --format json` writes it.
-pub fn query_json(
+pub(crate) fn query_json(
     archive: &Archive,
     corpus: &Corpus,
     result: &QueryResult,
@@ -162,7 +162,7 @@ async fn archived(archive: &Arc<Archive>, id: String) -> Result<StoredDoc, ApiEr
 }
 
 /// The text of a document, or 409 when the archive keeps none.
-pub fn text_of(d: &StoredDoc) -> Result<&str, ApiError> {
+pub(crate) fn text_of(d: &StoredDoc) -> Result<&str, ApiError> {
     d.text.as_deref().ok_or_else(|| {
         ApiError::new(
             StatusCode::CONFLICT,
@@ -176,7 +176,7 @@ pub fn text_of(d: &StoredDoc) -> Result<&str, ApiError> {
 
 /// The archived stories matching an archived one (itself left out): the
 /// query report of its text.
-pub async fn matches_of(
+pub(crate) async fn matches_of(
     archive: &Arc<Archive>,
     d: &StoredDoc,
     limit: Option<usize>,
@@ -202,7 +202,7 @@ pub async fn matches_of(
     Ok((corpus, result))
 }
 
-pub async fn document_matches(
+pub(crate) async fn document_matches(
     State(state): Shared,
     Path(id): Path<String>,
     Query(params): Query<QueryParams>,
@@ -219,11 +219,11 @@ pub async fn document_matches(
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct AddParams {
+pub(crate) struct AddParams {
     pub replace: Option<String>,
 }
 
-pub async fn add_documents(
+pub(crate) async fn add_documents(
     State(state): Shared,
     Query(params): Query<AddParams>,
     headers: HeaderMap,
@@ -287,14 +287,14 @@ struct Warning {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct DiffParams {
+pub(crate) struct DiffParams {
     pub a: Option<String>,
     pub b: Option<String>,
 }
 
 /// The diff of two stories by id (archived, or pasted into the page),
 /// computed on a blocking thread.
-pub async fn diff_of(
+pub(crate) async fn diff_of(
     archive: &Arc<Archive>,
     a: String,
     b: String,
@@ -313,7 +313,7 @@ pub async fn diff_of(
         .map_err(|e| ApiError::internal(format!("the diff failed: {e}")))
 }
 
-pub async fn diff_json(
+pub(crate) async fn diff_json(
     State(state): Shared,
     Query(params): Query<DiffParams>,
 ) -> Result<Response, ApiError> {

@@ -15,9 +15,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 /// Bytes of pasted text kept for the diff links of the result page.
 const PASTE_BYTES: usize = 64 * 1024 * 1024;
 /// Prefix of a pasted story's id.
-pub const PASTED: &str = "pasted:";
+pub(crate) const PASTED: &str = "pasted:";
 
-pub struct Archive {
+pub(crate) struct Archive {
     path: PathBuf,
     readers: Mutex<Vec<Index>>,
     permits: tokio::sync::Semaphore,
@@ -169,7 +169,7 @@ impl Archive {
     }
 
     /// Keep a pasted story for its diff links; the oldest go first.
-    pub fn remember(&self, doc: StoredDoc) {
+    pub(crate) fn remember(&self, doc: StoredDoc) {
         let mut p = lock(&self.pastes);
         if p.docs.iter().any(|d| d.id == doc.id) {
             return;

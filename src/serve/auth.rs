@@ -7,11 +7,11 @@ use std::path::Path;
 use subtle::ConstantTimeEq;
 
 /// The secret writes need.
-pub struct Token(Vec<u8>);
+pub(crate) struct Token(Vec<u8>);
 
 /// Why a write was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Denied {
+pub(crate) enum Denied {
     /// The server has no token: it is read-only.
     ReadOnly,
     /// No `Authorization: Bearer` header.
@@ -42,7 +42,10 @@ impl Token {
 }
 
 /// Check a write request's headers against `token`.
-pub fn authorize(token: Option<&Token>, headers: &HeaderMap) -> std::result::Result<(), Denied> {
+pub(crate) fn authorize(
+    token: Option<&Token>,
+    headers: &HeaderMap,
+) -> std::result::Result<(), Denied> {
     let token = token.ok_or(Denied::ReadOnly)?;
     let given = headers
         .get(axum::http::header::AUTHORIZATION)

@@ -14,7 +14,7 @@ pub const BODY: &str = "body";
 
 /// A problem with one record of a body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RecordError {
+pub(crate) struct RecordError {
     /// 1-based line (JSONL) or element (JSON array).
     pub record: usize,
     pub location: String,
@@ -23,7 +23,7 @@ pub struct RecordError {
 
 /// An error answer: its status and the JSON `{"error": ..., "records": [...]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     #[serde(skip)]
     pub status: StatusCode,
     pub error: String,
@@ -40,25 +40,25 @@ impl ApiError {
         }
     }
 
-    pub fn bad_request(error: impl Into<String>) -> ApiError {
+    pub(crate) fn bad_request(error: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, error)
     }
 
-    pub fn unknown_id(id: &str) -> ApiError {
+    pub(crate) fn unknown_id(id: &str) -> ApiError {
         ApiError::new(
             StatusCode::NOT_FOUND,
             format!("no document with id {id:?} in the archive"),
         )
     }
 
-    pub fn forbidden() -> ApiError {
+    pub(crate) fn forbidden() -> ApiError {
         ApiError::new(
             StatusCode::FORBIDDEN,
             "this server is read-only: start it with --token-file to accept writes",
         )
     }
 
-    pub fn unavailable(error: impl Into<String>) -> ApiError {
+    pub(crate) fn unavailable(error: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error)
     }
 

@@ -5,7 +5,7 @@
 use super::api::{diff_of, matches_of, query_options, text_of};
 use super::archive::PASTED;
 use super::body::{stories, ApiError};
-use super::AppState;
+use super::state::AppState;
 use crate::diff::html::{escape, page_with, CSS as DIFF_CSS};
 use crate::direction::{origin, OriginSources, Provenance, Side};
 use crate::index::query::QueryMatch;
@@ -63,7 +63,7 @@ fn csp() -> &'static HeaderValue {
 }
 
 /// An HTML answer with the CSP and no sniffing.
-pub fn html_response(status: StatusCode, body: String) -> Response {
+pub(crate) fn html_response(status: StatusCode, body: String) -> Response {
     (
         status,
         [
@@ -362,7 +362,10 @@ pub async fn story(State(state): Shared, Path(id): Path<String>) -> Response {
     html_response(StatusCode::OK, page(&format!("reprint: {}", d.id), &body))
 }
 
-pub async fn diff_page(State(state): Shared, Path((a, b)): Path<(String, String)>) -> Response {
+pub(crate) async fn diff_page(
+    State(state): Shared,
+    Path((a, b)): Path<(String, String)>,
+) -> Response {
     match diff_of(&state.archive, a, b).await {
         Ok(d) => {
             let nav = format!(

@@ -8,9 +8,11 @@ mod auth;
 mod body;
 mod html;
 mod routes;
+mod state;
 
 use crate::error::{Error, Result};
 use archive::Archive;
+use state::AppState;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,15 +40,6 @@ pub struct ServeConfig {
     /// Documents per committed transaction of POST /v1/documents.
     pub batch_size: usize,
     /// No request log lines on stderr.
-    pub quiet: bool,
-}
-
-/// What the handlers share.
-pub(crate) struct AppState {
-    pub archive: Arc<Archive>,
-    pub token: Option<auth::Token>,
-    pub max_body: usize,
-    pub batch_size: usize,
     pub quiet: bool,
 }
 

@@ -1,7 +1,8 @@
 //! The router: endpoints, the body cap and timeout (tower-http), one log
 //! line per request, and JSON bodies for every error the stack itself makes.
 
-use super::{api, html, AppState};
+use super::state::AppState;
+use super::{api, html};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-pub fn router(state: Arc<AppState>, timeout: Duration) -> Router {
+pub(crate) fn router(state: Arc<AppState>, timeout: Duration) -> Router {
     let max_body = state.max_body;
     let quiet = state.quiet;
     Router::new()

@@ -4,12 +4,12 @@
 //! member diffed against its representative, the origin as A when the
 //! origin rule knows it, else "direction unknown". Self-contained pages.
 
-use super::html::{self, escape};
-use super::{diff, DiffOptions, Side};
+use super::round4;
 use crate::corpus::{Corpus, DocId};
+use crate::diff::html::{self, escape};
+use crate::diff::{diff, DiffOptions, Side};
 use crate::direction::{origin, OriginSources, Provenance, Side as Origin};
 use crate::error::{Error, Result};
-use crate::report::round4;
 use crate::scan::{Match, ScanResult};
 use crate::verify::Scores;
 use rayon::prelude::*;
@@ -23,7 +23,9 @@ const NAME_CHARS: usize = 60;
 /// What [`write()`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
+    /// The index page written.
     pub index: PathBuf,
+    /// Member pages written.
     pub pages: usize,
 }
 
@@ -50,7 +52,7 @@ pub fn prepare(dir: &Path) -> Result<()> {
 /// every other run of characters one `-`, at most `NAME_CHARS` long. It
 /// never holds a path separator or a dot, so it cannot leave the folder;
 /// callers prefix an index number to keep names unique.
-pub fn safe_name(id: &str) -> String {
+pub(crate) fn safe_name(id: &str) -> String {
     let mut out = String::new();
     for c in id.chars() {
         if out.len() >= NAME_CHARS {
