@@ -102,6 +102,7 @@ pub(crate) mod jsonline;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
+pub(crate) mod number;
 pub mod output;
 pub(crate) mod overlap;
 pub mod progress;

@@ -606,9 +606,9 @@ pub fn json(diff: &Diff, hide_cosmetic: bool) -> serde_json::Result<String> {
             b_words: s.b_words,
             a_words_kept: s.a_words_kept,
             b_words_from_a: s.b_words_from_a,
-            share_a_kept: crate::report::round4(s.share_a_kept),
-            share_b_from_a: crate::report::round4(s.share_b_from_a),
-            reused: crate::report::round4(s.reused()),
+            share_a_kept: crate::number::round4(s.share_a_kept),
+            share_b_from_a: crate::number::round4(s.share_b_from_a),
+            reused: crate::number::round4(s.reused()),
             complete: s.complete,
             direction: if s.origin_known {
                 "a-is-origin"

@@ -2,13 +2,15 @@
 //! typography folded away, UK/US spelling folded to one form, and script
 //! quirks (Arabic/Urdu letter variants, diacritics, joiners) unified.
 
+mod ascii;
 mod chars;
 mod joined;
 mod spans;
 mod spelling;
 
+use ascii::WordEnds;
 use chars::{classify, fold_letter, is_nfkc_quick, is_unspaced, CharClass, CHARS};
-use joined::{joined_nfkc_into, WordEnds};
+use joined::joined_nfkc_into;
 use spelling::fold_parts;
 use unicode_normalization::UnicodeNormalization;
 

@@ -1,9 +1,9 @@
 //! CSV writing (RFC 4180 quoting): pair records with one header line, the
 //! shared pair columns first and one column of the command's own last.
 
-use super::number::round4;
 use super::records::PairRecord;
 use crate::direction::Side;
+use crate::number::round4;
 use std::io::{self, Write};
 
 /// The CSV columns every pair record has, in [`pair_fields`] order.

@@ -5,12 +5,11 @@
 mod csv;
 pub mod html;
 mod json;
-mod number;
 mod records;
 mod table;
 
+pub use crate::number::round4;
 pub use json::write_line;
-pub use number::round4;
 pub use records::{add_passages, PairRecord, QueryRecord};
 
 use crate::corpus::Corpus;

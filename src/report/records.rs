@@ -2,12 +2,12 @@
 //! one cluster, one input warning. Their field order and names are the
 //! contract of docs/formats.md.
 
-use super::number::ser_round4;
 use crate::align::Passage;
 use crate::corpus::{Corpus, Diagnostic, TextSource};
 use crate::derivation::{align_pairs, AlignStage, PairAlignment};
 use crate::direction::Side;
 use crate::index::query::QueryResult;
+use crate::number::ser_round4;
 use crate::scan::{Match, ScanResult};
 use crate::verify::{Relation, Scores};
 use serde::Serialize;
