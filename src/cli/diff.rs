@@ -4,11 +4,11 @@
 use super::args::{warn_all, InputArgs};
 use clap::{Args, ValueEnum};
 use reprint::corpus::{read_inputs, Corpus};
-use reprint::diff::render::{inline, json, side_by_side, TextStyle};
 use reprint::diff::{diff, DiffOptions, Side};
 use reprint::direction::{OriginSources, Provenance, Side as Origin};
 use reprint::error::{Error, Result};
 use reprint::output::write_output;
+use reprint::report::diff_text::{inline, json, side_by_side, TextStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -251,7 +251,7 @@ pub fn run_diff(args: DiffArgs) -> Result<()> {
     };
     let d = diff(a, b, &opts);
     if let Some(path) = &args.html {
-        let page = reprint::diff::html::page(&d, args.hide_cosmetic);
+        let page = reprint::report::diff_html::page(&d, args.hide_cosmetic);
         if path.as_os_str() == "-" {
             let mut out = std::io::stdout().lock();
             out.write_all(page.as_bytes()).map_err(Error::Output)?;

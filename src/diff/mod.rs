@@ -3,11 +3,9 @@
 //! changes inside each pair, every change tagged with one `ChangeKind`.
 
 mod classify;
-pub mod html;
 mod model;
 mod pairing;
 pub mod paragraphs;
-pub mod render;
 mod rows;
 pub mod summary;
 pub mod tokens;

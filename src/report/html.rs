@@ -4,9 +4,9 @@
 //! member diffed against its representative, the origin as A when the
 //! origin rule knows it, else "direction unknown". Self-contained pages.
 
+use super::diff_html::{self as html, escape};
 use super::round4;
 use crate::corpus::{Corpus, DocId};
-use crate::diff::html::{self, escape};
 use crate::diff::{diff, DiffOptions, Side};
 use crate::direction::{origin, OriginSources, Provenance, Side as Origin};
 use crate::error::{Error, Result};

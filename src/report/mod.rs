@@ -1,8 +1,11 @@
 //! Every writer of results in one place: the readable table, JSON, JSONL and
-//! CSV of scan, verify and query, dedup's removed records, and the scan's
-//! HTML report. The machine shapes (docs/formats.md) are a contract.
+//! CSV of scan, verify and query, dedup's removed records, the scan's HTML
+//! report, and one diff as a page, terminal columns or JSON (`diff_html`,
+//! `diff_text`). The machine shapes (docs/formats.md) are a contract.
 
 mod csv;
+pub mod diff_html;
+pub mod diff_text;
 pub mod html;
 mod json;
 mod records;

@@ -2,7 +2,7 @@
 //! external assets, two columns with changes highlighted by kind, a legend
 //! and the summary on top; readable on a laptop and printable.
 
-use super::{ChangeKind, Diff, Row, RowKind, Segment};
+use crate::diff::{ChangeKind, Diff, Row, RowKind, Segment};
 use std::fmt::Write;
 
 /// Escape text for HTML element content and attribute values.

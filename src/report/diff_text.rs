@@ -1,7 +1,7 @@
 //! Showing a diff in a terminal or a pipe: two columns fitted to the width,
 //! one column with word-level marks (`--inline`), and the JSON record.
 
-use super::{Change, ChangeKind, Diff, Row, RowKind, Segment};
+use crate::diff::{Change, ChangeKind, Diff, Row, RowKind, Segment};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
