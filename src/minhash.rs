@@ -25,18 +25,19 @@ impl Signature {
 
     /// Estimated Jaccard similarity: the share of bins that agree.
     pub(crate) fn estimate_jaccard(&self, other: &Signature) -> f64 {
-        let n = self.0.len().min(other.0.len());
-        if n == 0 {
-            return 0.0;
-        }
-        let same = self
-            .0
-            .iter()
-            .zip(other.0.iter())
-            .filter(|(a, b)| a == b)
-            .count();
-        same as f64 / n as f64
+        agreeing_share(&self.0, &other.0)
     }
+}
+
+/// The share of the bins two signatures' values agree in (0 when either
+/// is empty): the Jaccard estimate, on signatures or rows of a table.
+pub(crate) fn agreeing_share(a: &[u32], b: &[u32]) -> f64 {
+    let n = a.len().min(b.len());
+    if n == 0 {
+        return 0.0;
+    }
+    let same: usize = a.iter().zip(b).map(|(x, y)| (x == y) as usize).sum();
+    same as f64 / n as f64
 }
 
 const EMPTY: u64 = u64::MAX;

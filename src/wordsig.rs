@@ -5,7 +5,7 @@
 
 use crate::corpus::DocId;
 use crate::lsh::Banding;
-use crate::minhash::{MinHasher, Signature, Sketch};
+use crate::minhash::{agreeing_share, MinHasher, Signature, Sketch};
 use crate::normalize::for_each_word;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -95,12 +95,7 @@ impl WordTable {
             return 0.0;
         }
         let row = |d: usize| &self.rows[d * WORD_NUM_PERM..(d + 1) * WORD_NUM_PERM];
-        let same: u32 = row(a)
-            .iter()
-            .zip(row(b))
-            .map(|(x, y)| (x == y) as u32)
-            .sum();
-        same as f64 / WORD_NUM_PERM as f64
+        agreeing_share(row(a), row(b))
     }
 
     /// Whether documents `a` and `b` estimate at least `MIN_WORD_JACCARD`.

@@ -184,20 +184,25 @@ fn fill_words(words: Vec<(String, bool)>, width: usize) -> Vec<String> {
     lines
 }
 
-/// `s` without ANSI codes.
-fn strip_ansi(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// The characters of `s` outside ANSI codes.
+fn visible_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     let mut in_escape = false;
-    for c in s.chars() {
+    s.chars().filter(move |&c| {
         if in_escape {
             in_escape = c != 'm';
+            false
         } else if c == '\x1b' {
             in_escape = true;
+            false
         } else {
-            out.push(c);
+            true
         }
-    }
-    out
+    })
+}
+
+/// `s` without ANSI codes.
+fn strip_ansi(s: &str) -> String {
+    visible_chars(s).collect()
 }
 
 /// A word cut into parts of at most `width` columns (a long URL); ANSI
@@ -252,19 +257,10 @@ fn hard_break(word: &str, width: usize) -> Vec<String> {
 
 /// Visible width of a line with ANSI codes.
 fn visible_width(s: &str) -> usize {
-    let mut w = 0;
-    let mut in_escape = false;
     let mut buf = [0u8; 4];
-    for c in s.chars() {
-        if in_escape {
-            in_escape = c != 'm';
-        } else if c == '\x1b' {
-            in_escape = true;
-        } else {
-            w += c.encode_utf8(&mut buf).width();
-        }
-    }
-    w
+    visible_chars(s)
+        .map(|c| c.encode_utf8(&mut buf).width())
+        .sum()
 }
 
 fn pad(s: &str, width: usize) -> String {
