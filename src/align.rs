@@ -273,63 +273,103 @@ fn seed(h: &[u64], i: usize) -> u64 {
     h[i].rotate_left(17) ^ h[i + 1].wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
+/// Per-thread tables of `maximal_runs`, reused across pairs: an alignment
+/// runs for nearly every verified pair, and hash maps built per pair were
+/// most of its time.
+#[derive(Default)]
+struct RunScratch {
+    /// Open-addressing table of B's seeds: key and first position (NONE: empty).
+    keys: Vec<u64>,
+    heads: Vec<u32>,
+    /// Next position of the same seed in B, per position.
+    next: Vec<u32>,
+    /// Per diagonal (`j - i + |A|`): where the last run found on it ends.
+    reach: Vec<u32>,
+}
+
+thread_local! {
+    static RUN_SCRATCH: std::cell::RefCell<RunScratch> = std::cell::RefCell::new(RunScratch::default());
+}
+
+const NONE: u32 = u32::MAX;
+
+impl RunScratch {
+    /// Slot of `key` in a table of `mask + 1` slots: its own or the empty
+    /// one where it would go.
+    #[inline]
+    fn slot(&self, key: u64, mask: usize) -> usize {
+        let mut at = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask;
+        while self.heads[at] != NONE && self.keys[at] != key {
+            at = (at + 1) & mask;
+        }
+        at
+    }
+}
+
 /// Maximal exact runs of at least `SEED_WORDS` tokens: B's seeds indexed in
 /// a chained table, A's looked up; a hit inside a run already found on its
 /// diagonal is skipped. At most `max_hits` occurrences of a seed are tried,
 /// and all work stops at `budget`.
 fn maximal_runs(x: &[u64], y: &[u64], max_hits: usize, budget: u64, work: &mut u64) -> Vec<Run> {
-    const NONE: u32 = u32::MAX;
-    let nb = y.len() + 1 - SEED_WORDS;
-    let mut head: FxHashMap<u64, u32> = FxHashMap::default();
-    head.reserve(nb);
-    let mut next = vec![NONE; nb];
-    // Inserted last to first, so each chain runs in B's order.
-    for j in (0..nb).rev() {
-        let e = head.entry(seed(y, j)).or_insert(NONE);
-        next[j] = *e;
-        *e = j as u32;
-    }
-    let mut reach: FxHashMap<isize, usize> = FxHashMap::default();
-    let mut runs = Vec::new();
-    'a: for i in 0..x.len() + 1 - SEED_WORDS {
-        let Some(&first) = head.get(&seed(x, i)) else {
-            continue;
-        };
-        let mut j = first;
-        let mut hits = 0;
-        while j != NONE && hits < max_hits {
-            hits += 1;
-            *work += 1;
-            if *work > budget {
-                break 'a;
-            }
-            let ju = j as usize;
-            j = next[ju];
-            let diag = ju as isize - i as isize;
-            if reach.get(&diag).is_some_and(|&end| end > i) {
-                continue;
-            }
-            let (mut s, mut t) = (i, ju);
-            while s > 0 && t > 0 && x[s - 1] == y[t - 1] {
-                s -= 1;
-                t -= 1;
-            }
-            let mut len = i - s;
-            while s + len < x.len() && t + len < y.len() && x[s + len] == y[t + len] {
-                len += 1;
-            }
-            *work += len as u64;
-            if len >= SEED_WORDS {
-                reach.insert(diag, s + len);
-                runs.push(Run {
-                    len,
-                    i: Reverse(s),
-                    j: Reverse(t),
-                });
+    RUN_SCRATCH.with_borrow_mut(|sc| {
+        let nb = y.len() + 1 - SEED_WORDS;
+        let size = (2 * nb).next_power_of_two();
+        let mask = size - 1;
+        sc.keys.clear();
+        sc.keys.resize(size, 0);
+        sc.heads.clear();
+        sc.heads.resize(size, NONE);
+        sc.next.clear();
+        sc.next.resize(nb, NONE);
+        // Inserted last to first, so each chain runs in B's order.
+        for j in (0..nb).rev() {
+            let key = seed(y, j);
+            let at = sc.slot(key, mask);
+            sc.keys[at] = key;
+            sc.next[j] = sc.heads[at];
+            sc.heads[at] = j as u32;
+        }
+        sc.reach.clear();
+        sc.reach.resize(x.len() + y.len(), 0);
+        let mut runs = Vec::new();
+        'a: for i in 0..x.len() + 1 - SEED_WORDS {
+            let at = sc.slot(seed(x, i), mask);
+            let mut j = sc.heads[at];
+            let mut hits = 0;
+            while j != NONE && hits < max_hits {
+                hits += 1;
+                *work += 1;
+                if *work > budget {
+                    break 'a;
+                }
+                let ju = j as usize;
+                j = sc.next[ju];
+                let diag = ju + x.len() - i;
+                if sc.reach[diag] as usize > i {
+                    continue;
+                }
+                let (mut s, mut t) = (i, ju);
+                while s > 0 && t > 0 && x[s - 1] == y[t - 1] {
+                    s -= 1;
+                    t -= 1;
+                }
+                let mut len = i - s;
+                while s + len < x.len() && t + len < y.len() && x[s + len] == y[t + len] {
+                    len += 1;
+                }
+                *work += len as u64;
+                if len >= SEED_WORDS {
+                    sc.reach[diag] = (s + len) as u32;
+                    runs.push(Run {
+                        len,
+                        i: Reverse(s),
+                        j: Reverse(t),
+                    });
+                }
             }
         }
-    }
-    runs
+        runs
+    })
 }
 
 /// Greedy string tiling: take the longest run whose tokens are free on both

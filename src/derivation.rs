@@ -113,25 +113,6 @@ pub(crate) fn align_pairs<S: TextSource + ?Sized>(
         .collect()
 }
 
-/// Align `pairs` and summarize each with its origin: the stage's whole work
-/// for a batch of reported pairs.
-pub(crate) fn summarize<S: TextSource + ?Sized>(
-    corpus: &S,
-    pairs: &[(DocId, DocId)],
-    stage: &AlignStage,
-) -> Vec<PairAlignment> {
-    align_pairs(corpus, pairs, &stage.align)
-        .iter()
-        .zip(pairs)
-        .map(|(al, &(a, b))| {
-            PairAlignment::of(
-                &al.coverage(),
-                pair_origin(corpus, a, b, &stage.origin_sources),
-            )
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -259,14 +259,7 @@ impl Fingerprinter {
                 hashes.clear();
                 words.clear();
                 let text_hash = JOINED.with_borrow_mut(|joined| {
-                    WORD_ENDS.with_borrow_mut(|ends| {
-                        normalize_joined_words_into(text, joined, ends);
-                        let mut at = 0;
-                        for &end in ends.iter() {
-                            words.push(token_hash(&joined[at..end]));
-                            at = end;
-                        }
-                    });
+                    stream_words(text, joined, words);
                     self.shingler
                         .for_each_hash(joined, &mut Unmasked { hashes, mask });
                     xxh3_128(joined.as_bytes())
@@ -275,6 +268,29 @@ impl Fingerprinter {
             })
         })
     }
+
+    /// `then` of the hashes of `text`'s stream words alone (those of
+    /// `with_unmasked_words`), for a copy whose shingles are known.
+    pub(crate) fn with_words<R>(&self, text: &str, then: impl FnOnce(&[u64]) -> R) -> R {
+        WORD_HASHES.with_borrow_mut(|words| {
+            words.clear();
+            JOINED.with_borrow_mut(|joined| stream_words(text, joined, words));
+            then(words)
+        })
+    }
+}
+
+/// Normalize `text` into `joined` and push the hash of each of its words
+/// (`align::token_hash`) onto `words`.
+fn stream_words(text: &str, joined: &mut String, words: &mut Vec<u64>) {
+    WORD_ENDS.with_borrow_mut(|ends| {
+        normalize_joined_words_into(text, joined, ends);
+        let mut at = 0;
+        for &end in ends.iter() {
+            words.push(token_hash(&joined[at..end]));
+            at = end;
+        }
+    });
 }
 
 #[cfg(test)]

@@ -108,6 +108,18 @@ impl Sketch {
         *slot = (*slot).min(v);
     }
 
+    /// `add`, or nothing when `skip`: without a branch, for a choice that
+    /// is a coin flip per item (a word being common or not).
+    #[inline(always)]
+    pub fn add_unless(&mut self, h: u64, skip: bool) {
+        let x = mix(h ^ self.seed);
+        let bin = (((x >> 32) * self.k) >> 32) as usize;
+        // All ones leaves the bin as it is.
+        let v = (x & 0xFFFF_FFFF) | (skip as u64).wrapping_neg();
+        let slot = &mut self.bins[bin];
+        *slot = (*slot).min(v);
+    }
+
     /// The signature of the hashes added.
     pub fn finish(mut self) -> Signature {
         densify(&mut self.bins, self.seed);

@@ -1,10 +1,11 @@
 //! The scan pipeline: fingerprint every document in parallel, group exact
 //! copies, find LSH candidates, verify them exactly, label and cluster.
 
+use crate::align::coverage;
 use crate::boilerplate::{Mask, MaskConfig, MaskStats};
 use crate::cluster::{clusters, Cluster, Edge};
 use crate::corpus::{DocId, TextSource};
-use crate::derivation::{pair_origin, summarize, AlignStage, PairAlignment};
+use crate::derivation::{pair_origin, AlignStage, PairAlignment};
 use crate::fingerprint::{Fingerprint, FingerprintParams, Fingerprinter};
 use crate::lsh::{
     candidates, filtered_candidates, Banding, BudgetCut, Candidates, Pair, DEFAULT_MAX_BUCKET,
@@ -356,7 +357,8 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
 }
 
 /// Matches for exact-copy pairs (first copy, later copy): their scores need
-/// only the first copy's distinct shingles.
+/// only the first copy's distinct shingles, counted in the pass that gives
+/// its words; each later copy is only tokenized, and aligned on its words.
 pub fn exact_matches<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
@@ -364,29 +366,41 @@ pub fn exact_matches<S: TextSource + ?Sized>(
     exact: &[Pair],
 ) -> Vec<Match> {
     let fp = &config.fingerprinter;
-    // One set per first copy, however many copies it has.
-    let mut firsts: Vec<DocId> = exact.iter().map(|p| p.a).collect();
-    firsts.sort_unstable();
-    firsts.dedup();
-    let sizes: HashMap<DocId, usize> = firsts
+    let align = &config.align.align;
+    let sources = &config.align.origin_sources;
+    // Pair indices grouped by first copy, so each first is read once.
+    let mut order: Vec<usize> = (0..exact.len()).collect();
+    order.sort_by_key(|&i| exact[i].a);
+    let groups: Vec<&[usize]> = order.chunk_by(|&x, &y| exact[x].a == exact[y].a).collect();
+    let scored: Vec<Vec<(usize, Match)>> = groups
         .par_iter()
-        .map(|&id| (id, fp.distinct_shingles_masked(&corpus.text(id), mask)))
-        .collect();
-    let keys: Vec<(DocId, DocId)> = exact.iter().map(|p| (p.a, p.b)).collect();
-    let aligned = summarize(corpus, &keys, &config.align);
-    exact
-        .iter()
-        .zip(aligned)
-        .map(|(&pair, alignment)| {
-            let n = sizes[&pair.a];
-            Match {
-                pair,
-                scores: Scores::from_counts(n, n, n),
-                relation: Relation::Exact,
-                alignment,
-            }
+        .map(|group| {
+            let first = exact[group[0]].a;
+            let (n, words_a) = fp.with_unmasked_words(&corpus.text(first), mask, |h, _, w| {
+                (crate::overlap::distinct_count(h), w.to_vec())
+            });
+            group
+                .iter()
+                .map(|&i| {
+                    let pair = exact[i];
+                    let cov = fp.with_words(&corpus.text(pair.b), |w| coverage(&words_a, w, align));
+                    let origin = pair_origin(corpus, pair.a, pair.b, sources);
+                    let m = Match {
+                        pair,
+                        scores: Scores::from_counts(n, n, n),
+                        relation: Relation::Exact,
+                        alignment: PairAlignment::of(&cov, origin),
+                    };
+                    (i, m)
+                })
+                .collect()
         })
-        .collect()
+        .collect();
+    let mut out: Vec<Option<Match>> = (0..exact.len()).map(|_| None).collect();
+    for (i, m) in scored.into_iter().flatten() {
+        out[i] = Some(m);
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// The reported pairs of verified candidates and exact copies, sorted: each

@@ -106,8 +106,26 @@ impl WordTable {
 
 /// A corpus's common words (function words, the wire's own jargon), found
 /// by document frequency in a sample, so no language's list is built in.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CommonWords(FxHashSet<u64>);
+#[derive(Debug, Clone, Default)]
+pub struct CommonWords {
+    set: FxHashSet<u64>,
+    /// The same words in buckets of `BUCKET`, looked up without a branch
+    /// (about half of a text's words are common: a branch on it mispredicts).
+    table: Vec<[u64; BUCKET]>,
+    /// Whether the hash 0 (the table's empty slot) is a common word.
+    zero: bool,
+}
+
+impl PartialEq for CommonWords {
+    fn eq(&self, other: &Self) -> bool {
+        self.set == other.set
+    }
+}
+
+impl Eq for CommonWords {}
+
+/// Words per bucket of `CommonWords::table`.
+const BUCKET: usize = 4;
 
 impl CommonWords {
     /// The words in at least `COMMON_SHARE` (and `COMMON_MIN_DOCS`) of an
@@ -141,7 +159,7 @@ impl CommonWords {
                 big
             });
         let min = ((COMMON_SHARE * want as f64).ceil() as usize).max(COMMON_MIN_DOCS) as u32;
-        CommonWords(
+        CommonWords::of_hashes(
             counts
                 .into_iter()
                 .filter(|&(_, c)| c >= min)
@@ -150,18 +168,56 @@ impl CommonWords {
         )
     }
 
+    /// The common words whose `word_hash`es are `set`.
+    pub(crate) fn of_hashes(set: FxHashSet<u64>) -> Self {
+        let mut buckets = set.len().max(1).next_power_of_two();
+        let table = loop {
+            let mut table = vec![[0u64; BUCKET]; buckets];
+            let fits = set.iter().filter(|&&h| h != 0).all(|&h| {
+                let b = &mut table[Self::bucket(h, buckets)];
+                match b.iter_mut().find(|v| **v == 0) {
+                    Some(v) => {
+                        *v = h;
+                        true
+                    }
+                    None => false,
+                }
+            });
+            if fits {
+                break table;
+            }
+            buckets *= 2;
+        };
+        CommonWords {
+            zero: set.contains(&0),
+            set,
+            table,
+        }
+    }
+
+    #[inline(always)]
+    fn bucket(h: u64, buckets: usize) -> usize {
+        (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (buckets - 1)
+    }
+
     /// Number of common words.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.set.len()
     }
 
     /// Whether there are no common words.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.set.is_empty()
     }
 
+    #[inline(always)]
     fn contains(&self, h: u64) -> bool {
-        self.0.contains(&h)
+        if self.table.is_empty() {
+            return false;
+        }
+        let b = &self.table[Self::bucket(h, self.table.len())];
+        let hit = b.iter().fold(false, |f, &v| f | (v == h));
+        (hit & (h != 0)) | (self.zero & (h == 0))
     }
 }
 
@@ -203,10 +259,9 @@ impl WordSketch<'_> {
     /// Add one word (left out when common).
     pub fn add(&mut self, word: &str) {
         let h = word_hash(word);
-        if !self.common.contains(h) {
-            self.sketch.add(h);
-            self.any = true;
-        }
+        let common = self.common.contains(h);
+        self.sketch.add_unless(h, common);
+        self.any |= !common;
     }
 
     /// The signature (None when every word was common, or none was added).
@@ -238,6 +293,26 @@ mod tests {
         assert_eq!(common.len(), 7);
         // Two documents are too few to call any word common.
         assert!(common_of(&refs[..2]).is_empty());
+    }
+
+    #[test]
+    fn the_bucket_table_holds_exactly_the_set() {
+        // Hashes crowded into few buckets force the table to grow; 0 is
+        // the table's empty slot and must still be told apart.
+        let mut set: FxHashSet<u64> = (1..40u64).map(|i| i << 56).collect();
+        set.extend((0..500u64).map(|i| xxh3_64_with_seed(&i.to_le_bytes(), 9)));
+        set.insert(0);
+        let common = CommonWords::of_hashes(set.clone());
+        for &h in &set {
+            assert!(common.contains(h), "{h}");
+        }
+        for i in 0..20_000u64 {
+            let h = xxh3_64_with_seed(&i.to_le_bytes(), 10) | 1;
+            assert_eq!(common.contains(h), set.contains(&h));
+        }
+        let without_zero = CommonWords::of_hashes((1..5u64).collect());
+        assert!(!without_zero.contains(0) && without_zero.contains(3));
+        assert!(!CommonWords::default().contains(7));
     }
 
     #[test]
