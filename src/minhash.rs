@@ -151,12 +151,16 @@ fn borrow_target(i: usize, attempt: u64, k: usize, seed: u64) -> usize {
 /// with a share e of empty bins needs more only with probability e^4.
 const KEPT_ATTEMPTS: usize = 4;
 
+/// Target tables kept per thread: one pass signs with two signers (the
+/// character and the word signature), which must not evict each other.
+const KEPT_TABLES: usize = 4;
+
 thread_local! {
-    /// (k, seed) and the first `KEPT_ATTEMPTS` targets of each of the k
+    /// Per (k, seed), the first `KEPT_ATTEMPTS` targets of each of the k
     /// bins: short documents densify often, and each target is otherwise an
-    /// xxh3 call.
-    static TARGETS: std::cell::RefCell<(usize, u64, Vec<u32>)> =
-        const { std::cell::RefCell::new((0, 0, Vec::new())) };
+    /// xxh3 call. Most recently used first.
+    static TARGETS: std::cell::RefCell<Vec<(usize, u64, Vec<u32>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Optimal densification: every empty bin borrows the value of a non-empty
@@ -171,16 +175,22 @@ fn densify(bins: &mut [u64], seed: u64) {
     }
     const BORROWED: u64 = 1 << 32;
     let lent = |v: u64| v < BORROWED;
-    TARGETS.with_borrow_mut(|(tk, tseed, targets)| {
-        if (*tk, *tseed) != (k, seed) {
-            targets.clear();
-            for i in 0..k {
-                for attempt in 0..KEPT_ATTEMPTS as u64 {
-                    targets.push(borrow_target(i, attempt, k, seed) as u32);
+    TARGETS.with_borrow_mut(|tables| {
+        match tables.iter().position(|t| (t.0, t.1) == (k, seed)) {
+            Some(0) => {}
+            Some(at) => tables[..=at].rotate_right(1),
+            None => {
+                let mut targets = Vec::with_capacity(k * KEPT_ATTEMPTS);
+                for i in 0..k {
+                    for attempt in 0..KEPT_ATTEMPTS as u64 {
+                        targets.push(borrow_target(i, attempt, k, seed) as u32);
+                    }
                 }
+                tables.truncate(KEPT_TABLES - 1);
+                tables.insert(0, (k, seed, targets));
             }
-            (*tk, *tseed) = (k, seed);
         }
+        let targets = &tables[0].2;
         for i in 0..k {
             if bins[i] != EMPTY {
                 continue;
@@ -268,8 +278,19 @@ mod tests {
     fn densify_with_kept_targets_equals_hashing_each_target() {
         // From one filled bin (most bins need more tries than are kept) to
         // nearly all filled, for two sizes and seeds in turn (the kept
-        // targets are rebuilt when either changes).
-        for (k, seed) in [(256usize, 1u64), (64, 9), (256, 1), (256, 2)] {
+        // targets are kept per pair of them, the least recently used of
+        // more than `KEPT_TABLES` rebuilt).
+        for (k, seed) in [
+            (256usize, 1u64),
+            (64, 9),
+            (256, 1),
+            (256, 2),
+            (32, 3),
+            (16, 4),
+            (8, 5),
+            (64, 9),
+            (256, 1),
+        ] {
             for filled in [1usize, 3, 20, 100, 200, k - 1] {
                 let mut bins = vec![EMPTY; k];
                 for n in 0..filled {

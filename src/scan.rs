@@ -16,6 +16,7 @@ use crate::progress::Progress;
 use crate::verify::{score_components, AlignWhen, Relation, Scores, Thresholds, Verified};
 use crate::wordsig::{word_pair_budget, CommonWords, WordSigner, WordTable};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -467,13 +468,11 @@ pub(crate) fn find_candidates(
         .filter_map(|&(id, _)| Some((id, by_id(id)?)))
         .collect();
     let table = WordTable::of(word_sigs);
-    let related = |a: DocId, b: DocId| table.related(a, b);
-    let more = filtered_candidates(&word_docs, words.banding, config.max_bucket, &related);
-    let mut words: Vec<Pair> = more
-        .pairs
-        .into_iter()
-        .filter(|p| chars.pairs.binary_search(p).is_err())
-        .collect();
+    // Copies meet in most word bands too: their pairs are struck first, by
+    // a set lookup, before any signature rows are read.
+    let char_pairs: FxHashSet<Pair> = chars.pairs.iter().copied().collect();
+    let keep = |a: DocId, b: DocId| !char_pairs.contains(&Pair::new(a, b)) && table.related(a, b);
+    let mut words = filtered_candidates(&word_docs, words.banding, config.max_bucket, &keep).pairs;
     let budget = word_pair_budget(docs.len());
     let cut = words.len().saturating_sub(budget);
     if cut > 0 {
