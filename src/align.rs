@@ -264,9 +264,11 @@ fn stretches(x: &[u64], y: &[u64], config: &AlignConfig, work: &mut u64) -> Vec<
         return Vec::new();
     }
     let budget = config.work_per_token * (x.len() + y.len()) as u64 + 4096;
-    let runs = maximal_runs(x, y, config.max_seed_hits, budget, work);
-    let tiles = tile(runs, x.len(), y.len(), work);
-    passages(&tiles, x, y, config)
+    RUN_SCRATCH.with_borrow_mut(|sc| {
+        let runs = maximal_runs(sc, x, y, config.max_seed_hits, budget, work);
+        let tiles = tile(sc, runs, x.len(), y.len(), work);
+        passages(&tiles, x, y, config)
+    })
 }
 
 fn seed(h: &[u64], i: usize) -> u64 {
@@ -285,6 +287,9 @@ struct RunScratch {
     next: Vec<u32>,
     /// Per diagonal (`j - i + |A|`): where the last run found on it ends.
     reach: Vec<u32>,
+    /// Tokens of A and of B already tiled.
+    used_a: Vec<bool>,
+    used_b: Vec<bool>,
 }
 
 thread_local! {
@@ -310,8 +315,15 @@ impl RunScratch {
 /// a chained table, A's looked up; a hit inside a run already found on its
 /// diagonal is skipped. At most `max_hits` occurrences of a seed are tried,
 /// and all work stops at `budget`.
-fn maximal_runs(x: &[u64], y: &[u64], max_hits: usize, budget: u64, work: &mut u64) -> Vec<Run> {
-    RUN_SCRATCH.with_borrow_mut(|sc| {
+fn maximal_runs(
+    sc: &mut RunScratch,
+    x: &[u64],
+    y: &[u64],
+    max_hits: usize,
+    budget: u64,
+    work: &mut u64,
+) -> Vec<Run> {
+    {
         let nb = y.len() + 1 - SEED_WORDS;
         let size = (2 * nb).next_power_of_two();
         let mask = size - 1;
@@ -369,17 +381,27 @@ fn maximal_runs(x: &[u64], y: &[u64], max_hits: usize, budget: u64, work: &mut u
             }
         }
         runs
-    })
+    }
 }
 
 /// Greedy string tiling: take the longest run whose tokens are free on both
 /// sides, mark them, and put back the free pieces of runs that overlap.
 /// Runs are taken longest first: from `runs` sorted once, and from a heap
 /// of the pieces put back, whichever is larger (the order of one heap of all).
-fn tile(mut runs: Vec<Run>, na: usize, nb: usize, work: &mut u64) -> Vec<(usize, usize, usize)> {
+fn tile(
+    sc: &mut RunScratch,
+    mut runs: Vec<Run>,
+    na: usize,
+    nb: usize,
+    work: &mut u64,
+) -> Vec<(usize, usize, usize)> {
     runs.sort_unstable();
     let mut heap: BinaryHeap<Run> = BinaryHeap::new();
-    let (mut used_a, mut used_b) = (vec![false; na], vec![false; nb]);
+    let (used_a, used_b) = (&mut sc.used_a, &mut sc.used_b);
+    used_a.clear();
+    used_a.resize(na, false);
+    used_b.clear();
+    used_b.resize(nb, false);
     let mut tiles = Vec::new();
     loop {
         let from_heap = match (heap.peek(), runs.last()) {
@@ -437,7 +459,9 @@ struct Frequent<'t> {
     b: &'t [u64],
     /// Occurrences that make a token frequent (`usize::MAX`: none is).
     floor: usize,
-    known: FxHashMap<u64, bool>,
+    /// The tokens looked up one by one so far, and whether each is frequent.
+    known: [(u64, bool); LAZY_COUNTS],
+    known_len: usize,
     /// Every token's count, once `LAZY_COUNTS` were looked up one by one.
     all: Option<FxHashMap<u64, usize>>,
 }
@@ -454,7 +478,8 @@ impl<'t> Frequent<'t> {
             } else {
                 floor
             },
-            known: FxHashMap::default(),
+            known: [(0, false); LAZY_COUNTS],
+            known_len: 0,
             all: None,
         }
     }
@@ -466,10 +491,10 @@ impl<'t> Frequent<'t> {
         if let Some(all) = &self.all {
             return all.get(&h).is_some_and(|&n| n >= self.floor);
         }
-        if let Some(&f) = self.known.get(&h) {
+        if let Some(&(_, f)) = self.known[..self.known_len].iter().find(|k| k.0 == h) {
             return f;
         }
-        if self.known.len() == LAZY_COUNTS {
+        if self.known_len == LAZY_COUNTS {
             let mut all: FxHashMap<u64, usize> = FxHashMap::default();
             for &t in self.a.iter().chain(self.b) {
                 *all.entry(t).or_default() += 1;
@@ -477,9 +502,12 @@ impl<'t> Frequent<'t> {
             self.all = Some(all);
             return self.is_frequent(h);
         }
-        let n = self.a.iter().chain(self.b).filter(|&&t| t == h).count();
-        self.known.insert(h, n >= self.floor);
-        n >= self.floor
+        // Two plain counts (not one over a chain): these vectorize.
+        let count = |s: &[u64]| s.iter().map(|&t| (t == h) as usize).sum::<usize>();
+        let frequent = count(self.a) + count(self.b) >= self.floor;
+        self.known[self.known_len] = (h, frequent);
+        self.known_len += 1;
+        frequent
     }
 }
 
