@@ -494,7 +494,7 @@ fn bool_column<'a>(batch: &'a RecordBatch, name: &str, path: &Path) -> Result<&'
 }
 
 /// Refuse a manifest of another layout version, naming `file`.
-pub(crate) fn check_layout(file: &Path, manifest: &Value) -> Result<()> {
+fn check_layout(file: &Path, manifest: &Value) -> Result<()> {
     let found = manifest.get("layout").and_then(Value::as_u64);
     if found == Some(LAYOUT_VERSION) {
         return Ok(());
