@@ -470,3 +470,106 @@ fn sign_and_verify_refuse_bad_input() {
             .unwrap();
     assert!(manifest["words"].is_null(), "{manifest}");
 }
+
+/// 3,000 short documents in 100 families of 30: each a shuffle of 30 of its
+/// family's 50 made-up words and 10 words of its own. Pairs of a family share
+/// about 30% of their words but few 12-character shingles, so the word
+/// signature finds more pairs than its budget (16,384) and the cut decides,
+/// with many ties of estimate at the cut.
+fn write_word_families(dir: &Path) -> PathBuf {
+    // splitmix64: deterministic without a random crate.
+    let mut state = 0x5eed_u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let word = |next: &mut dyn FnMut() -> u64| -> String {
+        (0..3)
+            .flat_map(|_| {
+                let r = next();
+                [
+                    b"bcdfghklmnprstvz"[(r % 16) as usize] as char,
+                    b"aeiou"[((r >> 8) % 5) as usize] as char,
+                ]
+            })
+            .collect()
+    };
+    let path = dir.join("word-families.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    for family in 0..100 {
+        let vocab: Vec<String> = (0..50).map(|_| word(&mut next)).collect();
+        for d in 0..30 {
+            let mut words = vocab.clone();
+            // Fisher-Yates, then the first 30 and 10 of the document's own.
+            for i in (1..words.len()).rev() {
+                words.swap(i, (next() % (i as u64 + 1)) as usize);
+            }
+            words.truncate(30);
+            words.extend((0..10).map(|_| word(&mut next)));
+            for i in (1..words.len()).rev() {
+                words.swap(i, (next() % (i as u64 + 1)) as usize);
+            }
+            let rec = serde_json::json!({"id": format!("f{family}d{d}"), "text": words.join(" ")});
+            writeln!(f, "{rec}").unwrap();
+        }
+    }
+    f.flush().unwrap();
+    path
+}
+
+/// Over the word pair budget the chain keeps the very pairs scan keeps
+/// (highest estimate first, ties by pair): the candidate sets, read back
+/// with `spark::read_pairs`, equal `scan::candidate_pairs`.
+#[test]
+fn spark_chain_keeps_scans_word_pair_budget() {
+    let Some(spark) = spark_submit() else { return };
+    let dir = common::tempdir();
+    let corpus_path = write_word_families(dir.path());
+    let inputs = std::slice::from_ref(&corpus_path);
+    let scan = scan_json(inputs, &[]);
+    let cut = scan["stats"]["word_candidates_cut"].as_u64().unwrap();
+    assert!(cut > 0, "the budget must bite: {}", scan["stats"]);
+
+    let (sigs, pairs) = (dir.path().join("sigs"), dir.path().join("pairs"));
+    for i in 0..2 {
+        run(
+            reprint()
+                .arg("sign")
+                .args(inputs)
+                .arg("--out")
+                .arg(&sigs)
+                .args(["--shard", &format!("{i}/2"), "--quiet"]),
+            "reprint sign",
+        );
+    }
+    let summary = submit(&spark, "candidates.py", &[&sigs, &pairs], &[]);
+    for key in ["candidates", "word_candidates", "word_candidates_cut"] {
+        assert_eq!(summary[key], scan["stats"][key], "{key}: {summary}");
+    }
+
+    let corpus = reprint::corpus::read_inputs(inputs, &Default::default()).unwrap();
+    let want = reprint::scan::candidate_pairs(
+        &corpus,
+        &reprint::scan::ScanConfig::default(),
+        reprint::progress::Progress::hidden(),
+    );
+    let got = reprint::spark::read_pairs(&pairs, corpus.len()).unwrap();
+    assert_eq!(
+        got.candidates.words.len() as u64,
+        scan["stats"]["word_candidates"].as_u64().unwrap()
+    );
+    let mut all = got.candidates.all();
+    all.extend(&got.exact);
+    all.sort_unstable();
+    assert_eq!(all.len(), want.len(), "candidate pairs");
+    assert!(all == want, "the chain's candidates differ from scan's");
+    println!(
+        "chain == scan over the word pair budget: {} candidates, {} word pairs kept, {} cut",
+        all.len(),
+        got.candidates.words.len(),
+        cut
+    );
+}
