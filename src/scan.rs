@@ -291,17 +291,43 @@ pub(crate) fn fingerprint_corpus<S: TextSource + ?Sized>(
     progress: Progress,
 ) -> (Vec<Fingerprint>, Vec<Option<Signature>>) {
     let all: Vec<DocId> = (0..corpus.doc_count() as u32).map(DocId).collect();
-    let Some(words) = &config.words else {
+    let common = common_words(corpus, config);
+    fingerprint_docs_with_words(corpus, config, mask, common.as_ref(), &all, progress)
+}
+
+/// The common words the word signature leaves out (None without
+/// `config.words`), from an evenly spaced sample of the whole corpus: `scan`
+/// and every shard of `sign` find the same ones.
+pub(crate) fn common_words<S: TextSource + ?Sized>(
+    corpus: &S,
+    config: &ScanConfig,
+) -> Option<CommonWords> {
+    config.words?;
+    Some(CommonWords::of_corpus(corpus.doc_count(), &|i| {
+        Some(corpus.text(DocId(i as u32)))
+    }))
+}
+
+/// Fingerprints of `docs` (in that order), in parallel, and with
+/// `config.words` and `common` their word signatures from the same
+/// normalization pass (empty without): `fingerprint_corpus` and `sign`.
+pub(crate) fn fingerprint_docs_with_words<S: TextSource + ?Sized>(
+    corpus: &S,
+    config: &ScanConfig,
+    mask: &Mask,
+    common: Option<&CommonWords>,
+    docs: &[DocId],
+    progress: Progress,
+) -> (Vec<Fingerprint>, Vec<Option<Signature>>) {
+    let (Some(words), Some(common)) = (&config.words, common) else {
         return (
-            fingerprint_docs(corpus, config, mask, &all, progress),
+            fingerprint_docs(corpus, config, mask, docs, progress),
             Vec::new(),
         );
     };
-    let common =
-        CommonWords::of_corpus(corpus.doc_count(), &|i| Some(corpus.text(DocId(i as u32))));
     let fp = &config.fingerprinter;
-    each_doc(&all, progress, |id| {
-        fp.fingerprint_with_words(&corpus.text(id), mask, words, &common)
+    each_doc(docs, progress, |id| {
+        fp.fingerprint_with_words(&corpus.text(id), mask, words, common)
     })
     .into_iter()
     .unzip()
@@ -355,6 +381,20 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
             })
         })
         .collect()
+}
+
+/// `verify_pairs` of both kinds of candidates, each its own batch (the
+/// loose word pairs would merge character components): `scan` and `verify`.
+pub fn verify_candidates<S: TextSource + ?Sized>(
+    corpus: &S,
+    config: &ScanConfig,
+    mask: &Mask,
+    cands: &ScanCandidates,
+    progress: Progress,
+) -> Vec<Match> {
+    let mut matches = verify_pairs(corpus, config, mask, &cands.chars.pairs, progress);
+    matches.extend(verify_pairs(corpus, config, mask, &cands.words, progress));
+    matches
 }
 
 /// Matches for exact-copy pairs (first copy, later copy): their scores need
@@ -549,8 +589,7 @@ pub fn scan<S: TextSource + ?Sized>(
     let (exact, lsh_docs) = first_copies(&prints);
     let cands = find_candidates(config, &lsh_docs, &word_sigs);
     drop(word_sigs);
-    let mut matches = verify_pairs(corpus, config, &mask, &cands.chars.pairs, progress);
-    matches.extend(verify_pairs(corpus, config, &mask, &cands.words, progress));
+    let matches = verify_candidates(corpus, config, &mask, &cands, progress);
     let exact_matches = exact_matches(corpus, config, &mask, &exact);
     let matches = report_matches(corpus, matches, &exact_matches, config);
 

@@ -5,10 +5,14 @@
 use crate::boilerplate::Mask;
 use crate::corpus::{Corpus, DocId};
 use crate::error::{Error, Result};
-use crate::lsh::Pair;
+use crate::lsh::{Banding, Candidates, Pair};
+use crate::minhash::Signature;
 use crate::progress::Progress;
-use crate::scan::{fingerprint_docs, ScanConfig};
-use arrow_array::builder::{BinaryBuilder, Int32Builder, Int64Builder, StringBuilder};
+use crate::scan::{common_words, fingerprint_docs_with_words, ScanCandidates, ScanConfig};
+use crate::wordsig::{
+    CommonWords, MIN_WORD_JACCARD, WORD_NUM_PERM, WORD_PAIRS_PER_DOC, WORD_PAIR_FLOOR,
+};
+use arrow_array::builder::{BinaryBuilder, Int32Builder, Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::{Array, ArrayRef, BooleanArray, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -20,7 +24,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Version of the sign/pairs layout; bumped when a column changes meaning.
-pub(crate) const LAYOUT_VERSION: u64 = 1;
+/// 2: the word signature (sigs/word_bands, docs.words, candidates.word,
+/// the manifest's `words`).
+pub(crate) const LAYOUT_VERSION: u64 = 2;
 /// The manifest `sign` writes beside its tables.
 pub(crate) const MANIFEST: &str = "manifest.json";
 /// Documents fingerprinted and written per Parquet row group.
@@ -80,9 +86,42 @@ pub fn corpus_digest(corpus: &Corpus) -> String {
     format!("{:032x}", h.digest128())
 }
 
-/// The manifest of a sign run: layout, parameters, corpus and mask digests.
+/// The manifest of a sign run: layout, parameters, corpus and mask digests,
+/// and the word signature's settings (null with `--no-word-candidates`).
 /// Every shard writes the same one; `candidates.py` copies it to pairs/.
 pub fn manifest(corpus: &Corpus, config: &ScanConfig, mask: &Mask, shards: usize) -> Value {
+    manifest_with(
+        corpus,
+        config,
+        mask,
+        common_words(corpus, config).as_ref(),
+        shards,
+    )
+}
+
+/// `manifest` with the corpus's common words already found.
+fn manifest_with(
+    corpus: &Corpus,
+    config: &ScanConfig,
+    mask: &Mask,
+    common: Option<&CommonWords>,
+    shards: usize,
+) -> Value {
+    let words = match (&config.words, common) {
+        (Some(w), Some(common)) => json!({
+            "num_perm": w.minhasher.num_perm,
+            "seed": w.minhasher.seed,
+            "bands": w.banding.bands,
+            "rows": w.banding.rows,
+            // What candidates.py needs to choose word pairs as scan does.
+            "min_jaccard": MIN_WORD_JACCARD,
+            "pair_floor": WORD_PAIR_FLOOR,
+            "pairs_per_doc": WORD_PAIRS_PER_DOC,
+            "common_words": common.len(),
+            "common_digest": format!("{:032x}", common.digest()),
+        }),
+        _ => Value::Null,
+    };
     json!({
         "layout": LAYOUT_VERSION,
         "documents": corpus.len(),
@@ -91,6 +130,7 @@ pub fn manifest(corpus: &Corpus, config: &ScanConfig, mask: &Mask, shards: usize
         "mask_digest": format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&mask.to_bytes())),
         "mask": mask.stats(),
         "parameters": config.parameters(),
+        "words": words,
     })
 }
 
@@ -101,6 +141,8 @@ pub struct SignStats {
     pub documents: usize,
     /// Band rows written.
     pub band_rows: usize,
+    /// Word band rows written (none with `--no-word-candidates`).
+    pub word_band_rows: usize,
     /// Files written.
     pub files: Vec<PathBuf>,
 }
@@ -126,7 +168,46 @@ fn docs_schema() -> SchemaRef {
         Field::new("date", DataType::Utf8, true),
         Field::new("file", DataType::Utf8, false),
         Field::new("line", DataType::Int64, false),
+        Field::new("words", words_type(), true),
     ]))
+}
+
+/// The word signature column: `WORD_NUM_PERM` values, each u32's bits as
+/// a signed int (Spark has no unsigned types; equality is what counts).
+fn words_type() -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(DataType::Int32, true)))
+}
+
+/// Band rows (doc, band, key) of `sigs` (documents `ids`, in order): one
+/// per band of each present signature.
+fn band_batch(
+    ids: &[DocId],
+    sigs: &[Option<&Signature>],
+    banding: Banding,
+    path: &Path,
+) -> Result<(RecordBatch, usize)> {
+    let rows = sigs.iter().flatten().count() * banding.bands;
+    let (mut b_doc, mut b_band, mut b_key) = (
+        Int64Builder::with_capacity(rows),
+        Int32Builder::with_capacity(rows),
+        Int64Builder::with_capacity(rows),
+    );
+    for (&id, sig) in ids.iter().zip(sigs) {
+        let Some(sig) = sig else { continue };
+        for band in 0..banding.bands {
+            b_doc.append_value(id.0 as i64);
+            b_band.append_value(band as i32);
+            // Spark has no unsigned longs: the key's bits as an i64.
+            b_key.append_value(banding.band_key(sig, band) as i64);
+        }
+    }
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(b_doc.finish()),
+        Arc::new(b_band.finish()),
+        Arc::new(b_key.finish()),
+    ];
+    let batch = RecordBatch::try_new(bands_schema(), cols).map_err(|e| parquet_error(path, e))?;
+    Ok((batch, rows))
 }
 
 fn parquet_error(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -183,8 +264,10 @@ fn write_json(path: &Path, value: &Value) -> Result<()> {
 }
 
 /// Fingerprint this shard's documents and write `out/bands/PART` (one row
-/// per document and band) and `out/docs/PART` (one row per document), plus
-/// `out/manifest.json`. Refuses a folder holding another run's manifest.
+/// per document and band), `out/docs/PART` (one row per document) and, with
+/// the word signature, `out/word_bands/PART` (one row per document and word
+/// band, from the same normalization pass), plus `out/manifest.json`.
+/// Refuses a folder holding another run's manifest.
 pub fn sign(
     corpus: &Corpus,
     config: &ScanConfig,
@@ -194,7 +277,9 @@ pub fn sign(
     progress: Progress,
 ) -> Result<SignStats> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let manifest = manifest(corpus, config, mask, shard.count);
+    // Every shard finds the same common words: scan's sample of the corpus.
+    let common = common_words(corpus, config);
+    let manifest = manifest_with(corpus, config, mask, common.as_ref(), shard.count);
     let manifest_path = out.join(MANIFEST);
     if let Ok(text) = std::fs::read_to_string(&manifest_path) {
         let old: Value = serde_json::from_str(&text)
@@ -207,41 +292,46 @@ pub fn sign(
             )));
         }
     }
-    let banding = config.banding;
-    let mut bands = PartWriter::create(&out.join("bands"), &shard.part_name(), bands_schema())?;
-    let mut docs = PartWriter::create(&out.join("docs"), &shard.part_name(), docs_schema())?;
+    let part = shard.part_name();
+    let mut bands = PartWriter::create(&out.join("bands"), &part, bands_schema())?;
+    let mut docs = PartWriter::create(&out.join("docs"), &part, docs_schema())?;
+    let mut word_bands = match (&config.words, &common) {
+        (Some(w), Some(_)) => Some((
+            w.banding,
+            PartWriter::create(&out.join("word_bands"), &part, bands_schema())?,
+        )),
+        _ => None,
+    };
     let mine = shard.docs(corpus);
     let bar = progress.bar(mine.len() as u64, "signing");
     let mut stats = SignStats::default();
     for chunk in mine.chunks(CHUNK_DOCS) {
-        let prints = fingerprint_docs(corpus, config, mask, chunk, Progress::hidden());
-        let with_shingles = prints.iter().filter(|p| p.shingles > 0).count();
-        let rows = with_shingles * banding.bands;
-        let (mut b_doc, mut b_band, mut b_key) = (
-            Int64Builder::with_capacity(rows),
-            Int32Builder::with_capacity(rows),
-            Int64Builder::with_capacity(rows),
+        let (prints, word_sigs) = fingerprint_docs_with_words(
+            corpus,
+            config,
+            mask,
+            common.as_ref(),
+            chunk,
+            Progress::hidden(),
         );
-        for (&id, p) in chunk.iter().zip(&prints) {
-            if p.shingles == 0 {
-                continue;
-            }
-            for band in 0..banding.bands {
-                b_doc.append_value(id.0 as i64);
-                b_band.append_value(band as i32);
-                // Spark has no unsigned longs: the key's bits as an i64.
-                b_key.append_value(banding.band_key(&p.signature, band) as i64);
-            }
-        }
-        let cols: Vec<ArrayRef> = vec![
-            Arc::new(b_doc.finish()),
-            Arc::new(b_band.finish()),
-            Arc::new(b_key.finish()),
-        ];
-        let batch =
-            RecordBatch::try_new(bands_schema(), cols).map_err(|e| parquet_error(&bands.tmp, e))?;
+        // Documents without shingles are never candidates, of either kind.
+        let sigs: Vec<Option<&Signature>> = prints
+            .iter()
+            .map(|p| (p.shingles > 0).then_some(&p.signature))
+            .collect();
+        let (batch, rows) = band_batch(chunk, &sigs, config.banding, &bands.tmp)?;
         bands.write(&batch)?;
         stats.band_rows += rows;
+        if let Some((banding, writer)) = &mut word_bands {
+            let sigs: Vec<Option<&Signature>> = prints
+                .iter()
+                .zip(&word_sigs)
+                .map(|(p, w)| w.as_ref().filter(|_| p.shingles > 0))
+                .collect();
+            let (batch, rows) = band_batch(chunk, &sigs, *banding, &writer.tmp)?;
+            writer.write(&batch)?;
+            stats.word_band_rows += rows;
+        }
 
         let n = chunk.len();
         let mut d_doc = Int64Builder::with_capacity(n);
@@ -256,8 +346,12 @@ pub fn sign(
             StringBuilder::new(),
         );
         let (mut d_file, mut d_line) = (StringBuilder::new(), Int64Builder::with_capacity(n));
+        let mut d_words = ListBuilder::with_capacity(
+            Int32Builder::with_capacity(word_sigs.len() * WORD_NUM_PERM),
+            n,
+        );
         let mut sig_bytes = Vec::new();
-        for (&id, p) in chunk.iter().zip(&prints) {
+        for (i, (&id, p)) in chunk.iter().zip(&prints).enumerate() {
             let d = corpus.get(id);
             d_doc.append_value(id.0 as i64);
             d_id.append_value(&d.id);
@@ -279,6 +373,8 @@ pub fn sign(
                 .unwrap_or_default();
             d_file.append_value(file);
             d_line.append_value(d.origin.line as i64);
+            let words = word_sigs.get(i).and_then(Option::as_ref);
+            d_words.append_option(words.map(|w| w.0.iter().map(|&v| Some(v as i32))));
         }
         let cols: Vec<ArrayRef> = vec![
             Arc::new(d_doc.finish()),
@@ -292,6 +388,7 @@ pub fn sign(
             Arc::new(d_date.finish()),
             Arc::new(d_file.finish()),
             Arc::new(d_line.finish()),
+            Arc::new(d_words.finish()),
         ];
         let batch =
             RecordBatch::try_new(docs_schema(), cols).map_err(|e| parquet_error(&docs.tmp, e))?;
@@ -302,6 +399,9 @@ pub fn sign(
     bar.finish_and_clear();
     stats.files.push(bands.finish()?);
     stats.files.push(docs.finish()?);
+    if let Some((_, writer)) = word_bands {
+        stats.files.push(writer.finish()?);
+    }
     write_json(&manifest_path, &manifest)?;
     stats.files.push(manifest_path);
     Ok(stats)
@@ -315,6 +415,7 @@ fn manifest_difference(old: &Value, new: &Value) -> Option<String> {
         "shards",
         "corpus_digest",
         "mask_digest",
+        "words",
     ] {
         if old.get(key) != new.get(key) {
             return Some(format!(
@@ -341,8 +442,10 @@ fn manifest_difference(old: &Value, new: &Value) -> Option<String> {
 /// Candidate pairs read back from `candidates.py`'s output.
 #[derive(Debug, Clone, Default)]
 pub struct CandidatePairs {
-    /// LSH candidates (first copies only), to verify.
-    pub candidates: Vec<Pair>,
+    /// Candidates of the character signature and of the word signature
+    /// alone (first copies only), to verify as `scan` does
+    /// (`scan::verify_candidates`).
+    pub candidates: ScanCandidates,
     /// (first copy, later copy) pairs of exact copies.
     pub exact: Vec<Pair>,
     /// The manifest candidates.py copied from sign's output.
@@ -378,9 +481,36 @@ fn int64_column<'a>(batch: &'a RecordBatch, name: &str, path: &Path) -> Result<&
         })
 }
 
+fn bool_column<'a>(batch: &'a RecordBatch, name: &str, path: &Path) -> Result<&'a BooleanArray> {
+    batch
+        .column_by_name(name)
+        .and_then(|c| c.as_any().downcast_ref::<BooleanArray>())
+        .ok_or_else(|| {
+            Error::bad_input(
+                path.display().to_string(),
+                format!("no boolean column {name:?}: not a pairs file of candidates.py"),
+            )
+        })
+}
+
+/// Refuse a manifest of another layout version, naming `file`.
+fn check_layout(file: &Path, manifest: &Value) -> Result<()> {
+    let found = manifest.get("layout").and_then(Value::as_u64);
+    if found == Some(LAYOUT_VERSION) {
+        return Ok(());
+    }
+    let found = found.map_or("none".to_string(), |v| v.to_string());
+    Err(Error::bad_input(
+        file.display().to_string(),
+        format!(
+            "layout version {found}, but this reprint reads layout {LAYOUT_VERSION}; run this version's sign and spark/candidates.py again"
+        ),
+    ))
+}
+
 /// Read `dir/candidates/*.parquet` (columns a, b: int64 input positions,
-/// a < b; exact: boolean) and `dir/manifest/*` (the sign manifest).
-/// Every pair is checked against `documents`.
+/// a < b; exact, word: boolean) and `dir/manifest/*` (the sign manifest,
+/// of this layout version). Every pair is checked against `documents`.
 pub fn read_pairs(dir: &Path, documents: usize) -> Result<CandidatePairs> {
     let mut out = CandidatePairs::default();
     let manifest_dir = dir.join("manifest");
@@ -396,6 +526,8 @@ pub fn read_pairs(dir: &Path, documents: usize) -> Result<CandidatePairs> {
             format!("not a sign manifest: {e}"),
         )
     })?;
+    check_layout(texts.first().unwrap_or(&manifest_dir), &out.manifest)?;
+    let (mut chars, mut words) = (Vec::new(), Vec::new());
     for path in data_files(&dir.join("candidates"))? {
         let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
         let reader = ParquetRecordBatchReaderBuilder::try_new(file)
@@ -406,12 +538,8 @@ pub fn read_pairs(dir: &Path, documents: usize) -> Result<CandidatePairs> {
                 batch.map_err(|e| Error::bad_input(path.display().to_string(), e.to_string()))?;
             let a = int64_column(&batch, "a", &path)?;
             let b = int64_column(&batch, "b", &path)?;
-            let exact = batch
-                .column_by_name("exact")
-                .and_then(|c| c.as_any().downcast_ref::<BooleanArray>())
-                .ok_or_else(|| {
-                    Error::bad_input(path.display().to_string(), "no boolean column \"exact\"")
-                })?;
+            let exact = bool_column(&batch, "exact", &path)?;
+            let word = bool_column(&batch, "word", &path)?;
             for i in 0..batch.num_rows() {
                 let (x, y) = (a.value(i), b.value(i));
                 if a.is_null(i) || b.is_null(i) || !(0 <= x && x < y && (y as usize) < documents) {
@@ -425,16 +553,26 @@ pub fn read_pairs(dir: &Path, documents: usize) -> Result<CandidatePairs> {
                 let pair = Pair::new(DocId(x as u32), DocId(y as u32));
                 if exact.value(i) {
                     out.exact.push(pair);
+                } else if word.value(i) {
+                    words.push(pair);
                 } else {
-                    out.candidates.push(pair);
+                    chars.push(pair);
                 }
             }
         }
     }
-    out.candidates.sort_unstable();
-    out.candidates.dedup();
-    out.exact.sort_unstable();
-    out.exact.dedup();
+    for pairs in [&mut chars, &mut words, &mut out.exact] {
+        pairs.sort_unstable();
+        pairs.dedup();
+    }
+    out.candidates = ScanCandidates {
+        chars: Candidates {
+            pairs: chars,
+            ..Candidates::default()
+        },
+        words,
+        cut: 0,
+    };
     Ok(out)
 }
 

@@ -210,6 +210,15 @@ impl CommonWords {
         self.set.is_empty()
     }
 
+    /// xxh3-128 of the sorted word hashes: one value for manifests to
+    /// compare (`spark::manifest`).
+    pub(crate) fn digest(&self) -> u128 {
+        let mut hashes: Vec<u64> = self.set.iter().copied().collect();
+        hashes.sort_unstable();
+        let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+        xxhash_rust::xxh3::xxh3_128(&bytes)
+    }
+
     #[inline(always)]
     fn contains(&self, h: u64) -> bool {
         if self.table.is_empty() {

@@ -123,18 +123,24 @@ fn cluster_list<'a>(records: impl Iterator<Item = &'a Value>) -> Vec<(Vec<String
         .collect()
 }
 
-/// Run scan and the chain on `inputs` with `options`, signing in `shards`
-/// processes, and check both give the same pairs and clusters.
-fn chain_equals_scan(spark: &Path, inputs: &[PathBuf], options: &[&str], shards: usize) {
-    let scan: Value = serde_json::from_slice(&run(
+/// `reprint scan INPUTS --format json OPTIONS`.
+fn scan_json(inputs: &[PathBuf], options: &[&str]) -> Value {
+    serde_json::from_slice(&run(
         reprint()
             .arg("scan")
             .args(inputs)
-            .args(["--format", "json", "--quiet", "--no-word-candidates"])
+            .args(["--format", "json", "--quiet"])
             .args(options),
         "reprint scan",
     ))
-    .unwrap();
+    .unwrap()
+}
+
+/// Run scan and the chain on `inputs` with `options`, signing in `shards`
+/// processes, and check both give the same pairs and clusters (the chain's
+/// pairs are returned).
+fn chain_equals_scan(spark: &Path, inputs: &[PathBuf], options: &[&str], shards: usize) -> Pairs {
+    let scan = scan_json(inputs, options);
     let work = common::tempdir();
     let (sigs, pairs) = (work.path().join("sigs"), work.path().join("pairs"));
     let (verified, clusters) = (
@@ -159,11 +165,14 @@ fn chain_equals_scan(spark: &Path, inputs: &[PathBuf], options: &[&str], shards:
         assert!(c.wait().unwrap().success(), "reprint sign failed");
     }
     let summary = submit(spark, "candidates.py", &[&sigs, &pairs], &[]);
-    assert_eq!(
-        summary["candidates"].as_u64(),
-        scan["stats"]["candidates"].as_u64(),
-        "candidate pairs: {summary}"
-    );
+    for key in ["candidates", "word_candidates", "word_candidates_cut"] {
+        assert_eq!(
+            summary[key].as_u64(),
+            scan["stats"][key].as_u64(),
+            "{key}: {summary} vs {}",
+            scan["stats"]
+        );
+    }
     assert_eq!(
         summary["exact_copies"].as_u64(),
         scan["stats"]["exact_copies"].as_u64()
@@ -234,14 +243,16 @@ fn chain_equals_scan(spark: &Path, inputs: &[PathBuf], options: &[&str], shards:
         "clusters (members in input order, representative)"
     );
     println!(
-        "chain == scan: {} documents, {} pairs, {} clusters, {} masked slots, {} skipped buckets, {} shard(s)",
+        "chain == scan: {} documents, {} pairs, {} clusters, {} word candidates, {} masked slots, {} skipped buckets, {} shard(s), options {options:?}",
         scan["documents"],
         records.len(),
         got.len(),
+        scan["stats"]["word_candidates"],
         scan["stats"]["mask"]["masked_slots"],
         scan["stats"]["skipped_buckets"],
         shards
     );
+    pair_map(records.iter())
 }
 
 fn write_generated(dir: &Path, n: usize, seed: u64) -> PathBuf {
@@ -279,6 +290,67 @@ fn spark_chain_gives_scans_pairs_and_clusters() {
     chain_equals_scan(&spark, &[corpus], &["--max-bucket", "3"], 2);
 }
 
+/// A made-up story whose words no generated document uses.
+const STORY: &str = "Fishermen in the northern harbour town of Kelvary returned empty-handed for a third straight week on Thursday, as an unusually warm current pushed the autumn herring shoals far beyond the reach of the village's small trawlers. Harbourmaster Agnes Tollund said forty-two boats had gone out before dawn and every one had come back with less than a tenth of a normal catch. The cooperative that buys the fish has already laid off nine packers at its smokehouse on Quay Street, and the mayor has asked the provincial fisheries ministry for emergency credit so that crews can pay for diesel and nets through the winter. Marine biologists at the coastal research station in Hallin said sea temperatures near the shelf had been two degrees above the seasonal average since August, and that sonar surveys showed the shoals gathering in colder water roughly ninety kilometres offshore. Older skippers recalled a similar autumn in the nineteen-nineties, when several families sold their boats and moved inland to work in the timber mills. Tollund said the town would hold a public meeting at the parish hall on Saturday evening to discuss pooling fuel and sending larger vessels on longer voyages. A spokeswoman for the ministry said officials were reviewing the request and would visit the harbour next week, but warned that any loans would depend on the cooperative presenting a plan for the coming season. Local shopkeepers said takings at the bakery, the chandlery and the two pubs had fallen sharply since the boats began coming home light.";
+
+/// The word signature in the chain: a generated corpus plus a story and a
+/// paraphrase of it (every third word changed) that only the word signature
+/// makes a candidate. The chain finds what scan finds, with the word
+/// signature and without.
+#[test]
+fn spark_chain_gives_scans_word_candidates() {
+    let Some(spark) = spark_submit() else { return };
+    let dir = common::tempdir();
+    let generated = write_generated(dir.path(), 300, 5);
+    let mut lines: Vec<String> = std::fs::read_to_string(&generated)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let paraphrase: Vec<String> = STORY
+        .split_whitespace()
+        .enumerate()
+        .map(|(i, w)| {
+            if i % 3 == 2 {
+                format!("x{i}")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    let wire = serde_json::json!({"id": "wire", "text": STORY, "date": "2026-01-01"});
+    let paper =
+        serde_json::json!({"id": "paper", "text": paraphrase.join(" "), "date": "2026-01-02"});
+    lines.insert(lines.len() / 2, wire.to_string());
+    lines.push(paper.to_string());
+    let corpus = dir.path().join("paraphrase.jsonl");
+    std::fs::write(&corpus, lines.join("\n") + "\n").unwrap();
+    let inputs = std::slice::from_ref(&corpus);
+    let key = ("wire".to_string(), "paper".to_string());
+
+    // Character shingles alone miss the pair; the word signature finds it.
+    let chars_alone = pair_map(
+        scan_json(inputs, &["--no-word-candidates"])["pairs"]
+            .as_array()
+            .unwrap()
+            .iter(),
+    );
+    assert!(!chars_alone.contains_key(&key), "{chars_alone:?}");
+    let both = scan_json(inputs, &[]);
+    assert!(both["stats"]["word_candidates"].as_u64().unwrap() > 0);
+    let pairs = pair_map(both["pairs"].as_array().unwrap().iter());
+    assert_eq!(
+        pairs.get(&key).map(|p| p.0.as_str()),
+        Some("rewrite"),
+        "{pairs:?}"
+    );
+
+    let chain = chain_equals_scan(&spark, inputs, &[], 2);
+    assert!(chain.contains_key(&key));
+    let chain = chain_equals_scan(&spark, inputs, &["--no-word-candidates"], 1);
+    assert!(!chain.contains_key(&key));
+}
+
 /// sign and verify without Spark: bad shards, pairs from another corpus or
 /// other parameters, missing folders exit 2 with a message naming the file.
 #[test]
@@ -307,7 +379,7 @@ fn sign_and_verify_refuse_bad_input() {
     assert_eq!(c, Some(2), "{err}");
     assert!(err.contains("0 <= I < N"), "{err}");
     run(&mut sign(&["--quiet"]), "sign");
-    for table in ["bands", "docs"] {
+    for table in ["bands", "docs", "word_bands"] {
         assert!(sigs
             .join(table)
             .join("part-00000-of-00001.parquet")
@@ -359,4 +431,145 @@ fn sign_and_verify_refuse_bad_input() {
     let (c, err) = code(&mut verify(&work.path().join("nope"), &samples, &[]));
     assert_eq!(c, Some(2), "{err}");
     assert!(err.contains("nope"), "{err}");
+
+    // Pairs of an older layout (1: no word candidates) are refused, naming
+    // the manifest and the version found; so is signing over its folder.
+    std::fs::remove_file(pairs.join("candidates/part-0.parquet")).unwrap();
+    let mut old: Value =
+        serde_json::from_str(&std::fs::read_to_string(sigs.join("manifest.json")).unwrap())
+            .unwrap();
+    old["layout"] = 1.into();
+    std::fs::write(pairs.join("manifest/part-00000"), old.to_string()).unwrap();
+    let (c, err) = code(&mut verify(&pairs, &samples, &[]));
+    assert_eq!(c, Some(2), "{err}");
+    assert!(
+        err.contains("part-00000") && err.contains("layout version 1"),
+        "{err}"
+    );
+    std::fs::write(sigs.join("manifest.json"), old.to_string()).unwrap();
+    let (c, err) = code(&mut sign(&["--quiet"]));
+    assert_eq!(c, Some(2), "{err}");
+    assert!(
+        err.contains("manifest.json") && err.contains("layout: 1 there, 2 here"),
+        "{err}"
+    );
+    // Without the word signature, sign writes no word bands.
+    let plain = work.path().join("plain");
+    run(
+        reprint()
+            .arg("sign")
+            .arg(&samples)
+            .arg("--out")
+            .arg(&plain)
+            .args(["--no-word-candidates", "--quiet"]),
+        "sign --no-word-candidates",
+    );
+    assert!(plain.join("bands").is_dir() && !plain.join("word_bands").exists());
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(plain.join("manifest.json")).unwrap())
+            .unwrap();
+    assert!(manifest["words"].is_null(), "{manifest}");
+}
+
+/// 3,000 short documents in 100 families of 30: each a shuffle of 30 of its
+/// family's 50 made-up words and 10 words of its own. Pairs of a family share
+/// about 30% of their words but few 12-character shingles, so the word
+/// signature finds more pairs than its budget (16,384) and the cut decides,
+/// with many ties of estimate at the cut.
+fn write_word_families(dir: &Path) -> PathBuf {
+    // splitmix64: deterministic without a random crate.
+    let mut state = 0x5eed_u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let word = |next: &mut dyn FnMut() -> u64| -> String {
+        (0..3)
+            .flat_map(|_| {
+                let r = next();
+                [
+                    b"bcdfghklmnprstvz"[(r % 16) as usize] as char,
+                    b"aeiou"[((r >> 8) % 5) as usize] as char,
+                ]
+            })
+            .collect()
+    };
+    let path = dir.join("word-families.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    for family in 0..100 {
+        let vocab: Vec<String> = (0..50).map(|_| word(&mut next)).collect();
+        for d in 0..30 {
+            let mut words = vocab.clone();
+            // Fisher-Yates, then the first 30 and 10 of the document's own.
+            for i in (1..words.len()).rev() {
+                words.swap(i, (next() % (i as u64 + 1)) as usize);
+            }
+            words.truncate(30);
+            words.extend((0..10).map(|_| word(&mut next)));
+            for i in (1..words.len()).rev() {
+                words.swap(i, (next() % (i as u64 + 1)) as usize);
+            }
+            let rec = serde_json::json!({"id": format!("f{family}d{d}"), "text": words.join(" ")});
+            writeln!(f, "{rec}").unwrap();
+        }
+    }
+    f.flush().unwrap();
+    path
+}
+
+/// Over the word pair budget the chain keeps the very pairs scan keeps
+/// (highest estimate first, ties by pair): the candidate sets, read back
+/// with `spark::read_pairs`, equal `scan::candidate_pairs`.
+#[test]
+fn spark_chain_keeps_scans_word_pair_budget() {
+    let Some(spark) = spark_submit() else { return };
+    let dir = common::tempdir();
+    let corpus_path = write_word_families(dir.path());
+    let inputs = std::slice::from_ref(&corpus_path);
+    let scan = scan_json(inputs, &[]);
+    let cut = scan["stats"]["word_candidates_cut"].as_u64().unwrap();
+    assert!(cut > 0, "the budget must bite: {}", scan["stats"]);
+
+    let (sigs, pairs) = (dir.path().join("sigs"), dir.path().join("pairs"));
+    for i in 0..2 {
+        run(
+            reprint()
+                .arg("sign")
+                .args(inputs)
+                .arg("--out")
+                .arg(&sigs)
+                .args(["--shard", &format!("{i}/2"), "--quiet"]),
+            "reprint sign",
+        );
+    }
+    let summary = submit(&spark, "candidates.py", &[&sigs, &pairs], &[]);
+    for key in ["candidates", "word_candidates", "word_candidates_cut"] {
+        assert_eq!(summary[key], scan["stats"][key], "{key}: {summary}");
+    }
+
+    let corpus = reprint::corpus::read_inputs(inputs, &Default::default()).unwrap();
+    let want = reprint::scan::candidate_pairs(
+        &corpus,
+        &reprint::scan::ScanConfig::default(),
+        reprint::progress::Progress::hidden(),
+    );
+    let got = reprint::spark::read_pairs(&pairs, corpus.len()).unwrap();
+    assert_eq!(
+        got.candidates.words.len() as u64,
+        scan["stats"]["word_candidates"].as_u64().unwrap()
+    );
+    let mut all = got.candidates.all();
+    all.extend(&got.exact);
+    all.sort_unstable();
+    assert_eq!(all.len(), want.len(), "candidate pairs");
+    assert!(all == want, "the chain's candidates differ from scan's");
+    println!(
+        "chain == scan over the word pair budget: {} candidates, {} word pairs kept, {} cut",
+        all.len(),
+        got.candidates.words.len(),
+        cut
+    );
 }

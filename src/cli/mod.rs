@@ -18,7 +18,9 @@ use reprint::minhash::DEFAULT_NUM_PERM;
 use reprint::output::OutputFile;
 use reprint::progress::Progress;
 use reprint::report::{write_pairs, write_scan};
-use reprint::scan::{build_mask, exact_matches, report_matches, scan, verify_pairs, ScanConfig};
+use reprint::scan::{
+    build_mask, exact_matches, report_matches, scan, verify_candidates, ScanConfig,
+};
 use reprint::shingle::DEFAULT_K;
 use reprint::spark::{self, Shard};
 use reprint::verify::Relation;
@@ -234,31 +236,22 @@ pub struct VerifyArgs {
     pub matching: MatchArgs,
 }
 
-/// The chain's configuration: candidates by character shingles alone (the
-/// word signature is not in its Parquet layout), said once on stderr.
-fn chain_config(matching: &MatchArgs, quiet: bool) -> Result<ScanConfig> {
-    let mut config = matching.config()?;
-    if config.words.take().is_some() && !quiet {
-        eprintln!("reprint: note: the Spark chain chooses candidates by character shingles alone, as `scan --no-word-candidates` does");
-    }
-    Ok(config)
-}
-
 fn run_sign(args: SignArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let config = chain_config(&args.matching, args.input.quiet)?;
+    let config = args.matching.config()?;
     let corpus = args.input.read(&args.inputs)?;
     let progress = Progress::new(args.input.quiet);
     let mask = build_mask(&corpus, &config);
     let stats = spark::sign(&corpus, &config, &mask, args.shard, &args.out, progress)?;
     if !args.input.quiet {
         eprintln!(
-            "reprint: sign: shard {}/{}: {} of {} documents, {} band rows into {} in {:.2}s",
+            "reprint: sign: shard {}/{}: {} of {} documents, {} band rows and {} word band rows into {} in {:.2}s",
             args.shard.index,
             args.shard.count,
             stats.documents,
             corpus.len(),
             stats.band_rows,
+            stats.word_band_rows,
             args.out.display(),
             started.elapsed().as_secs_f64()
         );
@@ -268,7 +261,7 @@ fn run_sign(args: SignArgs) -> Result<()> {
 
 fn run_verify(args: VerifyArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let config = chain_config(&args.matching, args.input.quiet)?;
+    let config = args.matching.config()?;
     let corpus = args.input.read(&args.corpus)?;
     let pairs = spark::read_pairs(&args.pairs, corpus.len())?;
     let mask = build_mask(&corpus, &config);
@@ -276,7 +269,7 @@ fn run_verify(args: VerifyArgs) -> Result<()> {
     let expected = spark::manifest(&corpus, &config, &mask, shards);
     spark::check_manifest(&args.pairs, &pairs.manifest, &expected)?;
     let progress = Progress::new(args.input.quiet);
-    let matches = verify_pairs(&corpus, &config, &mask, &pairs.candidates, progress);
+    let matches = verify_candidates(&corpus, &config, &mask, &pairs.candidates, progress);
     let exact = exact_matches(&corpus, &config, &mask, &pairs.exact);
     let matches = report_matches(&corpus, matches, &exact, &config);
     let stdout = std::io::stdout();
@@ -286,8 +279,9 @@ fn run_verify(args: VerifyArgs) -> Result<()> {
     out.flush().map_err(Error::Output)?;
     if !args.input.quiet {
         eprintln!(
-            "reprint: verify: {} candidate pairs and {} exact-copy pairs -> {} pairs reported in {:.2}s",
+            "reprint: verify: {} candidate pairs ({} of the word signature alone) and {} exact-copy pairs -> {} pairs reported in {:.2}s",
             pairs.candidates.len(),
+            pairs.candidates.words.len(),
             pairs.exact.len(),
             matches.len(),
             started.elapsed().as_secs_f64()
