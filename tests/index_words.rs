@@ -2,7 +2,8 @@
 //! paraphrase of an archived story (few character shingles shared) as a
 //! rewrite, as `scan` over the archive and the story does, and not with
 //! `--no-word-candidates`; an archive of the previous format (no word
-//! signatures) still opens and answers, and says so once on stderr.
+//! signatures) still opens and answers, and says so once on stderr; word
+//! signatures are sealed like documents.
 
 mod common;
 
@@ -188,6 +189,26 @@ fn a_paraphrase_is_a_rewrite_through_the_word_signature_as_in_scan() {
     assert_eq!(
         pairs(&v),
         owned(&[("s3", "copy", "exact"), ("s7", "rewritten", "rewrite")])
+    );
+
+    // Word signatures are sealed as the rest: checked, and damage is said.
+    let check = json(&run(reprint()
+        .args(["index", "stats", "--json", "--check"])
+        .arg(&db)));
+    assert_eq!(check["check"]["word_signatures_checked"], 40);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("UPDATE words SET data = zeroblob(length(data)) WHERE doc = 8")
+        .unwrap();
+    drop(conn);
+    let out = query(&db, &s.story, &["-q"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("archive damaged"), "{}", stderr(&out));
+    let out = run(reprint().args(["index", "stats", "--check"]).arg(&db));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("word signature of document 8"),
+        "{}",
+        stderr(&out)
     );
 }
 

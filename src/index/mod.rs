@@ -278,9 +278,14 @@ impl Index {
     }
 
     /// The full check of `index stats --check`: SQLite's `integrity_check`
-    /// and every chunk's and document's checksum (reads the whole file).
+    /// and every chunk's, document's and word signature's checksum (reads the
+    /// whole file).
     pub fn check(&self) -> CheckReport {
-        integrity::full_check(&self.conn, self.params.num_perm * 4)
+        let mut report = integrity::full_check(&self.conn, self.params.num_perm * 4);
+        if self.words.is_some() {
+            words::check(&self.conn, &mut report);
+        }
+        report
     }
 
     /// Live documents filed under `key` of `band` in `runs`, at most

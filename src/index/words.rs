@@ -5,7 +5,7 @@
 //! the archive's common words, fixed when it is created, in `meta`.
 
 use super::errors::bad_index;
-use super::integrity::damage;
+use super::integrity::{damage, CheckReport};
 use super::params::IndexParams;
 use crate::error::Result;
 use crate::minhash::Signature;
@@ -131,4 +131,26 @@ pub(super) fn band_keys(signer: &WordSigner, sig: &Signature) -> Vec<u64> {
     (0..signer.banding.bands)
         .map(|b| signer.banding.band_key(sig, b))
         .collect()
+}
+
+/// Every word signature row's seal, into `report` (`index stats --check`,
+/// for an archive that keeps word signatures).
+pub(super) fn check(conn: &Connection, report: &mut CheckReport) {
+    if let Err(e) = check_rows(conn, report) {
+        report.found(format!("the word signatures could not all be read ({e})"));
+    }
+}
+
+fn check_rows(conn: &Connection, report: &mut CheckReport) -> rusqlite::Result<()> {
+    let mut st = conn.prepare("SELECT doc, data FROM words")?;
+    let mut rows = st.query([])?;
+    while let Some(row) = rows.next()? {
+        let doc: i64 = row.get(0)?;
+        let data = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from);
+        match data.and_then(|d| opened(doc, d)) {
+            Ok(_) => report.word_signatures_checked += 1,
+            Err(e) => report.found(e.to_string()),
+        }
+    }
+    Ok(())
 }
