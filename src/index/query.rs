@@ -273,6 +273,14 @@ impl Index {
                 let found = if word { &mut word_hits } else { &mut pairs };
                 found.extend(bucket.into_iter().map(|d| (l.query, d)));
             }
+            if cold && !word_hits.is_empty() {
+                // The word signatures the filter reads, in parallel first.
+                let docs: BTreeSet<i64> = word_hits.iter().map(|&(_, d)| d).collect();
+                let docs: Vec<i64> = docs.into_iter().collect();
+                self.warm(&docs, |conn, &d| {
+                    let _ = words::stored(conn, d);
+                });
+            }
             let (mut word_pairs, cut) = self
                 .word_candidates(&word_hits, &pairs, &word_sigs)
                 .map_err(|e| self.err(e))?;
