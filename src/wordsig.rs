@@ -228,6 +228,26 @@ impl CommonWords {
         let hit = b.iter().fold(false, |f, &v| f | (v == h));
         (hit & (h != 0)) | (self.zero & (h == 0))
     }
+
+    /// The words as bytes (their hashes sorted, little-endian), for an
+    /// archive to keep (`from_bytes` reads them back).
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let mut hashes: Vec<u64> = self.0.iter().copied().collect();
+        hashes.sort_unstable();
+        hashes.iter().flat_map(|h| h.to_le_bytes()).collect()
+    }
+
+    /// The words `to_bytes` wrote (None for bytes it cannot have written).
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<CommonWords> {
+        bytes.len().is_multiple_of(8).then(|| {
+            CommonWords(
+                bytes
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+                    .collect(),
+            )
+        })
+    }
 }
 
 fn word_hash(w: &str) -> u64 {
@@ -367,6 +387,15 @@ mod tests {
             }
         }
         assert!(table.related(DocId(0), DocId(1)) && !table.related(DocId(0), DocId(2)));
+    }
+
+    #[test]
+    fn common_words_survive_bytes() {
+        let common = common_of(&["the a by", "the a by", "the a by"]);
+        let back = CommonWords::from_bytes(&common.to_bytes()).unwrap();
+        assert_eq!(back, common);
+        assert_eq!(back.len(), 3);
+        assert!(CommonWords::from_bytes(&[1, 2, 3]).is_none());
     }
 
     #[test]

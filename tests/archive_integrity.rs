@@ -241,7 +241,7 @@ fn an_archive_written_before_checksums_is_read_and_said_unsealed() {
         .stdout,
     )
     .unwrap();
-    assert_eq!(v["parameters"]["format_version"], 5);
+    assert_eq!(v["parameters"]["format_version"], 6);
     assert_eq!(v["check"]["documents_checked"], 1);
     assert_eq!(v["check"]["documents_unsealed"], 40);
     assert_eq!(matched(&query(&s, &db)), want);

@@ -77,6 +77,7 @@ impl ParamArgs {
             threshold: self.threshold,
             mask_share: self.mask_share,
             mask_min_docs: self.mask_min_docs,
+            words: None,
         })
     }
 }
@@ -97,6 +98,11 @@ pub struct AddArgs {
     /// Documents per committed transaction (a crash keeps every committed batch).
     #[arg(long, default_value_t = DEFAULT_BATCH, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub batch_size: usize,
+    /// A new archive keeps no word signatures, so `query` finds candidates
+    /// by character shingles alone (smaller and faster; paraphrases missed).
+    /// Refused for an archive that keeps them.
+    #[arg(long)]
+    pub no_word_candidates: bool,
     /// Benchmarking: fingerprint the feeds as `add` would, write nothing,
     /// and report the rate (the archive must exist).
     #[arg(long, hide = true)]
@@ -183,6 +189,10 @@ pub struct QueryArgs {
     /// archived text) to JSON and JSONL pairs, as `passages`.
     #[arg(long)]
     pub passages: bool,
+    /// Choose candidates by character shingles alone, leaving out the word
+    /// signature that lets paraphrased rewrites reach verification.
+    #[arg(long)]
+    pub no_word_candidates: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -200,7 +210,10 @@ pub fn run_index(args: IndexArgs) -> Result<()> {
 
 fn run_add(args: AddArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let req = args.params.request()?;
+    let req = ParamRequest {
+        words: args.no_word_candidates.then_some(false),
+        ..args.params.request()?
+    };
     let path = &args.archive;
     // Validate an existing archive before spending time reading feeds.
     let existing = if path.exists() {
@@ -344,6 +357,14 @@ fn run_stats(args: StatsArgs) -> Result<()> {
                 p.mask_share,
                 p.mask_min_docs
             ),
+            if p.word_bands > 0 {
+                format!(
+                    "words        {} bands x {} rows, {} common words left out",
+                    p.word_bands, p.word_rows, stats.common_words
+                )
+            } else {
+                "words        none (queries find candidates by character shingles alone)".into()
+            },
             format!(
                 "runs         {} (a query reads each once per band; `index compact` merges them)",
                 stats.runs
@@ -425,7 +446,14 @@ pub fn run_query(args: QueryArgs) -> Result<()> {
         align: args.align.stage(),
         max_bucket: args.max_bucket,
         limit: args.limit,
+        words: !args.no_word_candidates,
     };
+    if options.words && !index.has_word_signatures() && !args.input.quiet {
+        eprintln!(
+            "reprint: note: {} keeps no word signatures (made before format 6, or with --no-word-candidates): candidates come from character shingles alone, so heavily paraphrased copies may be missed; rebuild it from its feeds to find them",
+            args.archive.display()
+        );
+    }
     let result = index.query(&corpus, &options, Progress::new(args.input.quiet))?;
     if result.stats.budget_skipped_buckets > 0 && !args.input.quiet {
         warn_all(std::iter::once(format!(

@@ -7,13 +7,16 @@ use super::codec::{day_number, signature_bytes, text_key};
 use super::handle::Index;
 use super::params::IndexParams;
 use super::remove::delete_doc;
+use super::words::Words;
 use super::{document, ids, integrity, merge, runs};
 use crate::boilerplate::{Mask, MaskConfig};
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::lsh::Banding;
+use crate::minhash::Signature;
 use crate::progress::Progress;
+use crate::wordsig::{CommonWords, WordSigner};
 use rayon::prelude::*;
 use rusqlite::params;
 use serde::Serialize;
@@ -61,6 +64,10 @@ pub(super) struct Prepared {
     fp: Fingerprint,
     distinct: Option<usize>,
     keys: Vec<u64>,
+    /// The word signature (when the archive keeps them and it has one).
+    words: Option<Signature>,
+    /// Its band keys (empty without).
+    word_keys: Vec<u64>,
 }
 
 impl Index {
@@ -68,21 +75,37 @@ impl Index {
     /// shared `Fingerprinter` with the index's mask.
     /// `count_distinct` counts distinct shingles, which only text-less
     /// documents need (for estimates); otherwise `distinct` is `None`.
+    /// With `words`, word signatures come from the same normalization pass
+    /// as `scan`'s (`Fingerprinter::fingerprint_with_words`; a second pass
+    /// for text-less documents).
     fn prepare(
         fp: &Fingerprinter,
         mask: &Mask,
         banding: Banding,
+        words: Words,
         count_distinct: bool,
         docs: &[Document],
     ) -> Vec<Prepared> {
         docs.par_iter()
             .with_min_len(16)
             .map_init(Vec::new, |scratch, d| {
-                let (f, distinct) = if count_distinct {
-                    let f = fp.fingerprint_keeping(&d.text, mask, scratch);
-                    (f, Some(crate::overlap::distinct_count(scratch)))
-                } else {
-                    (fp.fingerprint_masked(&d.text, mask), None)
+                let (f, distinct, sig) = match words {
+                    _ if count_distinct => {
+                        let f = fp.fingerprint_keeping(&d.text, mask, scratch);
+                        let sig = words.and_then(|(w, common)| w.signature(&d.text, common));
+                        (f, Some(crate::overlap::distinct_count(scratch)), sig)
+                    }
+                    Some((w, common)) => {
+                        let (f, sig) = fp.fingerprint_with_words(&d.text, mask, w, common);
+                        (f, None, sig)
+                    }
+                    None => (fp.fingerprint_masked(&d.text, mask), None, None),
+                };
+                // As in `scan`, a document without shingles is no candidate.
+                let sig = sig.filter(|_| f.shingles > 0);
+                let word_keys = match (words, &sig) {
+                    (Some((w, _)), Some(sig)) => super::words::band_keys(w, sig),
+                    _ => Vec::new(),
                 };
                 let keys = if f.shingles == 0 {
                     Vec::new()
@@ -95,6 +118,8 @@ impl Index {
                     distinct,
                     fp: f,
                     keys,
+                    words: sig,
+                    word_keys,
                 }
             })
             .collect()
@@ -111,6 +136,7 @@ impl Index {
                     &self.fingerprinter,
                     &self.mask,
                     self.banding,
+                    self.words(),
                     !store_text,
                     c,
                 )
@@ -152,7 +178,7 @@ impl Index {
         self.checkpoint_elsewhere()?;
         let stats = pipeline(
             &self.path,
-            Some(&self.mask),
+            Known::Archive(&self.mask, self.words()),
             &config,
             fp,
             banding,
@@ -161,7 +187,7 @@ impl Index {
             progress,
             |step, stats| match step {
                 // The mask is known: never sent.
-                Step::Mask(_) => Ok(()),
+                Step::Mask(..) => Ok(()),
                 Step::Batch(docs, prepared) => this.write_batch(&docs, &prepared, options, stats),
             },
         );
@@ -182,10 +208,11 @@ impl Index {
         let fp = params.fingerprinter();
         let banding = params.banding();
         let config = params.mask_config();
+        let signer = params.word_signer();
         let mut created: Option<Index> = None;
         let stats = pipeline(
             path,
-            None,
+            Known::Nothing(signer.as_ref()),
             &config,
             &fp,
             banding,
@@ -193,8 +220,8 @@ impl Index {
             options,
             progress,
             |step, stats| match (step, &created) {
-                (Step::Mask(mask), None) => {
-                    let index = Index::create_with_mask(path, params.clone(), mask)?;
+                (Step::Mask(mask, common), None) => {
+                    let index = Index::create_with_mask(path, params.clone(), mask, common)?;
                     index.checkpoint_elsewhere()?;
                     created = Some(index);
                     Ok(())
@@ -338,6 +365,12 @@ impl Index {
                     for (band, &k) in entries.iter_mut().zip(&p.keys) {
                         band.push((k as i64, doc));
                     }
+                    if let Some(sig) = &p.words {
+                        super::words::store(&tx, doc as i64, sig)?;
+                        for (b, &k) in p.word_keys.iter().enumerate() {
+                            entries[self.word_run_band(b) as usize].push((k as i64, doc));
+                        }
+                    }
                     entries[self.banding.bands].push((text_key(p.fp.text_hash), doc));
                     entries[self.id_band() as usize].push((ids::key(&d.id), doc));
                     added += 1;
@@ -383,10 +416,21 @@ impl<F: FnOnce(&mut dyn FnMut(Document) -> bool) -> Result<()> + Send> FeedFn fo
 /// What the fingerprinting thread of an add hands the writing one.
 pub(super) enum Step {
     /// The boilerplate mask of a new archive, settled from its first
-    /// documents; sent once, before any batch.
-    Mask(Mask),
+    /// documents, and its common words when it keeps word signatures; sent
+    /// once, before any batch.
+    Mask(Mask, Option<CommonWords>),
     /// One transaction's documents and their fingerprints.
     Batch(Vec<Document>, Vec<Prepared>),
+}
+
+/// What an add knows before its first document.
+#[derive(Clone, Copy)]
+pub(super) enum Known<'a> {
+    /// An existing archive's mask and word signature.
+    Archive(&'a Mask, Words<'a>),
+    /// Nothing, for a new archive: its mask (and, with this word signature,
+    /// its common words) are settled from its first documents.
+    Nothing(Option<&'a WordSigner>),
 }
 
 /// Gathers fed documents into batches, fingerprints each and sends it on.
@@ -394,6 +438,10 @@ struct Batcher<'a> {
     tx: std::sync::mpsc::SyncSender<Step>,
     /// `None` until a new archive's mask is settled.
     mask: Option<std::borrow::Cow<'a, Mask>>,
+    /// The word signature, if the archive keeps them.
+    signer: Option<&'a WordSigner>,
+    /// Its common words (`None` until settled with the mask).
+    common: Option<std::borrow::Cow<'a, CommonWords>>,
     config: &'a MaskConfig,
     fp: &'a Fingerprinter,
     banding: Banding,
@@ -412,20 +460,30 @@ impl Batcher<'_> {
             }
             let texts: Vec<&str> = self.pending.iter().map(|d| d.text.as_str()).collect();
             let mask = Mask::build(&texts, &self.fp.shingler, self.config);
-            if self.tx.send(Step::Mask(mask.clone())).is_err() {
+            let common = self
+                .signer
+                .map(|_| super::words::common_words_of(texts.len(), &|i| texts[i]));
+            if self
+                .tx
+                .send(Step::Mask(mask.clone(), common.clone()))
+                .is_err()
+            {
                 return false;
             }
             self.mask = Some(std::borrow::Cow::Owned(mask));
+            self.common = common.map(std::borrow::Cow::Owned);
         }
         let Some(mask) = &self.mask else {
             return true;
         };
+        let words = self.signer.zip(self.common.as_deref());
         let batch = self.options.batch_size.max(1);
         while self.pending.len() >= batch || (done && !self.pending.is_empty()) {
             let rest = self.pending.split_off(batch.min(self.pending.len()));
             let docs = std::mem::replace(&mut self.pending, rest);
             let count_distinct = !self.options.store_text;
-            let prepared = Index::prepare(self.fp, mask, self.banding, count_distinct, &docs);
+            let prepared =
+                Index::prepare(self.fp, mask, self.banding, words, count_distinct, &docs);
             if self.tx.send(Step::Batch(docs, prepared)).is_err() {
                 return false;
             }
@@ -435,12 +493,13 @@ impl Batcher<'_> {
 }
 
 /// The two threads of an add: this one feeds and fingerprints, `write`
-/// (on the calling thread) stores each step. `known`: the archive's mask,
-/// or `None` to settle one from the first documents and send it first.
+/// (on the calling thread) stores each step. `known`: the archive's mask
+/// and word signature, or nothing, to settle a mask (and common words) from
+/// the first documents and send them first.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn pipeline(
     path: &Path,
-    known: Option<&Mask>,
+    known: Known,
     config: &MaskConfig,
     fp: &Fingerprinter,
     banding: Banding,
@@ -460,9 +519,19 @@ pub(super) fn pipeline(
         let (wake, woken) = std::sync::mpsc::channel::<Wake>();
         s.spawn(move || checkpointer(path, woken));
         let feeder = s.spawn(move || -> Result<()> {
+            let (mask, signer, common) = match known {
+                Known::Archive(mask, words) => (
+                    Some(std::borrow::Cow::Borrowed(mask)),
+                    words.map(|w| w.0),
+                    words.map(|w| std::borrow::Cow::Borrowed(w.1)),
+                ),
+                Known::Nothing(signer) => (None, signer, None),
+            };
             let mut batcher = Batcher {
                 tx,
-                mask: known.map(std::borrow::Cow::Borrowed),
+                mask,
+                signer,
+                common,
                 config,
                 fp,
                 banding,
@@ -487,7 +556,7 @@ pub(super) fn pipeline(
         for step in rx.iter() {
             let docs = match &step {
                 Step::Batch(docs, _) => docs.len(),
-                Step::Mask(_) => 0,
+                Step::Mask(..) => 0,
             };
             write(step, &mut stats)?;
             if docs > 0 {

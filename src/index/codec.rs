@@ -47,11 +47,17 @@ pub fn today() -> i64 {
     (secs / 86_400) as i64
 }
 
-/// Bands filed in the bucket runs of an archive of `lsh_bands` LSH bands:
-/// those, then the exact-text hash as one more, then the id hash (always
-/// the last: see `ids`).
-pub(super) fn run_bands_for(lsh_bands: usize) -> usize {
-    lsh_bands + 2
+/// Bands filed in the bucket runs of an archive of `lsh_bands` LSH bands
+/// and `word_bands` word-signature bands: the LSH bands, then the
+/// exact-text hash as one more, then the word bands (`word_band`), then the
+/// id hash (always the last: see `ids`).
+pub(super) fn run_bands_for(lsh_bands: usize, word_bands: usize) -> usize {
+    lsh_bands + 2 + word_bands
+}
+
+/// The run band of word band `band` of an archive of `lsh_bands` LSH bands.
+pub(super) fn word_band(lsh_bands: usize, band: usize) -> u32 {
+    (lsh_bands + 1 + band) as u32
 }
 
 /// The bucket key of an exact text hash (filed as one more band).

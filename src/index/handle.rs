@@ -4,6 +4,7 @@
 
 use super::ids;
 use super::params::IndexParams;
+use super::words::ArchiveWords;
 use crate::boilerplate::Mask;
 use crate::fingerprint::Fingerprinter;
 use crate::lsh::Banding;
@@ -48,4 +49,6 @@ pub struct Index {
     pub mask: Mask,
     /// The runs' id filters, as of the last batch written.
     pub(super) filters: std::cell::RefCell<ids::Filters>,
+    /// The word signature the archive keeps (None: it keeps none).
+    pub(super) words: Option<ArchiveWords>,
 }

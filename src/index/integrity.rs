@@ -199,6 +199,8 @@ pub struct CheckReport {
     pub chunks_unsealed: usize,
     /// Documents written before checksums, unverified.
     pub documents_unsealed: usize,
+    /// Word signatures (format 6) whose checksums were verified.
+    pub word_signatures_checked: usize,
     /// Each damaged chunk or document (at most `MAX_LISTED`), then a count.
     pub damaged: Vec<String>,
     /// Damaged chunks and documents in all.
@@ -211,7 +213,7 @@ impl CheckReport {
         self.sqlite == "ok" && self.damaged_total == 0
     }
 
-    fn found(&mut self, what: String) {
+    pub(super) fn found(&mut self, what: String) {
         if self.damaged.len() < MAX_LISTED {
             self.damaged.push(what);
         }
@@ -224,6 +226,12 @@ impl CheckReport {
             "sqlite {}; {} chunks and {} documents verified",
             self.sqlite, self.chunks_checked, self.documents_checked
         );
+        if self.word_signatures_checked > 0 {
+            s.push_str(&format!(
+                ", {} word signatures",
+                self.word_signatures_checked
+            ));
+        }
         if self.chunks_unsealed + self.documents_unsealed > 0 {
             s.push_str(&format!(
                 "; checksums absent on {} chunks and {} documents (written before format 5)",

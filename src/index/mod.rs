@@ -19,9 +19,11 @@ mod remove;
 mod runs;
 mod schema;
 mod warm;
+mod words;
 
 use crate::boilerplate::Mask;
 use crate::error::{Error, Result};
+use crate::wordsig::CommonWords;
 use codec::run_bands_for;
 use errors::{bad_index, damaged, db_error};
 use params::read_meta;
@@ -38,6 +40,7 @@ pub use integrity::CheckReport;
 pub use params::{IndexParams, ParamRequest};
 pub use remove::{CompactStats, Removal, RemoveStats};
 pub use schema::{APPLICATION_ID, FORMAT_VERSION, MIN_FORMAT_VERSION, PAGE_SIZE};
+pub use words::WORD_CANDIDATES_PER_STORY;
 
 /// A summary of an index.
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +67,8 @@ pub struct IndexStats {
     pub mask_sampled_documents: usize,
     /// Runs of the bucket index: each a query reads once per band.
     pub runs: usize,
+    /// Common words the word signatures leave out (0 without them).
+    pub common_words: usize,
 }
 
 impl Index {
@@ -85,6 +90,7 @@ impl Index {
         if let Some(m) = params.mismatch(req) {
             return Err(bad_index(path, m));
         }
+        let words = words::read(&ro, path, &params)?;
         let conn = if write {
             if let Err(problems) = integrity::quick_check(&ro).map_err(|e| db_error(path, e))? {
                 return Err(damaged(
@@ -108,21 +114,36 @@ impl Index {
             params,
             mask,
             filters: Default::default(),
+            words,
         })
     }
 
     /// Create a new index at `path` (which must not exist) with `params`
-    /// and a boilerplate mask built from `texts`. The file is built under a
+    /// and a boilerplate mask (and, when `params` keep word signatures,
+    /// common words) built from `texts`. The file is built under a
     /// temporary name and linked into place whole.
     pub fn create(path: &Path, params: IndexParams, texts: &[&str]) -> Result<Index> {
         let fp = params.fingerprinter();
         let mask = Mask::build(texts, &fp.shingler, &params.mask_config());
-        Index::create_with_mask(path, params, mask)
+        let common = params
+            .word_signer()
+            .map(|_| words::common_words_of(texts.len(), &|i| texts[i]));
+        Index::create_with_mask(path, params, mask, common)
     }
 
-    /// `create` with the boilerplate mask given.
-    fn create_with_mask(path: &Path, params: IndexParams, mask: Mask) -> Result<Index> {
+    /// `create` with the boilerplate mask and common words given (`common`
+    /// is used only when `params` keep word signatures).
+    fn create_with_mask(
+        path: &Path,
+        params: IndexParams,
+        mask: Mask,
+        common: Option<CommonWords>,
+    ) -> Result<Index> {
         let fp = params.fingerprinter();
+        let words = params.word_signer().map(|signer| words::ArchiveWords {
+            signer,
+            common: common.unwrap_or_default(),
+        });
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
         let name = path
             .file_name()
@@ -153,6 +174,9 @@ impl Index {
                     st.execute(params![k, v])?;
                 }
                 st.execute(params!["mask", mask.to_bytes()])?;
+                if let Some(w) = &words {
+                    st.execute(params!["common_words", w.common.to_bytes()])?;
+                }
                 st.execute(params!["next_doc", 1])?;
                 st.execute(params!["documents", 0])?;
                 drop(st);
@@ -177,12 +201,13 @@ impl Index {
             params,
             mask,
             filters: Default::default(),
+            words,
         })
     }
 
-    /// Bands filed in the bucket runs (`run_bands_for` the LSH bands).
+    /// Bands filed in the bucket runs (`run_bands_for` the LSH and word bands).
     fn run_bands(&self) -> u32 {
-        run_bands_for(self.banding.bands) as u32
+        run_bands_for(self.banding.bands, self.params.word_bands) as u32
     }
 
     /// The band of the runs that files id hashes.
@@ -246,15 +271,21 @@ impl Index {
                 mask_masked_slots: self.mask.stats().masked_slots,
                 mask_sampled_documents: self.mask.stats().sampled_documents,
                 runs: count("SELECT count(*) FROM runs")?,
+                common_words: self.words.as_ref().map_or(0, |w| w.common.len()),
             })
         };
         q().map_err(|e| self.err(e))
     }
 
     /// The full check of `index stats --check`: SQLite's `integrity_check`
-    /// and every chunk's and document's checksum (reads the whole file).
+    /// and every chunk's, document's and word signature's checksum (reads the
+    /// whole file).
     pub fn check(&self) -> CheckReport {
-        integrity::full_check(&self.conn, self.params.num_perm * 4)
+        let mut report = integrity::full_check(&self.conn, self.params.num_perm * 4);
+        if self.words.is_some() {
+            words::check(&self.conn, &mut report);
+        }
+        report
     }
 
     /// Live documents filed under `key` of `band` in `runs`, at most

@@ -13,6 +13,7 @@ use crate::lsh::{Banding, DEFAULT_THRESHOLD};
 use crate::minhash::DEFAULT_NUM_PERM;
 use crate::normalize::NORMALIZATION_VERSION;
 use crate::shingle::DEFAULT_K;
+use crate::wordsig::{WordSigner, WORD_NUM_PERM};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use std::path::Path;
@@ -32,6 +33,9 @@ pub struct ParamRequest {
     pub mask_share: Option<f64>,
     /// Boilerplate mask minimum documents.
     pub mask_min_docs: Option<usize>,
+    /// `Some(false)`: a new archive keeps no word signatures
+    /// (`--no-word-candidates`); an existing one that keeps them refuses it.
+    pub words: Option<bool>,
 }
 
 /// Everything stored in an index that changes fingerprints or band keys.
@@ -59,6 +63,11 @@ pub struct IndexParams {
     pub mask_share: f64,
     /// Boilerplate mask minimum documents.
     pub mask_min_docs: usize,
+    /// Bands of the word signature filed in the bucket runs (0: the archive
+    /// keeps no word signatures, as every archive before format 6).
+    pub word_bands: usize,
+    /// Rows per word band.
+    pub word_rows: usize,
 }
 
 impl IndexParams {
@@ -73,6 +82,7 @@ impl IndexParams {
             req.seed.unwrap_or(0),
         );
         let p = fp.params();
+        let words = WordSigner::default();
         IndexParams {
             format_version: FORMAT_VERSION,
             shingle: p.shingle.to_string(),
@@ -85,7 +95,28 @@ impl IndexParams {
             rows: banding.rows,
             mask_share: req.mask_share.unwrap_or(MaskConfig::default().share),
             mask_min_docs: req.mask_min_docs.unwrap_or(MaskConfig::default().min_docs),
+            word_bands: if req.words == Some(false) {
+                0
+            } else {
+                words.banding.bands
+            },
+            word_rows: if req.words == Some(false) {
+                0
+            } else {
+                words.banding.rows
+            },
         }
+    }
+
+    /// The word signature of these parameters (None: the archive keeps none).
+    pub(crate) fn word_signer(&self) -> Option<WordSigner> {
+        (self.word_bands > 0).then(|| WordSigner {
+            banding: Banding {
+                bands: self.word_bands,
+                rows: self.word_rows,
+            },
+            ..WordSigner::default()
+        })
     }
 
     /// The fingerprinter of these parameters.
@@ -153,6 +184,11 @@ impl IndexParams {
                 req.mask_min_docs.map(|v| v.to_string()),
             )
         })
+        .or_else(|| {
+            (req.words == Some(false) && self.word_bands > 0).then(|| {
+                "the index keeps word signatures, so every document added to it is signed; leave --no-word-candidates out (query takes it), or build a new index".to_string()
+            })
+        })
     }
 
     pub(super) fn rows(&self) -> Vec<(&'static str, String)> {
@@ -167,6 +203,8 @@ impl IndexParams {
             ("rows", self.rows.to_string()),
             ("mask_share", self.mask_share.to_string()),
             ("mask_min_docs", self.mask_min_docs.to_string()),
+            ("word_bands", self.word_bands.to_string()),
+            ("word_rows", self.word_rows.to_string()),
         ]
     }
 }
@@ -235,6 +273,15 @@ pub(super) fn read_meta(conn: &Connection, path: &Path) -> Result<(IndexParams, 
         rows: num("rows")? as usize,
         mask_share: float("mask_share")?,
         mask_min_docs: num("mask_min_docs")? as usize,
+        // Absent before format 6: no word signatures.
+        word_bands: match get("word_bands")? {
+            Some(_) => num("word_bands")? as usize,
+            None => 0,
+        },
+        word_rows: match get("word_rows")? {
+            Some(_) => num("word_rows")? as usize,
+            None => 0,
+        },
     };
     let current = params.fingerprinter().params();
     if params.shingle != current.shingle || params.normalization != NORMALIZATION_VERSION {
@@ -247,7 +294,9 @@ pub(super) fn read_meta(conn: &Connection, path: &Path) -> Result<(IndexParams, 
         ));
     }
     if params.bands == 0
-        || run_bands_for(params.bands) > runs::MAX_BANDS
+        || run_bands_for(params.bands, params.word_bands) > runs::MAX_BANDS
+        || (params.word_bands > 0
+            && (params.word_rows == 0 || params.word_bands * params.word_rows > WORD_NUM_PERM))
         || params.rows == 0
         || params.bands * params.rows > params.num_perm
         || params.k == 0

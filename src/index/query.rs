@@ -5,18 +5,22 @@
 use super::codec::text_key;
 use super::errors::{damaged, db_error};
 use super::handle::{Index, StoredDoc};
+use super::words::{self, Words, WORD_CANDIDATES_PER_STORY};
 use crate::align::{align, Passage};
-use crate::corpus::{Corpus, DocId};
+use crate::corpus::{Corpus, DocId, Document};
 use crate::derivation::{AlignStage, PairAlignment};
 use crate::direction::{origin, Provenance};
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;
+use crate::minhash::Signature;
 use crate::progress::Progress;
 use crate::scan::{Parameters, ScanConfig};
 use crate::verify::{score_pairs, Relation, Scores, Thresholds};
+use crate::wordsig::MIN_WORD_JACCARD;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
@@ -49,6 +53,9 @@ pub struct QueryOptions {
     pub max_bucket: usize,
     /// At most this many matches per query document (best first).
     pub limit: Option<usize>,
+    /// Look for word-only candidates too, when the archive keeps word
+    /// signatures (`--no-word-candidates`: false).
+    pub words: bool,
 }
 
 impl Default for QueryOptions {
@@ -58,6 +65,7 @@ impl Default for QueryOptions {
             align: AlignStage::default(),
             max_bucket: crate::lsh::DEFAULT_MAX_BUCKET,
             limit: None,
+            words: true,
         }
     }
 }
@@ -97,6 +105,13 @@ pub struct QueryStats {
     /// Band buckets within `max_bucket` skipped because the candidates
     /// held for a chunk of stories reached their budget.
     pub budget_skipped_buckets: usize,
+    /// Candidates from the word signature alone (counted in `candidates`).
+    pub word_candidates: usize,
+    /// Word-only candidates over the cap of `WORD_CANDIDATES_PER_STORY`
+    /// per story, left unverified.
+    pub word_candidates_cut: usize,
+    /// Word band buckets over `max_bucket`, skipped.
+    pub word_skipped_buckets: usize,
 }
 
 /// What a query run found.
@@ -110,6 +125,9 @@ pub struct QueryResult {
     pub matches: Vec<QueryMatch>,
     /// Counts of the run.
     pub stats: QueryStats,
+    /// Whether word-only candidates were looked for (false: turned off, or
+    /// the archive keeps no word signatures).
+    pub word_candidates: bool,
 }
 
 /// Scores of a pair, estimated from signatures and distinct shingle counts:
@@ -154,6 +172,7 @@ impl Index {
                 r.get::<_, bool>(0)
             })
             .map_err(|e| self.err(e))?;
+        let words = self.words.as_ref().filter(|_| options.words);
         let bar = progress.bar(corpus.len() as u64, "querying");
         let mut stats = QueryStats::default();
         // (story, archived document) candidates held at once for one chunk
@@ -165,14 +184,29 @@ impl Index {
         for (c, docs) in corpus.docs.chunks(QUERY_CHUNK).enumerate() {
             let base = c * QUERY_CHUNK;
             let (fp, mask) = (&self.fingerprinter, &self.mask);
-            let prints: Vec<Fingerprint> = docs
-                .par_iter()
-                .map(|d| fp.fingerprint_masked(&d.text, mask))
-                .collect();
+            // With word signatures, from the same pass (as `scan` and `add`).
+            let (prints, word_sigs): (Vec<Fingerprint>, Vec<Option<Signature>>) = match words {
+                Some(w) => docs
+                    .par_iter()
+                    .map(|d| {
+                        let (p, sig) =
+                            fp.fingerprint_with_words(&d.text, mask, &w.signer, &w.common);
+                        let sig = sig.filter(|_| p.shingles > 0);
+                        (p, sig)
+                    })
+                    .unzip(),
+                None => (
+                    docs.par_iter()
+                        .map(|d| fp.fingerprint_masked(&d.text, mask))
+                        .collect(),
+                    Vec::new(),
+                ),
+            };
             // Candidates: shared band keys, and stored copies of the text
-            // (filed as one more band), looked up in this order.
+            // (filed as one more band), looked up in this order; then the
+            // word bands.
             let text_band = self.banding.bands as u32;
-            let lookups: Vec<Lookup> = prints
+            let mut lookups: Vec<Lookup> = prints
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| p.shingles > 0)
@@ -190,7 +224,19 @@ impl Index {
                         }))
                 })
                 .collect();
+            if let Some(w) = words {
+                let banding = w.signer.banding;
+                for (i, sig) in word_sigs.iter().enumerate() {
+                    let Some(sig) = sig else { continue };
+                    lookups.extend((0..banding.bands).map(|b| Lookup {
+                        query: i,
+                        band: self.word_run_band(b),
+                        key: banding.band_key(sig, b) as i64,
+                    }));
+                }
+            }
             let mut pairs: BTreeSet<(usize, i64)> = BTreeSet::new();
+            let mut word_hits: BTreeSet<(usize, i64)> = BTreeSet::new();
             let probe = PROBE_KEYS.min(lookups.len());
             let started = Instant::now();
             let mut cold = false;
@@ -207,21 +253,39 @@ impl Index {
                 // Exact copies are never skipped; a band bucket over
                 // max_bucket is (one more entry tells).
                 let text = l.band == text_band;
+                let word = l.band > text_band;
                 let cap = options.max_bucket + usize::from(!text);
                 let bucket = self
                     .lookup(&runs, l.band as usize, l.key, cap, dead)
                     .map_err(|e| self.err(e))?;
                 if !text && bucket.len() > options.max_bucket {
-                    stats.skipped_buckets += 1;
+                    if word {
+                        stats.word_skipped_buckets += 1;
+                    } else {
+                        stats.skipped_buckets += 1;
+                    }
                     continue;
                 }
-                if !text && pairs.len() + bucket.len() > pair_budget {
+                if !text && pairs.len() + word_hits.len() + bucket.len() > pair_budget {
                     stats.budget_skipped_buckets += 1;
                     continue;
                 }
-                pairs.extend(bucket.into_iter().map(|d| (l.query, d)));
+                let found = if word { &mut word_hits } else { &mut pairs };
+                found.extend(bucket.into_iter().map(|d| (l.query, d)));
             }
-            let wanted: BTreeSet<i64> = pairs.iter().map(|&(_, d)| d).collect();
+            if cold && !word_hits.is_empty() {
+                // The word signatures the filter reads, in parallel first.
+                let docs: BTreeSet<i64> = word_hits.iter().map(|&(_, d)| d).collect();
+                let docs: Vec<i64> = docs.into_iter().collect();
+                self.warm(&docs, |conn, &d| {
+                    let _ = words::stored(conn, d);
+                });
+            }
+            let (mut word_pairs, cut) = self
+                .word_candidates(&word_hits, &pairs, &word_sigs)
+                .map_err(|e| self.err(e))?;
+            drop(word_hits);
+            let wanted: BTreeSet<i64> = pairs.iter().chain(&word_pairs).map(|&(_, d)| d).collect();
             let wanted: Vec<i64> = wanted.into_iter().collect();
             if cold {
                 self.warm_docs(&wanted);
@@ -249,73 +313,20 @@ impl Index {
                 }
             }
             pairs.retain(|(_, d)| stored.contains_key(d));
-            stats.candidates += pairs.len();
+            word_pairs.retain(|(_, d)| stored.contains_key(d));
+            stats.candidates += pairs.len() + word_pairs.len();
+            stats.word_candidates += word_pairs.len();
+            stats.word_candidates_cut += cut;
             let pairs: Vec<(usize, i64)> = pairs.into_iter().collect();
-            let verified = score_pairs(
-                fp,
-                mask,
-                &pairs,
-                &|i| Cow::Borrowed(docs[i].text.as_str()),
-                &|d| stored[&d].text.as_deref().map(Cow::Borrowed),
-            );
-            // A story's distinct shingles, where a candidate without text
-            // needs them (exact copies' scores, estimates).
-            let textless: BTreeSet<usize> = pairs
-                .iter()
-                .zip(&verified)
-                .filter(|(_, v)| v.is_none())
-                .map(|(&(i, _), _)| i)
-                .collect();
-            let distinct: HashMap<usize, usize> = textless
-                .par_iter()
-                .map(|&i| (i, fp.distinct_shingles_masked(&docs[i].text, mask)))
-                .collect();
-            let found: Vec<QueryMatch> = pairs
-                .par_iter()
-                .zip(verified)
-                .filter_map(|(&(i, d), verified)| {
-                    let (a, b) = (&prints[i], &stored[&d]);
-                    let same = a.text_hash == b.text_hash;
-                    let (scores, estimated) = match verified {
-                        Some(v) => (v.scores, false),
-                        None if same => {
-                            let n = distinct[&i];
-                            (Scores::from_counts(n, n, n), false)
-                        }
-                        None => (estimated_scores(a, distinct[&i], b), true),
-                    };
-                    let t = &options.thresholds;
-                    let shingles = t.classify(&scores, same);
-                    let (alignment, passages) = match &b.text {
-                        Some(text) if shingles.is_some() || t.may_align(&scores) => {
-                            let al = align(&docs[i].text, text, &options.align.align);
-                            let p = |date, source| Provenance { date, source };
-                            let origin = origin(
-                                p(docs[i].date.as_deref(), docs[i].source.as_deref()),
-                                p(b.date.as_deref(), b.source.as_deref()),
-                                &options.align.origin_sources,
-                            );
-                            (PairAlignment::of(&al.coverage(), origin), al.passages)
-                        }
-                        _ => (PairAlignment::default(), Vec::new()),
-                    };
-                    let relation =
-                        t.with_alignment(shingles, alignment.derivation(), alignment.matched)?;
-                    Some(QueryMatch {
-                        query: DocId((base + i) as u32),
-                        id: b.id.clone(),
-                        title: b.title.clone(),
-                        source: b.source.clone(),
-                        date: b.date.clone(),
-                        scores,
-                        relation,
-                        alignment,
-                        passages,
-                        estimated,
-                    })
-                })
-                .collect();
-            matches.extend(found);
+            // Each signature's candidates verified apart, as `scan` does.
+            let chunk = Chunk {
+                docs,
+                base,
+                prints: &prints,
+                stored: &stored,
+            };
+            matches.extend(self.verify_chunk(&chunk, &pairs, options));
+            matches.extend(self.verify_chunk(&chunk, &word_pairs, options));
             bar.inc(docs.len() as u64);
         }
         bar.finish_and_clear();
@@ -336,13 +347,169 @@ impl Index {
             thresholds: options.thresholds,
             mask: self.params.mask_config(),
             align: options.align.clone(),
-            words: None,
+            words: words.map(|w| w.signer),
         };
         Ok(QueryResult {
             archive_documents,
             parameters: config.parameters(),
             matches,
             stats,
+            word_candidates: words.is_some(),
         })
+    }
+
+    /// Verify `pairs` (story in `chunk`, archived document) exactly on the
+    /// stored texts (as estimates without them), align them, and keep those
+    /// that earn a relation. Character and word candidates come here apart.
+    fn verify_chunk(
+        &self,
+        chunk: &Chunk,
+        pairs: &[(usize, i64)],
+        options: &QueryOptions,
+    ) -> Vec<QueryMatch> {
+        let (fp, mask) = (&self.fingerprinter, &self.mask);
+        let Chunk {
+            docs,
+            base,
+            prints,
+            stored,
+        } = *chunk;
+        let verified = score_pairs(
+            fp,
+            mask,
+            pairs,
+            &|i| Cow::Borrowed(docs[i].text.as_str()),
+            &|d| stored[&d].text.as_deref().map(Cow::Borrowed),
+        );
+        // A story's distinct shingles, where a candidate without text
+        // needs them (exact copies' scores, estimates).
+        let textless: BTreeSet<usize> = pairs
+            .iter()
+            .zip(&verified)
+            .filter(|(_, v)| v.is_none())
+            .map(|(&(i, _), _)| i)
+            .collect();
+        let distinct: HashMap<usize, usize> = textless
+            .par_iter()
+            .map(|&i| (i, fp.distinct_shingles_masked(&docs[i].text, mask)))
+            .collect();
+        pairs
+            .par_iter()
+            .zip(verified)
+            .filter_map(|(&(i, d), verified)| {
+                let (a, b) = (&prints[i], &stored[&d]);
+                let same = a.text_hash == b.text_hash;
+                let (scores, estimated) = match verified {
+                    Some(v) => (v.scores, false),
+                    None if same => {
+                        let n = distinct[&i];
+                        (Scores::from_counts(n, n, n), false)
+                    }
+                    None => (estimated_scores(a, distinct[&i], b), true),
+                };
+                let t = &options.thresholds;
+                let shingles = t.classify(&scores, same);
+                let (alignment, passages) = match &b.text {
+                    Some(text) if shingles.is_some() || t.may_align(&scores) => {
+                        let al = align(&docs[i].text, text, &options.align.align);
+                        let p = |date, source| Provenance { date, source };
+                        let origin = origin(
+                            p(docs[i].date.as_deref(), docs[i].source.as_deref()),
+                            p(b.date.as_deref(), b.source.as_deref()),
+                            &options.align.origin_sources,
+                        );
+                        (PairAlignment::of(&al.coverage(), origin), al.passages)
+                    }
+                    _ => (PairAlignment::default(), Vec::new()),
+                };
+                let relation =
+                    t.with_alignment(shingles, alignment.derivation(), alignment.matched)?;
+                Some(QueryMatch {
+                    query: DocId((base + i) as u32),
+                    id: b.id.clone(),
+                    title: b.title.clone(),
+                    source: b.source.clone(),
+                    date: b.date.clone(),
+                    scores,
+                    relation,
+                    alignment,
+                    passages,
+                    estimated,
+                })
+            })
+            .collect()
+    }
+}
+
+/// One chunk of query stories, as verification reads it.
+#[derive(Clone, Copy)]
+struct Chunk<'a> {
+    /// The stories.
+    docs: &'a [Document],
+    /// The number of the first in the query corpus.
+    base: usize,
+    /// Their fingerprints.
+    prints: &'a [Fingerprint],
+    /// The archived candidates by document number.
+    stored: &'a HashMap<i64, StoredDoc>,
+}
+
+impl Index {
+    /// Whether the archive keeps word signatures (made by format 6 or later
+    /// without `--no-word-candidates`), so `query` can find paraphrases.
+    pub fn has_word_signatures(&self) -> bool {
+        self.words.is_some()
+    }
+
+    /// The word signature and common words documents are signed with.
+    pub(super) fn words(&self) -> Words<'_> {
+        self.words.as_ref().map(|w| (&w.signer, &w.common))
+    }
+
+    /// The run band of word band `band`.
+    pub(super) fn word_run_band(&self, band: usize) -> u32 {
+        super::codec::word_band(self.banding.bands, band)
+    }
+
+    /// The word-only candidates among `hits` (story, archived document)
+    /// pairs that shared a word band, sorted: those not already in `chars`
+    /// whose stored word signature agrees with the story's (`sigs`, by
+    /// story) on at least `MIN_WORD_JACCARD` of its values, at most
+    /// `WORD_CANDIDATES_PER_STORY` per story (highest estimate first).
+    /// Returns them and how many the cap left out.
+    pub(super) fn word_candidates(
+        &self,
+        hits: &BTreeSet<(usize, i64)>,
+        chars: &BTreeSet<(usize, i64)>,
+        sigs: &[Option<Signature>],
+    ) -> rusqlite::Result<(Vec<(usize, i64)>, usize)> {
+        let mut archived: HashMap<i64, Option<Signature>> = HashMap::new();
+        let mut kept = Vec::new();
+        let mut cut = 0;
+        let mut story: Vec<(f64, i64)> = Vec::new();
+        let mut hits = hits.iter().filter(|p| !chars.contains(p)).peekable();
+        while let Some(&(i, d)) = hits.next() {
+            if let Some(sig) = &sigs[i] {
+                let theirs = match archived.entry(d) {
+                    Entry::Occupied(e) => e.into_mut(),
+                    Entry::Vacant(e) => e.insert(words::stored(&self.conn, d)?),
+                };
+                if let Some(theirs) = theirs {
+                    let j = sig.estimate_jaccard(theirs);
+                    if j >= MIN_WORD_JACCARD {
+                        story.push((j, d));
+                    }
+                }
+            }
+            if hits.peek().is_none_or(|&&(next, _)| next != i) {
+                story.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                cut += story.len().saturating_sub(WORD_CANDIDATES_PER_STORY);
+                story.truncate(WORD_CANDIDATES_PER_STORY);
+                let mut docs: Vec<i64> = story.drain(..).map(|(_, d)| d).collect();
+                docs.sort_unstable();
+                kept.extend(docs.into_iter().map(|d| (i, d)));
+            }
+        }
+        Ok((kept, cut))
     }
 }

@@ -147,6 +147,8 @@ pub(super) fn delete_doc(conn: &Connection, doc: i64) -> rusqlite::Result<usize>
     let n = conn
         .prepare_cached("DELETE FROM docs WHERE doc = ?1")?
         .execute([doc])?;
+    conn.prepare_cached("DELETE FROM words WHERE doc = ?1")?
+        .execute([doc])?;
     conn.prepare_cached("INSERT OR IGNORE INTO dead(doc) VALUES (?1)")?
         .execute([doc])?;
     Ok(n)

@@ -9,10 +9,14 @@ use std::path::Path;
 
 /// Version of the file layout; a file with another one is refused (earlier
 /// formats: CHANGELOG.md; format 5 seals each chunk and document row with a
-/// checksum: see `integrity`).
-pub const FORMAT_VERSION: i32 = 5;
-/// The oldest format this reprint reads (format 4: as 5, without checksums);
-/// a write upgrades it to `FORMAT_VERSION` (its older rows stay unsealed).
+/// checksum: see `integrity`; format 6 may keep word signatures: the
+/// `words` table, word bands in the runs, `word_bands`, `word_rows` and
+/// `common_words` in `meta`: see `words`).
+pub const FORMAT_VERSION: i32 = 6;
+/// The oldest format this reprint reads (format 4: as 5, without checksums;
+/// formats 4 and 5 keep no word signatures); a write upgrades it to
+/// `FORMAT_VERSION` (its older rows stay unsealed, and it stays without word
+/// signatures: they cannot be added to an existing run layout).
 pub const MIN_FORMAT_VERSION: i32 = 4;
 /// `PRAGMA application_id` of a reprint index ("RPRI").
 pub const APPLICATION_ID: i32 = 0x5250_5249;
@@ -45,6 +49,7 @@ CREATE TABLE runs(
 );
 CREATE TABLE chunks(id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE dead(doc INTEGER PRIMARY KEY);
+CREATE TABLE words(doc INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE filters(
     serial INTEGER PRIMARY KEY AUTOINCREMENT,
     run INTEGER NOT NULL UNIQUE,
@@ -52,14 +57,16 @@ CREATE TABLE filters(
 );
 ";
 
-/// Before the first write to a format-4 archive: mark it format 5, whose
-/// rows written from now on carry checksums (its older ones do not).
+/// Before the first write to a format-4 or 5 archive: mark it format 6,
+/// whose rows written from now on carry checksums (its older ones do not).
+/// It gets the (empty) `words` table; with no `word_bands` in `meta` it
+/// keeps no word signatures, as before.
 pub(super) fn upgrade(conn: &Connection, path: &Path, version: i32) -> Result<()> {
     if version >= FORMAT_VERSION {
         return Ok(());
     }
     conn.execute_batch(&format!(
-        "BEGIN IMMEDIATE; PRAGMA user_version = {FORMAT_VERSION}; UPDATE meta SET value = {FORMAT_VERSION} WHERE key = 'format_version'; COMMIT;"
+        "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS words(doc INTEGER PRIMARY KEY, data BLOB NOT NULL); PRAGMA user_version = {FORMAT_VERSION}; UPDATE meta SET value = {FORMAT_VERSION} WHERE key = 'format_version'; COMMIT;"
     ))
     .map_err(|e| db_error(path, e))
 }

@@ -1,4 +1,4 @@
-use super::add::{pipeline, Step};
+use super::add::{pipeline, Known, Step};
 use super::query::QueryOptions;
 use super::*;
 use crate::boilerplate::MaskConfig;
@@ -624,7 +624,7 @@ fn a_new_archive_takes_its_mask_from_the_first_documents() {
     let dir = tempfile::tempdir().unwrap();
     let stats = pipeline(
         &dir.path().join("none.db"),
-        None,
+        Known::Nothing(None),
         &config,
         &fp,
         banding,
@@ -641,7 +641,7 @@ fn a_new_archive_takes_its_mask_from_the_first_documents() {
     )
     .unwrap();
     assert_eq!(stats.batches, 4);
-    let Some(Step::Mask(mask)) = steps.first() else {
+    let Some(Step::Mask(mask, None)) = steps.first() else {
         panic!("the mask comes first");
     };
     let masks = |footer: &str| {
@@ -658,7 +658,7 @@ fn a_new_archive_takes_its_mask_from_the_first_documents() {
                 assert_eq!(d.len(), p.len());
                 d.len()
             }
-            Step::Mask(_) => panic!("one mask"),
+            Step::Mask(..) => panic!("one mask"),
         })
         .collect();
     assert_eq!(sizes, [25, 25, 25, 25]);
@@ -749,3 +749,5 @@ fn an_add_checkpoints_as_it_goes_and_its_wal_starts_over() {
     assert_eq!(index.len().unwrap(), 800);
     assert!(index.check().is_ok(), "{}", index.check().summary());
 }
+
+mod words;
