@@ -210,13 +210,10 @@ impl CommonWords {
         self.set.is_empty()
     }
 
-    /// xxh3-128 of the sorted word hashes: one value for manifests to
-    /// compare (`spark::manifest`).
+    /// xxh3-128 of `to_bytes`: one value for manifests to compare
+    /// (`spark::manifest`).
     pub(crate) fn digest(&self) -> u128 {
-        let mut hashes: Vec<u64> = self.set.iter().copied().collect();
-        hashes.sort_unstable();
-        let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
-        xxhash_rust::xxh3::xxh3_128(&bytes)
+        xxhash_rust::xxh3::xxh3_128(&self.to_bytes())
     }
 
     #[inline(always)]
@@ -232,7 +229,7 @@ impl CommonWords {
     /// The words as bytes (their hashes sorted, little-endian), for an
     /// archive to keep (`from_bytes` reads them back).
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
-        let mut hashes: Vec<u64> = self.0.iter().copied().collect();
+        let mut hashes: Vec<u64> = self.set.iter().copied().collect();
         hashes.sort_unstable();
         hashes.iter().flat_map(|h| h.to_le_bytes()).collect()
     }
@@ -240,10 +237,10 @@ impl CommonWords {
     /// The words `to_bytes` wrote (None for bytes it cannot have written).
     pub(crate) fn from_bytes(bytes: &[u8]) -> Option<CommonWords> {
         bytes.len().is_multiple_of(8).then(|| {
-            CommonWords(
+            CommonWords::of_hashes(
                 bytes
                     .chunks_exact(8)
-                    .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
                     .collect(),
             )
         })
