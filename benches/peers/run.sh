@@ -7,7 +7,8 @@
 #
 #   benches/peers/run.sh            # 100k docs (peers timed as configured below)
 #   DOCS=10000 benches/peers/run.sh
-#   benches/peers/run.sh --scale    # reprint alone at 10k, 100k and 1M docs
+#   benches/peers/run.sh --scale    # reprint alone at 10k, 100k and 1M docs, with
+#                                   # candidate pairs verified per document
 #
 # Settings (environment):
 #   DOCS=100000          corpus size
@@ -147,20 +148,25 @@ if [[ "$MODE" == scale ]]; then
     echo
     machine
     echo
-    echo "| docs | text MB | median s | docs/s | MB/s | peak RSS MB | RSS bytes/doc |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| docs | text MB | median s | docs/s | MB/s | peak RSS MB | RSS bytes/doc | candidates/doc | word candidates/doc | pairs |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for n in $SCALE_SIZES; do
         c=$(corpus_of "$n")
         read -r bytes docs < <(text_bytes "$c")
         runs=$RUNS
         ((n >= 1000000)) && runs=1
         read -r s kb < <(measure "reprint-scale-$n" "$runs" "$REPRINT" scan "$c" --format json --quiet)
-        awk -v n="$docs" -v b="$bytes" -v s="$s" -v kb="$kb" 'BEGIN {
-            printf "| %d | %.0f | %.2f | %.0f | %.1f | %.0f | %.0f |\n",
-                n, b / 1e6, s, n / s, b / 1e6 / s, kb / 1024, kb * 1024 / n }'
+        # Candidate pairs verified (character and word), per document.
+        read -r cands words pairs < <(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["stats"]["candidates"], r["stats"]["word_candidates"], len(r["pairs"]))' "$WORK/reprint-scale-$n.out")
+        awk -v n="$docs" -v b="$bytes" -v s="$s" -v kb="$kb" -v c="$cands" -v w="$words" -v p="$pairs" 'BEGIN {
+            printf "| %d | %.0f | %.2f | %.0f | %.1f | %.0f | %.0f | %.2f | %.2f | %d |\n",
+                n, b / 1e6, s, n / s, b / 1e6 / s, kb / 1024, kb * 1024 / n, c / n, w / n, p }'
     done
     echo
-    echo "reprint scan CORPUS --format json --quiet; median of $RUNS runs (1 run at 1M docs)."
+    echo "reprint $(git -C "$ROOT" rev-parse --short HEAD): scan CORPUS --format json --quiet; median of $RUNS runs (1 run at 1M docs or more)."
     exit 0
 fi
 
