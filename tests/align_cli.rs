@@ -233,21 +233,10 @@ fn a_paraphrase_with_few_shared_shingles_is_found_by_the_word_signature() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(samples().join("reuters-putin-tells-defense-industry.txt"))
         .unwrap();
-    let rewritten: Vec<String> = text
-        .split_whitespace()
-        .enumerate()
-        .map(|(i, w)| {
-            if i % 3 == 2 {
-                format!("x{i}")
-            } else {
-                w.to_string()
-            }
-        })
-        .collect();
     let path = dir.path().join("pair.jsonl");
     let recs = [
         serde_json::json!({"id": "wire", "text": text, "date": "2026-01-01"}),
-        serde_json::json!({"id": "paper", "text": rewritten.join(" "), "date": "2026-01-02"}),
+        serde_json::json!({"id": "paper", "text": common::every_third_word_replaced(&text), "date": "2026-01-02"}),
     ];
     std::fs::write(&path, format!("{}\n{}\n", recs[0], recs[1])).unwrap();
     let scan = |extra: &[&str]| -> Value {

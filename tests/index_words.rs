@@ -218,13 +218,7 @@ fn an_archive_of_the_previous_format_is_queried_without_word_candidates() {
     // Format 5 as it was: no word bands in the runs, no word parameters.
     let db = add(&s, "old.db", &["--no-word-candidates"]);
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch(
-        "DROP TABLE words;
-         DELETE FROM meta WHERE key IN ('word_bands', 'word_rows', 'common_words');
-         UPDATE meta SET value = 5 WHERE key = 'format_version';
-         PRAGMA user_version = 5;",
-    )
-    .unwrap();
+    conn.execute_batch(common::TO_FORMAT_5).unwrap();
     conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
         .unwrap();
     drop(conn);

@@ -307,20 +307,8 @@ fn spark_chain_gives_scans_word_candidates() {
         .lines()
         .map(str::to_string)
         .collect();
-    let paraphrase: Vec<String> = STORY
-        .split_whitespace()
-        .enumerate()
-        .map(|(i, w)| {
-            if i % 3 == 2 {
-                format!("x{i}")
-            } else {
-                w.to_string()
-            }
-        })
-        .collect();
     let wire = serde_json::json!({"id": "wire", "text": STORY, "date": "2026-01-01"});
-    let paper =
-        serde_json::json!({"id": "paper", "text": paraphrase.join(" "), "date": "2026-01-02"});
+    let paper = serde_json::json!({"id": "paper", "text": common::every_third_word_replaced(STORY), "date": "2026-01-02"});
     lines.insert(lines.len() / 2, wire.to_string());
     lines.push(paper.to_string());
     let corpus = dir.path().join("paraphrase.jsonl");

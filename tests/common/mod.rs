@@ -68,3 +68,24 @@ pub fn reuters_dir() -> PathBuf {
 pub fn seeds() -> PathBuf {
     shared("seeds")
 }
+
+/// SQL that makes a format-6 archive without word signatures what a
+/// reprint before word signatures wrote (format 5); the unit tests use it too.
+pub const TO_FORMAT_5: &str = include_str!("../data/format5.sql");
+
+/// `text` with every third word replaced by a made-up one (`x<i>`): a
+/// rewrite that keeps most words in order but few 12-character shingles.
+pub fn every_third_word_replaced(text: &str) -> String {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .enumerate()
+        .map(|(i, w)| {
+            if i % 3 == 2 {
+                format!("x{i}")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    words.join(" ")
+}

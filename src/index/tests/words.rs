@@ -84,13 +84,8 @@ fn an_archive_without_word_signatures_is_queried_and_grown_without_them() {
     drop(index);
     // Made format 5, as a reprint before word signatures wrote it.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch(
-        "DROP TABLE words;
-         DELETE FROM meta WHERE key IN ('word_bands', 'word_rows', 'common_words');
-         UPDATE meta SET value = 5 WHERE key = 'format_version';
-         PRAGMA user_version = 5;",
-    )
-    .unwrap();
+    conn.execute_batch(include_str!("../../../tests/data/format5.sql"))
+        .unwrap();
     drop(conn);
     let q = asked(&[paraphrased(3), edited(4)]);
     let want = vec![(1, "d4".to_string(), Relation::NearDuplicate)];
