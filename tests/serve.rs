@@ -648,7 +648,11 @@ fn the_web_page_finds_the_telegraph_story_and_shows_the_diff() {
                 .await?;
             client.find(Locator::Css("button[type=submit]")).await?.click().await?;
             // The archived repost itself is listed first; the Telegraph second.
-            let first = client.find(Locator::Css("li.match:nth-child(2)")).await?;
+            // Waited for: the results page loads after the click returns.
+            let first = client
+                .wait()
+                .for_element(Locator::Css("li.match:nth-child(2)"))
+                .await?;
             let listed = first.text().await?;
             assert!(listed.contains("telegraph-russia-hi-tech-arms"), "first match: {listed}");
             assert!(listed.contains("Russia ‘ramping up hi-tech arms’"), "{listed}");
