@@ -84,6 +84,9 @@ pub struct Tokens {
     pub hashes: Vec<u64>,
     /// Byte span of each token in the text.
     pub spans: Vec<ByteSpan>,
+    /// Whether each token is boilerplate (`Fingerprinter::boilerplate_words`);
+    /// empty: none is.
+    pub boilerplate: Vec<bool>,
 }
 
 impl Tokens {
@@ -92,6 +95,7 @@ impl Tokens {
         let mut t = Tokens {
             hashes: Vec::with_capacity(text.len() / 6),
             spans: Vec::with_capacity(text.len() / 6),
+            boilerplate: Vec::new(),
         };
         for_each_token_span(text, |w, start, end| {
             t.hashes.push(token_hash(w));
@@ -132,6 +136,23 @@ pub struct Coverage {
     pub passages: usize,
     /// Words of the longest passage.
     pub longest: usize,
+    /// Boilerplate words among them.
+    pub boilerplate: Boilerplate,
+}
+
+/// Boilerplate words (`Tokens::boilerplate`) of each text, and of those
+/// matched in passages (a word at a template's edge may be boilerplate on
+/// one side only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Boilerplate {
+    /// Boilerplate words of A.
+    pub words_a: usize,
+    /// Boilerplate words of B.
+    pub words_b: usize,
+    /// Boilerplate words of A matched in passages.
+    pub matched_a: usize,
+    /// Boilerplate words of B matched in passages.
+    pub matched_b: usize,
 }
 
 impl Coverage {
@@ -144,19 +165,69 @@ impl Coverage {
     pub fn aligned_b(&self) -> f64 {
         share(self.matched, self.words_b)
     }
+
+    /// Words of A matched in passages that are not boilerplate.
+    pub fn fresh_matched_a(&self) -> usize {
+        self.matched - self.boilerplate.matched_a
+    }
+
+    /// Words of B matched in passages that are not boilerplate.
+    pub fn fresh_matched_b(&self) -> usize {
+        self.matched - self.boilerplate.matched_b
+    }
+
+    /// `aligned_a` counting only words that are not boilerplate: the share
+    /// of A's own words (names, figures, its story) inside passages. 0 when
+    /// every word is boilerplate.
+    pub fn fresh_a(&self) -> f64 {
+        share(
+            self.fresh_matched_a(),
+            self.words_a - self.boilerplate.words_a,
+        )
+    }
+
+    /// `fresh_a` of B.
+    pub fn fresh_b(&self) -> f64 {
+        share(
+            self.fresh_matched_b(),
+            self.words_b - self.boilerplate.words_b,
+        )
+    }
+}
+
+/// How many of `flags` are set.
+fn count_true(flags: &[bool]) -> usize {
+    flags.iter().filter(|&&f| f).count()
 }
 
 /// The coverage of token hash sequences `x` and `y` (`Tokens::hashes`, or
-/// the stream's word hashes): `align_tokens` without the byte spans.
-pub(crate) fn coverage(x: &[u64], y: &[u64], config: &AlignConfig) -> Coverage {
+/// the stream's word hashes) whose boilerplate words are `bx` and `by`
+/// (empty: none): `align_tokens` without the byte spans.
+pub(crate) fn coverage(
+    x: &[u64],
+    y: &[u64],
+    bx: &[bool],
+    by: &[bool],
+    config: &AlignConfig,
+) -> Coverage {
     let mut work = 0;
-    let found = stretches(x, y, config, &mut work);
+    let found = stretches(x, y, bx, by, config, &mut work);
     Coverage {
         words_a: x.len(),
         words_b: y.len(),
         matched: found.iter().map(|s| s.words).sum(),
         passages: found.len(),
         longest: found.iter().map(|s| s.words).max().unwrap_or(0),
+        boilerplate: boilerplate_of(&found, bx, by),
+    }
+}
+
+fn boilerplate_of(found: &[Stretch], bx: &[bool], by: &[bool]) -> Boilerplate {
+    Boilerplate {
+        words_a: count_true(bx),
+        words_b: count_true(by),
+        matched_a: found.iter().map(|s| s.boiler_a).sum(),
+        matched_b: found.iter().map(|s| s.boiler_b).sum(),
     }
 }
 
@@ -173,6 +244,8 @@ pub struct Alignment {
     pub matched: usize,
     /// Comparisons and seed hits spent: bounded by the config's budget.
     pub work: u64,
+    /// Boilerplate words of each text, and matched in passages.
+    pub boilerplate: Boilerplate,
 }
 
 impl Alignment {
@@ -199,6 +272,7 @@ impl Alignment {
             matched: self.matched,
             passages: self.passages.len(),
             longest: self.longest_passage(),
+            boilerplate: self.boilerplate,
         }
     }
 }
@@ -226,12 +300,23 @@ struct Run {
 
 /// `align` on tokenized texts (tokenize a document once for many pairs).
 pub(crate) fn align_tokens(a: &Tokens, b: &Tokens, config: &AlignConfig) -> Alignment {
+    debug_assert!(a.boilerplate.is_empty() || a.boilerplate.len() == a.len());
+    debug_assert!(b.boilerplate.is_empty() || b.boilerplate.len() == b.len());
     let mut out = Alignment {
         words_a: a.len(),
         words_b: b.len(),
         ..Alignment::default()
     };
-    out.passages = stretches(&a.hashes, &b.hashes, config, &mut out.work)
+    let found = stretches(
+        &a.hashes,
+        &b.hashes,
+        &a.boilerplate,
+        &b.boilerplate,
+        config,
+        &mut out.work,
+    );
+    out.boilerplate = boilerplate_of(&found, &a.boilerplate, &b.boilerplate);
+    out.passages = found
         .into_iter()
         .map(|s| Passage {
             a: ByteSpan {
@@ -256,10 +341,21 @@ struct Stretch {
     a: std::ops::Range<usize>,
     b: std::ops::Range<usize>,
     words: usize,
+    /// Boilerplate words matched in it, of A and of B.
+    boiler_a: usize,
+    boiler_b: usize,
 }
 
-/// The passages of token hash sequences `x` and `y`, in A's order.
-fn stretches(x: &[u64], y: &[u64], config: &AlignConfig, work: &mut u64) -> Vec<Stretch> {
+/// The passages of token hash sequences `x` and `y` (boilerplate words
+/// `bx` and `by`, empty: none), in A's order.
+fn stretches(
+    x: &[u64],
+    y: &[u64],
+    bx: &[bool],
+    by: &[bool],
+    config: &AlignConfig,
+    work: &mut u64,
+) -> Vec<Stretch> {
     if x.len() < SEED_WORDS || y.len() < SEED_WORDS {
         return Vec::new();
     }
@@ -267,7 +363,7 @@ fn stretches(x: &[u64], y: &[u64], config: &AlignConfig, work: &mut u64) -> Vec<
     RUN_SCRATCH.with_borrow_mut(|sc| {
         let runs = maximal_runs(sc, x, y, config.max_seed_hits, budget, work);
         let tiles = tile(sc, runs, x.len(), y.len(), work);
-        passages(&tiles, x, y, config)
+        passages(&tiles, x, y, bx, by, config)
     })
 }
 
@@ -518,6 +614,8 @@ fn passages(
     tiles: &[(usize, usize, usize)],
     a: &[u64],
     b: &[u64],
+    ba: &[bool],
+    bb: &[bool],
     config: &AlignConfig,
 ) -> Vec<Stretch> {
     let mut frequent = Frequent::new(a, b, config.frequent_share);
@@ -526,11 +624,18 @@ fn passages(
     while k < tiles.len() {
         let (i0, j0, _) = tiles[k];
         let mut words = 0;
+        let (mut boiler_a, mut boiler_b) = (0, 0);
         let mut rare = false;
         let mut end = k;
         loop {
-            let (i, _, len) = tiles[end];
+            let (i, j, len) = tiles[end];
             words += len;
+            if !ba.is_empty() {
+                boiler_a += count_true(&ba[i..i + len]);
+            }
+            if !bb.is_empty() {
+                boiler_b += count_true(&bb[j..j + len]);
+            }
             rare = rare || a[i..i + len].iter().any(|&h| !frequent.is_frequent(h));
             let Some(&(ni, nj, _)) = tiles.get(end + 1) else {
                 break;
@@ -549,6 +654,8 @@ fn passages(
                 a: i0..li + llen,
                 b: j0..lj + llen,
                 words,
+                boiler_a,
+                boiler_b,
             });
         }
         k = end + 1;

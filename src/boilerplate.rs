@@ -2,7 +2,7 @@
 //! furniture, wire templates, share-button text) are left out of fingerprints
 //! and verification, so shared boilerplate never makes two stories look alike.
 
-use crate::normalize::{normalize, normalize_joined_into};
+use crate::normalize::{normalize_joined_into, normalize_joined_words_into};
 use crate::shingle::{HashSink, Shingler};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -420,33 +420,37 @@ impl Mask {
     }
 
     /// The masked passages of `text`, as normalized words, for `--explain`:
-    /// runs of three or more tokens whose shingles are masked.
+    /// runs of three or more boilerplate words (`boilerplate_words`).
     pub fn masked_passages(&self, text: &str, shingler: &Shingler) -> Vec<String> {
         if self.is_empty() {
             return Vec::new();
         }
-        let norm = normalize(text);
-        // Character offset (in the joined stream) where each token starts.
-        let mut starts = Vec::with_capacity(norm.tokens.len());
-        let mut pos = 0;
-        for t in &norm.tokens {
-            starts.push(pos);
-            pos += t.chars().count();
-        }
-        let hashes = shingler.hashes(&norm.joined());
-        let masked: Vec<bool> = hashes.iter().map(|&h| self.contains(h)).collect();
+        let (mut joined, mut ends) = (String::new(), Vec::new());
+        normalize_joined_words_into(text, &mut joined, &mut ends);
+        let mut masked = Vec::new();
+        shingler.for_each_hash(
+            &joined,
+            &mut Marking {
+                hashes: &mut Vec::new(),
+                masked: &mut masked,
+                mask: self,
+            },
+        );
+        let mut boiler = Vec::new();
+        boilerplate_words(&joined, &ends, &masked, shingler.k, &mut boiler);
         let mut out = Vec::new();
         let mut run: Vec<&str> = Vec::new();
-        for (i, t) in norm.tokens.iter().enumerate() {
-            // A token is masked when the shingle starting at it is masked.
-            if masked.get(starts[i]).copied().unwrap_or(false) {
-                run.push(t);
+        let mut at = 0;
+        for (&end, &b) in ends.iter().zip(&boiler) {
+            if b {
+                run.push(&joined[at..end]);
             } else {
                 if run.len() >= 3 {
                     out.push(run.join(" "));
                 }
                 run.clear();
             }
+            at = end;
         }
         if run.len() >= 3 {
             out.push(run.join(" "));
@@ -455,9 +459,65 @@ impl Mask {
     }
 }
 
+/// A `HashSink` keeping the unmasked hashes, and whether each shingle (by
+/// its position in the stream) is masked.
+pub(crate) struct Marking<'m, 'v> {
+    pub hashes: &'v mut Vec<u64>,
+    pub masked: &'v mut Vec<bool>,
+    pub mask: &'m Mask,
+}
+
+impl HashSink for Marking<'_, '_> {
+    #[inline(always)]
+    fn add(&mut self, h: u64) {
+        let m = self.mask.contains(h);
+        self.masked.push(m);
+        if !m {
+            self.hashes.push(h);
+        }
+    }
+}
+
+/// Which words of a normalized stream are boilerplate: every character of
+/// the word lies inside some masked shingle. `masked[p]` says whether the
+/// shingle starting at character `p` of `joined` is masked (a stream of at
+/// most `k` characters is one shingle); `ends` are the words' end byte
+/// offsets. Passages made of such words are a shared template, not shared
+/// copy, so a rewrite by alignment does not count them (`derivation`).
+pub(crate) fn boilerplate_words(
+    joined: &str,
+    ends: &[usize],
+    masked: &[bool],
+    k: usize,
+    out: &mut Vec<bool>,
+) {
+    out.clear();
+    if !masked.contains(&true) {
+        out.resize(ends.len(), false);
+        return;
+    }
+    let bytes = joined.as_bytes();
+    // Characters before `reach` are inside a masked shingle seen so far.
+    let (mut reach, mut c, mut at) = (0usize, 0usize, 0usize);
+    for &end in ends {
+        let mut all = at < end;
+        while at < end {
+            if masked.get(c) == Some(&true) {
+                reach = reach.max(c + k);
+            }
+            all &= c < reach;
+            let lead = bytes[at];
+            at += 1 + (lead >= 0xC0) as usize + (lead >= 0xE0) as usize + (lead >= 0xF0) as usize;
+            c += 1;
+        }
+        out.push(all);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::normalize;
 
     #[test]
     fn options_switch_the_mask_off_or_floor_its_documents() {
@@ -507,6 +567,40 @@ mod tests {
                 .any(|p| p.contains("powered by beaconsites")),
             "{passages:?}"
         );
+    }
+
+    #[test]
+    fn boilerplate_words_lie_inside_masked_shingles() {
+        let words = |joined: &str, ends: &[usize], masked: &[bool], k| {
+            let mut out = vec![true; 9];
+            boilerplate_words(joined, ends, masked, k, &mut out);
+            out
+        };
+        // "one two three four", shingles of 4: those at 0..=2 cover "onetwo";
+        // the one at 7 covers "hree" but not the "t" before it.
+        let mut m = vec![false; 12];
+        (m[0], m[1], m[2], m[7]) = (true, true, true, true);
+        let ends = [3, 6, 11, 15];
+        assert_eq!(
+            words("onetwothreefour", &ends, &m, 4),
+            [true, true, false, false]
+        );
+        // The last shingle covers "four".
+        m[11] = true;
+        assert_eq!(
+            words("onetwothreefour", &ends, &m, 4),
+            [true, true, false, true]
+        );
+        assert_eq!(words("onetwothreefour", &ends, &[false; 12], 4), [false; 4]);
+        // Characters, not bytes: one word per character of 3 bytes.
+        let (mut m, ends) = (vec![false; 4], [3, 6, 9, 12, 15]);
+        (m[0], m[3]) = (true, true);
+        assert_eq!(
+            words("日本語です", &ends, &m, 2),
+            [true, true, false, true, true]
+        );
+        // A stream shorter than k is one shingle.
+        assert_eq!(words("ab", &[1, 2], &[true], 12), [true, true]);
     }
 
     #[test]

@@ -41,12 +41,21 @@ pub struct PairAlignment {
     pub matched: usize,
     /// Which side the other copied, if known.
     pub origin: Option<Side>,
+    /// `derivation` counting only words that are not boilerplate
+    /// (`align::Coverage::fresh_a`): the share of the derived copy's own
+    /// words inside passages. Without a mask, `derivation` itself.
+    pub fresh: f64,
 }
 
 impl PairAlignment {
     /// The figures of alignment coverage `c`, with `origin`.
     pub fn of(c: &Coverage, origin: Option<Side>) -> PairAlignment {
         PairAlignment {
+            fresh: match origin {
+                Some(Side::A) => c.fresh_b(),
+                Some(Side::B) => c.fresh_a(),
+                None => c.fresh_a().min(c.fresh_b()),
+            },
             aligned_a: c.aligned_a(),
             aligned_b: c.aligned_b(),
             passages: c.passages,
@@ -116,6 +125,7 @@ pub(crate) fn align_pairs<S: TextSource + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verify::Relation;
 
     #[test]
     fn derivation_reads_the_derived_side_or_the_longer_one() {
@@ -126,6 +136,7 @@ mod tests {
             longest_passage: 7,
             matched: 9,
             origin: Some(Side::B),
+            fresh: 0.9,
         };
         assert_eq!(p.derivation(), 0.9);
         assert_eq!(
@@ -143,5 +154,61 @@ mod tests {
             (0.3, 0.9, Some(Side::A))
         );
         assert_eq!(s.derivation(), p.derivation());
+    }
+
+    #[test]
+    fn a_rewrite_by_alignment_needs_its_own_words_covered_too() {
+        let t = crate::verify::Thresholds::default();
+        let p = PairAlignment {
+            aligned_a: 0.8,
+            aligned_b: 0.7,
+            passages: 3,
+            longest_passage: 20,
+            matched: 40,
+            origin: None,
+            fresh: 0.7,
+        };
+        assert_eq!(t.with_alignment(None, &p), Some(Relation::Rewrite));
+        // The same passages over a shared template: its names and figures differ.
+        let template = PairAlignment { fresh: 0.1, ..p };
+        assert_eq!(t.with_alignment(None, &template), None);
+        // Shingles decide first.
+        assert_eq!(
+            t.with_alignment(Some(Relation::Contained), &template),
+            Some(Relation::Contained)
+        );
+        assert_eq!(
+            t.with_alignment(None, &PairAlignment { matched: 10, ..p }),
+            None
+        );
+    }
+
+    #[test]
+    fn fresh_reads_the_derived_sides_words_that_are_not_boilerplate() {
+        // 40 words matched; A has 50 words, 20 boilerplate, 18 of them matched;
+        // B has 100, 20 boilerplate, 20 matched.
+        let c = Coverage {
+            words_a: 50,
+            words_b: 100,
+            matched: 40,
+            passages: 2,
+            longest: 30,
+            boilerplate: crate::align::Boilerplate {
+                words_a: 20,
+                words_b: 20,
+                matched_a: 18,
+                matched_b: 20,
+            },
+        };
+        let of = |o| PairAlignment::of(&c, o);
+        assert_eq!(of(Some(Side::B)).fresh, 22.0 / 30.0);
+        assert_eq!(of(Some(Side::A)).fresh, 20.0 / 80.0);
+        assert_eq!(of(None).fresh, 20.0 / 80.0);
+        assert_eq!(of(Some(Side::B)).derivation(), 0.8);
+        let none = Coverage {
+            boilerplate: Default::default(),
+            ..c
+        };
+        assert_eq!(PairAlignment::of(&none, None).fresh, 0.4);
     }
 }

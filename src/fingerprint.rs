@@ -3,7 +3,7 @@
 //! `scan`, `query`, `index` and `dedup` all go through here.
 
 use crate::align::token_hash;
-use crate::boilerplate::Mask;
+use crate::boilerplate::{boilerplate_words, Marking, Mask};
 use crate::minhash::{MinHasher, Signature, Sketch};
 use crate::normalize::{normalize_joined_into, normalize_joined_words_into, NORMALIZATION_VERSION};
 use crate::shingle::{HashSink, Shingler};
@@ -20,6 +20,9 @@ thread_local! {
     static HASHES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Per-thread buffer for the hashes of a document's words.
     static WORD_HASHES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per-thread buffers for whether each shingle is masked and each word
+    /// is boilerplate.
+    static BOILER: std::cell::RefCell<(Vec<bool>, Vec<bool>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Signs the unmasked shingle hashes it is given, counting the masked ones
@@ -247,26 +250,55 @@ impl Fingerprinter {
 
     /// `with_unmasked`, also giving `then` the hashes of the normalized
     /// stream's words in order: the aligner's tokens (`align::token_hash`
-    /// of `normalize::for_each_token_span`'s words, which are the same).
+    /// of `normalize::for_each_token_span`'s words, which are the same), and
+    /// which of them are boilerplate (`boilerplate::boilerplate_words`;
+    /// empty when `mask` is).
     pub(crate) fn with_unmasked_words<R>(
         &self,
         text: &str,
         mask: &Mask,
-        then: impl FnOnce(&[u64], u128, &[u64]) -> R,
+        then: impl FnOnce(&[u64], u128, &[u64], &[bool]) -> R,
     ) -> R {
         HASHES.with_borrow_mut(|hashes| {
             WORD_HASHES.with_borrow_mut(|words| {
-                hashes.clear();
-                words.clear();
-                let text_hash = JOINED.with_borrow_mut(|joined| {
-                    stream_words(text, joined, words);
-                    self.shingler
-                        .for_each_hash(joined, &mut Unmasked { hashes, mask });
-                    xxh3_128(joined.as_bytes())
-                });
-                then(hashes, text_hash, words)
+                BOILER.with_borrow_mut(|(masked, boiler)| {
+                    hashes.clear();
+                    words.clear();
+                    masked.clear();
+                    boiler.clear();
+                    let text_hash = JOINED.with_borrow_mut(|joined| {
+                        WORD_ENDS.with_borrow_mut(|ends| {
+                            stream_words(text, joined, ends, words);
+                            if mask.is_empty() {
+                                self.shingler
+                                    .for_each_hash(joined, &mut Unmasked { hashes, mask });
+                            } else {
+                                self.shingler.for_each_hash(
+                                    joined,
+                                    &mut Marking {
+                                        hashes,
+                                        masked,
+                                        mask,
+                                    },
+                                );
+                                boilerplate_words(joined, ends, masked, self.shingler.k, boiler);
+                            }
+                        });
+                        xxh3_128(joined.as_bytes())
+                    });
+                    then(hashes, text_hash, words, boiler)
+                })
             })
         })
+    }
+
+    /// Which of `text`'s stream words are boilerplate under `mask` (those of
+    /// `with_unmasked_words`), for an alignment made from the text.
+    pub(crate) fn boilerplate_words(&self, text: &str, mask: &Mask) -> Vec<bool> {
+        if mask.is_empty() {
+            return Vec::new();
+        }
+        self.with_unmasked_words(text, mask, |_, _, _, b| b.to_vec())
     }
 
     /// `then` of the hashes of `text`'s stream words alone (those of
@@ -274,23 +306,23 @@ impl Fingerprinter {
     pub(crate) fn with_words<R>(&self, text: &str, then: impl FnOnce(&[u64]) -> R) -> R {
         WORD_HASHES.with_borrow_mut(|words| {
             words.clear();
-            JOINED.with_borrow_mut(|joined| stream_words(text, joined, words));
+            JOINED.with_borrow_mut(|joined| {
+                WORD_ENDS.with_borrow_mut(|ends| stream_words(text, joined, ends, words))
+            });
             then(words)
         })
     }
 }
 
-/// Normalize `text` into `joined` and push the hash of each of its words
-/// (`align::token_hash`) onto `words`.
-fn stream_words(text: &str, joined: &mut String, words: &mut Vec<u64>) {
-    WORD_ENDS.with_borrow_mut(|ends| {
-        normalize_joined_words_into(text, joined, ends);
-        let mut at = 0;
-        for &end in ends.iter() {
-            words.push(token_hash(&joined[at..end]));
-            at = end;
-        }
-    });
+/// Normalize `text` into `joined` (its words ending at `ends`) and push the
+/// hash of each of its words (`align::token_hash`) onto `words`.
+fn stream_words(text: &str, joined: &mut String, ends: &mut Vec<usize>, words: &mut Vec<u64>) {
+    normalize_joined_words_into(text, joined, ends);
+    let mut at = 0;
+    for &end in ends.iter() {
+        words.push(token_hash(&joined[at..end]));
+        at = end;
+    }
 }
 
 #[cfg(test)]
@@ -327,7 +359,7 @@ mod tests {
             "",
         ] {
             let (hashes, words) =
-                f.with_unmasked_words(text, &Mask::none(), |h, _, w| (h.to_vec(), w.to_vec()));
+                f.with_unmasked_words(text, &Mask::none(), |h, _, w, _| (h.to_vec(), w.to_vec()));
             assert_eq!(words, crate::align::Tokens::of(text).hashes, "{text}");
             assert_eq!(
                 hashes,

@@ -376,7 +376,7 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
             Some(Match {
                 pair,
                 scores: v.scores,
-                relation: t.with_alignment(relation, alignment.derivation(), alignment.matched)?,
+                relation: t.with_alignment(relation, &alignment)?,
                 alignment,
             })
         })
@@ -417,14 +417,16 @@ pub fn exact_matches<S: TextSource + ?Sized>(
         .par_iter()
         .map(|group| {
             let first = exact[group[0]].a;
-            let (n, words_a) = fp.with_unmasked_words(&corpus.text(first), mask, |h, _, w| {
+            let (n, words_a) = fp.with_unmasked_words(&corpus.text(first), mask, |h, _, w, _| {
                 (crate::overlap::distinct_count(h), w.to_vec())
             });
             group
                 .iter()
                 .map(|&i| {
                     let pair = exact[i];
-                    let cov = fp.with_words(&corpus.text(pair.b), |w| coverage(&words_a, w, align));
+                    let cov = fp.with_words(&corpus.text(pair.b), |w| {
+                        coverage(&words_a, w, &[], &[], align)
+                    });
                     let origin = pair_origin(corpus, pair.a, pair.b, sources);
                     let m = Match {
                         pair,

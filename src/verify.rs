@@ -5,6 +5,7 @@
 
 use crate::align::{coverage, AlignConfig, Coverage};
 use crate::boilerplate::Mask;
+use crate::derivation::PairAlignment;
 use crate::fingerprint::Fingerprinter;
 use crate::overlap::OverlapTable;
 use rayon::prelude::*;
@@ -252,28 +253,40 @@ fn score_piece<'t>(
                     overlap.set_a(&doc_a.hashes);
                     table_of = Some(a);
                 }
-                let mut judge = |hashes: &[u64], text_b: u128, words_b: &[u64]| {
-                    let mut v = Verified {
-                        scores: overlap.scores(hashes),
-                        same_text: doc_a.text_hash == text_b,
-                        coverage: None,
+                let mut judge =
+                    |hashes: &[u64], text_b: u128, words_b: &[u64], boiler_b: &[bool]| {
+                        let mut v = Verified {
+                            scores: overlap.scores(hashes),
+                            same_text: doc_a.text_hash == text_b,
+                            coverage: None,
+                        };
+                        if let Some(al) = align.filter(|al| (al.wanted)(&v)) {
+                            v.coverage = Some(coverage(
+                                &doc_a.words,
+                                words_b,
+                                &doc_a.boilerplate,
+                                boiler_b,
+                                al.config,
+                            ));
+                        }
+                        v
                     };
-                    if let Some(al) = align.filter(|al| (al.wanted)(&v)) {
-                        v.coverage = Some(coverage(&doc_a.words, words_b, al.config));
-                    }
-                    v
-                };
                 // A document in one pair only was never held.
                 if uses[b] == 1 {
                     let t = text(b)?;
                     return Some(if align.is_some() {
                         fp.with_unmasked_words(&t, mask, judge)
                     } else {
-                        fp.with_unmasked(&t, mask, |h, th| judge(h, th, &[]))
+                        fp.with_unmasked(&t, mask, |h, th| judge(h, th, &[], &[]))
                     });
                 }
                 let doc_b = held[b].as_ref()?.as_ref()?;
-                Some(judge(&doc_b.hashes, doc_b.text_hash, &doc_b.words))
+                Some(judge(
+                    &doc_b.hashes,
+                    doc_b.text_hash,
+                    &doc_b.words,
+                    &doc_b.boilerplate,
+                ))
             })
             .collect()
     })
@@ -289,20 +302,23 @@ struct HeldDoc {
     hashes: Vec<u64>,
     text_hash: u128,
     words: Vec<u64>,
+    boilerplate: Vec<bool>,
 }
 
 fn shingled(fp: &Fingerprinter, mask: &Mask, text: &str, words: bool) -> HeldDoc {
     if words {
-        fp.with_unmasked_words(text, mask, |h, th, w| HeldDoc {
+        fp.with_unmasked_words(text, mask, |h, th, w, b| HeldDoc {
             hashes: h.to_vec(),
             text_hash: th,
             words: w.to_vec(),
+            boilerplate: b.to_vec(),
         })
     } else {
         fp.with_unmasked(text, mask, |h, th| HeldDoc {
             hashes: h.to_vec(),
             text_hash: th,
             words: Vec::new(),
+            boilerplate: Vec::new(),
         })
     }
 }
@@ -455,18 +471,22 @@ impl Thresholds {
         scores.max_containment() >= ALIGN_FLOOR
     }
 
-    /// The relation once the alignment is known: a pair whose `derivation`
-    /// reaches `aligned`, with at least `MIN_ALIGNED_WORDS` words in its
-    /// passages, is at least a `rewrite`.
+    /// The relation once the alignment is known: a pair whose derived copy
+    /// is covered to `aligned`, both over all its words (`derivation`) and
+    /// over those that are not boilerplate (`fresh`: a shared wire template
+    /// with other names and figures is not a rewrite), with at least
+    /// `MIN_ALIGNED_WORDS` words in its passages, is at least a `rewrite`.
     pub(crate) fn with_alignment(
         &self,
         shingles: Option<Relation>,
-        derivation: f64,
-        matched_words: usize,
+        a: &PairAlignment,
     ) -> Option<Relation> {
         match shingles {
             Some(r) => Some(r),
-            None if derivation >= self.aligned && matched_words >= MIN_ALIGNED_WORDS => {
+            None if a.derivation() >= self.aligned
+                && a.fresh >= self.aligned
+                && a.matched >= MIN_ALIGNED_WORDS =>
+            {
                 Some(Relation::Rewrite)
             }
             None => None,

@@ -328,3 +328,104 @@ fn query_passages_are_the_scans_alignment_seen_from_the_query() {
         assert_eq!(wq.last(), wt.last(), "{wq:?} / {wt:?}");
     }
 }
+
+/// A made-up word from syllables: text no other document shares by chance.
+fn made_up_word(n: u64) -> String {
+    const SYL: [&str; 16] = [
+        "ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "bi", "da", "fu", "go", "he", "ji", "pu",
+        "zo",
+    ];
+    let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (n >> 7);
+    (0..3)
+        .map(|_| {
+            let s = SYL[(x & 15) as usize];
+            x >>= 4;
+            s
+        })
+        .collect()
+}
+
+/// One eurobond notice of the wire template, its names and figures set by `i`.
+fn notice(i: u64) -> String {
+    let w = |k: u64| made_up_word(1_000_000 + i * 16 + k);
+    format!(
+        "{} {} is issuing a {} mln dlr eurobond due {} {}, 199{} paying {} pct and priced at \
+         10{} pct, lead manager {} {} said. The non-callable bond is available in denominations \
+         of 1,000 dlrs and will be listed in Luxembourg. The selling concession is one pct while \
+         management and underwriting combined pays 1/2 pct. The payment date is {} {}.",
+        w(0),
+        w(1),
+        50 + i,
+        w(2),
+        i % 28 + 1,
+        i % 10,
+        i % 9 + 6,
+        i % 7,
+        w(3),
+        w(4),
+        w(5),
+        i % 28 + 2,
+    )
+}
+
+#[test]
+fn a_wire_template_shared_by_many_stories_is_not_a_rewrite() {
+    // 4,000 stories of made-up words, 60 of them notices of one template:
+    // enough for the template to be boilerplate (the mask's 50 documents),
+    // too few for its words to be common (2%): they share word bands.
+    let dir = tempfile::tempdir().unwrap();
+    let filler = |d: u64| -> String {
+        (0..80)
+            .map(|k| made_up_word(d * 100 + k))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut lines = String::new();
+    let mut push = |id: String, text: String| {
+        lines.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"id": id, "text": text})
+        ));
+    };
+    for d in 0..4000u64 {
+        if d % 66 == 0 {
+            push(format!("notice-{d}"), notice(d));
+        } else {
+            push(format!("story-{d}"), filler(d));
+        }
+    }
+    // A reprint of one notice, and a paraphrase of one story.
+    push(
+        "reprint-66".into(),
+        notice(66).replace("said.", "reported."),
+    );
+    push(
+        "rewrite-5".into(),
+        common::every_third_word_replaced(&filler(5)),
+    );
+    let path = dir.path().join("feed.jsonl");
+    std::fs::write(&path, lines).unwrap();
+    let out = stdout(reprint().args(["scan", "--format", "jsonl"]).arg(&path));
+    let pairs: Vec<(String, String, String)> = out
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let s = |k: &str| v[k].as_str().unwrap().to_string();
+            let (a, b) = (s("a"), s("b"));
+            (a.min(b.clone()), s("a").max(b), s("relation"))
+        })
+        .collect();
+    let between_notices = pairs
+        .iter()
+        .filter(|(a, b, _)| a.starts_with("notice") && b.starts_with("notice"))
+        .count();
+    assert_eq!(between_notices, 0, "{out}");
+    let has = |a: &str, b: &str| pairs.iter().any(|p| p.0 == a && p.1 == b);
+    assert!(has("notice-66", "reprint-66"), "{out}");
+    assert!(
+        pairs
+            .iter()
+            .any(|p| p.0 == "rewrite-5" && p.1 == "story-5" && p.2 == "rewrite"),
+        "{out}"
+    );
+}

@@ -271,3 +271,31 @@ fn frequent_tokens_counted_on_demand_agree_with_a_full_count() {
     assert!(asked > LAZY_COUNTS && lazy.all.is_some());
     assert!(!Frequent::new(&a.hashes, &b.hashes, 0.0).is_frequent(a.hashes[0]));
 }
+
+#[test]
+fn boilerplate_words_matched_are_counted_per_side() {
+    let (a, b) = (Tokens::of(STORY), Tokens::of(STORY));
+    let n = a.len();
+    // A's first ten words are boilerplate; B has none marked.
+    let mut flags = vec![false; n];
+    flags[..10].fill(true);
+    let marked = Tokens {
+        boilerplate: flags.clone(),
+        ..a
+    };
+    let al = align_tokens(&marked, &b, &cfg());
+    assert_eq!(al.matched, n);
+    let c = al.coverage();
+    assert_eq!(c.boilerplate.words_a, 10);
+    assert_eq!(c.boilerplate.matched_a, 10);
+    assert_eq!((c.boilerplate.words_b, c.boilerplate.matched_b), (0, 0));
+    assert_eq!(c.fresh_a(), 1.0);
+    assert_eq!(c.fresh_matched_a(), n - 10);
+    // The in-pass coverage counts the same.
+    assert_eq!(coverage(&marked.hashes, &b.hashes, &flags, &[], &cfg()), c);
+    // Unmatched boilerplate leaves the fresh share of the rest.
+    let other = Tokens::of("Entirely different words about a harbour strike and pensions today.");
+    let c = align_tokens(&marked, &other, &cfg()).coverage();
+    assert_eq!((c.matched, c.boilerplate.matched_a), (0, 0));
+    assert_eq!(c.fresh_a(), 0.0);
+}

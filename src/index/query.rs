@@ -6,7 +6,7 @@ use super::codec::text_key;
 use super::errors::{damaged, db_error};
 use super::handle::{Index, StoredDoc};
 use super::words::{self, Words, WORD_CANDIDATES_PER_STORY};
-use crate::align::{align, Passage};
+use crate::align::{align_tokens, Passage, Tokens};
 use crate::corpus::{Corpus, DocId, Document};
 use crate::derivation::{AlignStage, PairAlignment};
 use crate::direction::{origin, Provenance};
@@ -411,7 +411,16 @@ impl Index {
                 let shingles = t.classify(&scores, same);
                 let (alignment, passages) = match &b.text {
                     Some(text) if shingles.is_some() || t.may_align(&scores) => {
-                        let al = align(&docs[i].text, text, &options.align.align);
+                        // Boilerplate words as scan finds them, under the archive's mask.
+                        let tokens = |t: &str| Tokens {
+                            boilerplate: fp.boilerplate_words(t, mask),
+                            ..Tokens::of(t)
+                        };
+                        let al = align_tokens(
+                            &tokens(&docs[i].text),
+                            &tokens(text),
+                            &options.align.align,
+                        );
                         let p = |date, source| Provenance { date, source };
                         let origin = origin(
                             p(docs[i].date.as_deref(), docs[i].source.as_deref()),
@@ -422,8 +431,7 @@ impl Index {
                     }
                     _ => (PairAlignment::default(), Vec::new()),
                 };
-                let relation =
-                    t.with_alignment(shingles, alignment.derivation(), alignment.matched)?;
+                let relation = t.with_alignment(shingles, &alignment)?;
                 Some(QueryMatch {
                     query: DocId((base + i) as u32),
                     id: b.id.clone(),
