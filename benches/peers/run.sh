@@ -8,7 +8,9 @@
 #   benches/peers/run.sh            # 100k docs (peers timed as configured below)
 #   DOCS=10000 benches/peers/run.sh
 #   benches/peers/run.sh --scale    # reprint alone at 10k, 100k and 1M docs, with
-#                                   # candidate pairs verified per document
+#                                   # candidate pairs verified per document, and
+#                                   # `dedup` time and peak RSS
+#   SHAPE=wire benches/peers/run.sh --scale   # the same on short wire copy
 #
 # Settings (environment):
 #   DOCS=100000          corpus size
@@ -19,6 +21,11 @@
 #                        extrapolated linearly and labelled so
 #   RENSA_DOCS=$DOCS     likewise for rensa
 #   SCALE_SIZES="10000 100000 1000000"   sizes for --scale
+#   SHAPE=news           gen_corpus --shape: news (4.5 KB documents, 30% variants)
+#                        or wire (~1 KB stories, each with 3 near copies)
+#   SCAN=1 DEDUP=1       --scale: time `scan`, `dedup` (0 skips either)
+#   MEM_LIMIT_MB=        kill a measured command whose RSS passes this (a guard
+#                        for runs that may not fit; the run then fails)
 #   CORPUS=file.jsonl    use this corpus instead of generating one
 #   WORK=target/peers    venv, corpora and outputs
 set -euo pipefail
@@ -32,6 +39,10 @@ PEER_RUNS=${PEER_RUNS:-$RUNS}
 DATASKETCH_DOCS=${DATASKETCH_DOCS:-5000}
 RENSA_DOCS=${RENSA_DOCS:-$DOCS}
 SCALE_SIZES=${SCALE_SIZES:-"10000 100000 1000000"}
+SHAPE=${SHAPE:-news}
+SCAN=${SCAN:-1}
+DEDUP=${DEDUP:-1}
+MEM_LIMIT_MB=${MEM_LIMIT_MB:-}
 DATASKETCH_VERSION=2.0.0
 RENSA_VERSION=0.5.0
 MODE=compare
@@ -74,9 +85,10 @@ corpus_of() { # size -> path of a corpus with that many documents
         return
     fi
     local f=$WORK/corpus-$1.jsonl
+    [[ "$SHAPE" == news ]] || f=$WORK/corpus-$SHAPE-$1.jsonl
     if [[ ! -s "$f" ]]; then
         log "generating $1 documents -> $f"
-        "$GEN" --docs "$1" --out "$f.tmp" >&2
+        "$GEN" --shape "$SHAPE" --docs "$1" --out "$f.tmp" >&2
         mv "$f.tmp" "$f"
     fi
     echo "$f"
@@ -111,11 +123,18 @@ measure() {
     shift 2
     local secs=() rss=0 i
     for ((i = 1; i <= runs; i++)); do
-        /usr/bin/time -v -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || {
+        /usr/bin/time -v -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+        local tp=$! gp=
+        if [[ -n "$MEM_LIMIT_MB" ]]; then
+            guard "$tp" &
+            gp=$!
+        fi
+        wait "$tp" || {
             log "$name failed:"
             tail -5 "$WORK/$name.err" >&2
             exit 1
         }
+        [[ -n "$gp" ]] && kill "$gp" 2>/dev/null
         local wall kb
         wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
             n = split($2, p, ":"); s = 0; for (j = 1; j <= n; j++) s = s * 60 + p[j]; print s }' "$WORK/$name.time")
@@ -128,6 +147,20 @@ measure() {
     median=$(printf '%s\n' "${secs[@]}" | sort -g | awk '{a[NR] = $1} END {
         if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
     echo "$median $rss"
+}
+
+guard() { # time_pid: kill the command it measures once its RSS passes MEM_LIMIT_MB
+    local c kb
+    while kill -0 "$1" 2>/dev/null; do
+        for c in $(pgrep -P "$1"); do
+            kb=$(awk '/^VmRSS/ {print $2}' "/proc/$c/status" 2>/dev/null || true)
+            if ((${kb:-0} > MEM_LIMIT_MB * 1024)); then
+                log "RSS $((kb / 1024)) MB passed MEM_LIMIT_MB=$MEM_LIMIT_MB: killing $c"
+                kill -9 "$c"
+            fi
+        done
+        sleep 0.5
+    done
 }
 
 row() { # tool docs bytes secs rss_kb ratio note
@@ -148,25 +181,41 @@ if [[ "$MODE" == scale ]]; then
     echo
     machine
     echo
-    echo "| docs | text MB | median s | docs/s | MB/s | peak RSS MB | RSS bytes/doc | candidates/doc | word candidates/doc | pairs |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| docs | text MB | median s | docs/s | MB/s | peak RSS MB | RSS bytes/doc | candidates/doc | word candidates/doc | pairs | dedup s | dedup MB/s | dedup peak RSS MB | removed |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for n in $SCALE_SIZES; do
         c=$(corpus_of "$n")
         read -r bytes docs < <(text_bytes "$c")
         runs=$RUNS
         ((n >= 1000000)) && runs=1
-        read -r s kb < <(measure "reprint-scale-$n" "$runs" "$REPRINT" scan "$c" --format json --quiet)
-        # Candidate pairs verified (character and word), per document.
-        read -r cands words pairs < <(python3 -c '
+        scan="| n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a |"
+        if [[ "$SCAN" != 0 ]]; then
+            read -r s kb < <(measure "reprint-scale-$n" "$runs" "$REPRINT" scan "$c" --format json --quiet)
+            # Candidate pairs verified (character and word), per document.
+            read -r cands words pairs < <(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(r["stats"]["candidates"], r["stats"]["word_candidates"], len(r["pairs"]))' "$WORK/reprint-scale-$n.out")
-        awk -v n="$docs" -v b="$bytes" -v s="$s" -v kb="$kb" -v c="$cands" -v w="$words" -v p="$pairs" 'BEGIN {
-            printf "| %d | %.0f | %.2f | %.0f | %.1f | %.0f | %.0f | %.2f | %.2f | %d |\n",
-                n, b / 1e6, s, n / s, b / 1e6 / s, kb / 1024, kb * 1024 / n, c / n, w / n, p }'
+            rm -f "$WORK/reprint-scale-$n.out"
+            scan=$(awk -v n="$docs" -v b="$bytes" -v s="$s" -v kb="$kb" -v c="$cands" -v w="$words" -v p="$pairs" 'BEGIN {
+                printf "| %.2f | %.0f | %.1f | %.0f | %.0f | %.2f | %.2f | %d |",
+                    s, n / s, b / 1e6 / s, kb / 1024, kb * 1024 / n, c / n, w / n, p }')
+        fi
+        dedup="| n/a | n/a | n/a | n/a |"
+        if [[ "$DEDUP" != 0 ]]; then
+            d=$WORK/dedup-$n
+            read -r s kb < <(measure "reprint-dedup-$n" "$runs" "$REPRINT" dedup "$c" -o "$d.clean.jsonl" --removed "$d.removed.jsonl")
+            removed=$(grep -c . "$d.removed.jsonl" || true)
+            rm -f "$d.clean.jsonl" "$d.removed.jsonl"
+            dedup=$(awk -v b="$bytes" -v s="$s" -v kb="$kb" -v r="$removed" 'BEGIN {
+                printf "| %.2f | %.1f | %.0f | %d |", s, b / 1e6 / s, kb / 1024, r }')
+        fi
+        awk -v n="$docs" -v b="$bytes" 'BEGIN { printf "| %d | %.0f ", n, b / 1e6 }'
+        echo "$scan ${dedup#| }"
     done
     echo
-    echo "reprint $(git -C "$ROOT" rev-parse --short HEAD): scan CORPUS --format json --quiet; median of $RUNS runs (1 run at 1M docs or more)."
+    echo "reprint $(git -C "$ROOT" rev-parse --short HEAD), gen_corpus --shape $SHAPE: scan CORPUS --format json --quiet;"\
+        "dedup CORPUS -o CLEAN --removed REMOVED; median of $RUNS runs (1 run at 1M docs or more)."
     exit 0
 fi
 
