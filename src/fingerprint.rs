@@ -20,9 +20,9 @@ thread_local! {
     static HASHES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Per-thread buffer for the hashes of a document's words.
     static WORD_HASHES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// Per-thread buffers for whether each shingle is masked and each word
-    /// is boilerplate.
-    static BOILER: std::cell::RefCell<(Vec<bool>, Vec<bool>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    /// Per-thread buffers for where masked shingles start and whether each
+    /// word is boilerplate.
+    static BOILER: std::cell::RefCell<(Vec<u32>, Vec<bool>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Signs the unmasked shingle hashes it is given, counting the masked ones
@@ -252,7 +252,7 @@ impl Fingerprinter {
     /// stream's words in order: the aligner's tokens (`align::token_hash`
     /// of `normalize::for_each_token_span`'s words, which are the same), and
     /// which of them are boilerplate (`boilerplate::boilerplate_words`;
-    /// empty when `mask` is).
+    /// empty when none is).
     pub(crate) fn with_unmasked_words<R>(
         &self,
         text: &str,
@@ -261,28 +261,23 @@ impl Fingerprinter {
     ) -> R {
         HASHES.with_borrow_mut(|hashes| {
             WORD_HASHES.with_borrow_mut(|words| {
-                BOILER.with_borrow_mut(|(masked, boiler)| {
+                BOILER.with_borrow_mut(|(masked_at, boiler)| {
                     hashes.clear();
                     words.clear();
-                    masked.clear();
+                    masked_at.clear();
                     boiler.clear();
                     let text_hash = JOINED.with_borrow_mut(|joined| {
                         WORD_ENDS.with_borrow_mut(|ends| {
                             stream_words(text, joined, ends, words);
-                            if mask.is_empty() {
-                                self.shingler
-                                    .for_each_hash(joined, &mut Unmasked { hashes, mask });
-                            } else {
-                                self.shingler.for_each_hash(
-                                    joined,
-                                    &mut Marking {
-                                        hashes,
-                                        masked,
-                                        mask,
-                                    },
-                                );
-                                boilerplate_words(joined, ends, masked, self.shingler.k, boiler);
-                            }
+                            self.shingler.for_each_hash(
+                                joined,
+                                &mut Marking {
+                                    hashes,
+                                    masked_at,
+                                    mask,
+                                },
+                            );
+                            boilerplate_words(joined, ends, masked_at, self.shingler.k, boiler);
                         });
                         xxh3_128(joined.as_bytes())
                     });
