@@ -428,4 +428,36 @@ fn a_wire_template_shared_by_many_stories_is_not_a_rewrite() {
             .any(|p| p.0 == "rewrite-5" && p.1 == "story-5" && p.2 == "rewrite"),
         "{out}"
     );
+    // `query` against an archive of the same feed judges alike: a new
+    // notice matches no archived one; a reprint of one matches it alone.
+    let db = dir.path().join("archive.db");
+    stdout(reprint().args(["index", "add", "-q"]).arg(&db).arg(&path));
+    let stories = dir.path().join("stories.jsonl");
+    std::fs::write(
+        &stories,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "new-notice", "text": notice(9999)}),
+            serde_json::json!({"id": "reprint-132", "text": notice(132).replace("said.", "reported.")})
+        ),
+    )
+    .unwrap();
+    let out = stdout(
+        reprint()
+            .args(["query", "-q", "--format", "jsonl"])
+            .arg(&db)
+            .arg(&stories),
+    );
+    let found: Vec<(String, String)> = out
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (v["a"].to_string(), v["b"].to_string())
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{out}");
+    assert_eq!(
+        found[0],
+        ("\"reprint-132\"".into(), "\"notice-132\"".into())
+    );
 }
