@@ -1,6 +1,8 @@
 //! Locality-sensitive hashing over MinHash signatures: banding parameters
 //! derived from a Jaccard threshold, and candidate pairs found by sorting
 //! band keys (no hash maps of vectors), with over-full buckets skipped.
+//! Each band's pairs are made as it is keyed, so memory is the distinct
+//! pairs, not every band's members (`candidates_within`).
 
 use crate::corpus::DocId;
 use crate::minhash::Signature;
@@ -263,70 +265,43 @@ fn budget_caps(sizes: &[usize], budget: u64) -> (usize, usize) {
     (if chain >= 2 { full.max(2) } else { full }, chain)
 }
 
-/// One band's members of buckets within `max_bucket` (key, document),
-/// its buckets skipped over `max_bucket`, and the largest of those.
-type BandBuckets = (Vec<(u64, DocId)>, usize, usize);
-
 /// Bands keyed together in one pass over the signatures: one band's rows of
 /// a signature are a cache miss each, so a block of bands reads each
 /// signature once (memory: 16 bytes a document for each band of a block).
 const BAND_BLOCK: usize = 4;
 
-/// `f` of each band's members of buckets of 2..=`max_bucket` documents
-/// (grouped by key, with the count and largest size of the buckets
-/// skipped), in band order, bands keyed `BAND_BLOCK` at a time in parallel.
-fn each_band<T: Send>(
-    docs: &[(DocId, &Signature)],
-    banding: Banding,
-    max_bucket: usize,
-    f: &(dyn Fn(BandBuckets) -> T + Sync),
-) -> Vec<T> {
-    let blocks: Vec<std::ops::Range<usize>> = (0..banding.bands)
+/// The blocks of `BAND_BLOCK` bands, in band order.
+fn band_blocks(banding: Banding) -> Vec<std::ops::Range<usize>> {
+    (0..banding.bands)
         .step_by(BAND_BLOCK)
         .map(|s| s..(s + BAND_BLOCK).min(banding.bands))
-        .collect();
-    blocks
-        .into_par_iter()
-        .flat_map_iter(|bands| {
-            let mut keys: Vec<Vec<(u64, DocId)>> = bands
-                .clone()
-                .map(|_| Vec::with_capacity(docs.len()))
-                .collect();
-            for (id, sig) in docs {
-                for (k, band) in bands.clone().enumerate() {
-                    keys[k].push((banding.band_key(sig, band), *id));
-                }
-            }
-            keys.into_iter()
-                .map(|unsorted| f(buckets_of(unsorted, max_bucket)))
-                .collect::<Vec<_>>()
-        })
         .collect()
 }
 
-/// The members of buckets of 2..=`max_bucket` documents among one band's
-/// (key, document) pairs, grouped by key, with the count and largest size
-/// of the buckets skipped.
-fn buckets_of(unsorted: Vec<(u64, DocId)>, max_bucket: usize) -> BandBuckets {
-    // Only runs of equal keys matter, not the order inside one.
-    let mut keys = Vec::new();
-    sort_by_hash_into(&unsorted, &mut keys, |k| k.0);
-    drop(unsorted);
-    let (mut skipped, mut largest) = (0, 0);
-    let mut members = Vec::new();
-    for run in keys.chunk_by(|x, y| x.0 == y.0) {
-        if run.len() < 2 {
-            continue;
+/// `f` of each band of `bands` in turn: its (key, document) pairs sorted so
+/// that equal keys are runs (the order inside a run is unspecified). The
+/// block's keys are made in one pass over the signatures.
+fn each_sorted_band(
+    docs: &[(DocId, &Signature)],
+    banding: Banding,
+    bands: std::ops::Range<usize>,
+    mut f: impl FnMut(&[(u64, DocId)]),
+) {
+    let mut keys: Vec<Vec<(u64, DocId)>> = bands
+        .clone()
+        .map(|_| Vec::with_capacity(docs.len()))
+        .collect();
+    for (id, sig) in docs {
+        for (k, band) in bands.clone().enumerate() {
+            keys[k].push((banding.band_key(sig, band), *id));
         }
-        if run.len() > max_bucket {
-            skipped += 1;
-            largest = largest.max(run.len());
-            continue;
-        }
-        members.extend_from_slice(run);
     }
-    members.shrink_to_fit();
-    (members, skipped, largest)
+    let mut sorted = Vec::new();
+    for unsorted in keys {
+        sort_by_hash_into(&unsorted, &mut sorted, |k| k.0);
+        drop(unsorted);
+        f(&sorted);
+    }
 }
 
 /// The pairs of `docs` sharing a band key (buckets over `max_bucket`
@@ -339,106 +314,248 @@ pub(crate) fn filtered_candidates(
     max_bucket: usize,
     keep: &(dyn Fn(DocId, DocId) -> bool + Sync),
 ) -> Candidates {
-    let per_band: Vec<(Vec<Pair>, usize, usize)> =
-        each_band(docs, banding, max_bucket, &|(members, skipped, largest)| {
-            let mut pairs = Vec::new();
-            for run in members.chunk_by(|x, y| x.0 == y.0) {
-                for (i, x) in run.iter().enumerate() {
-                    for y in &run[i + 1..] {
-                        if keep(x.1, y.1) {
-                            pairs.push(Pair::new(x.1, y.1));
+    let found = band_blocks(banding)
+        .into_par_iter()
+        .fold(BandScan::default, |mut acc, bands| {
+            each_sorted_band(docs, banding, bands, |keys| {
+                let mut pairs = Vec::new();
+                for run in keys.chunk_by(|x, y| x.0 == y.0) {
+                    if run.len() > max_bucket {
+                        acc.skipped += 1;
+                        acc.largest = acc.largest.max(run.len());
+                        continue;
+                    }
+                    for (i, x) in run.iter().enumerate() {
+                        for y in &run[i + 1..] {
+                            if keep(x.1, y.1) {
+                                pairs.push(Pair::new(x.1, y.1));
+                            }
                         }
                     }
                 }
-            }
-            pairs.sort_unstable();
-            pairs.dedup();
-            (pairs, skipped, largest)
-        });
-    let mut out = Candidates::default();
-    for (pairs, skipped, largest) in per_band {
-        out.pairs.extend(pairs);
-        out.skipped_buckets += skipped;
-        out.largest_skipped = out.largest_skipped.max(largest);
+                acc.add_pairs(pairs);
+            });
+            acc
+        })
+        .reduce(BandScan::default, |x, y| x.merge(y, 0));
+    Candidates {
+        pairs: found.pairs,
+        skipped_buckets: found.skipped,
+        largest_skipped: found.largest,
+        ..Candidates::default()
     }
-    out.pairs.par_sort_unstable();
-    out.pairs.dedup();
-    out
+}
+
+/// Members of buckets over `SMALL_BUCKET` held from the first pass over the
+/// bands to the second, at most (else the second pass keys the bands
+/// again): per document of the corpus, 16 bytes each, and at least 2^20.
+const LARGE_HELD_PER_DOC: usize = 1;
+const LARGE_HELD_MIN: usize = 1 << 20;
+
+/// What one thread's share of the bands found: the distinct pairs made so
+/// far (sorted), the sizes of buckets of `SMALL_BUCKET + 1..=max_bucket`
+/// documents and, while they fit, their members (one list per band), and
+/// the buckets skipped over `max_bucket`.
+#[derive(Default)]
+struct BandScan {
+    pairs: Vec<Pair>,
+    sizes: Vec<usize>,
+    large: Vec<Vec<(u64, DocId)>>,
+    held: usize,
+    dropped: bool,
+    cut: BudgetCut,
+    skipped: usize,
+    largest: usize,
+}
+
+impl BandScan {
+    /// Merges one band's pairs (any order, repeats allowed) into `pairs`.
+    fn add_pairs(&mut self, mut pairs: Vec<Pair>) {
+        pairs.sort_unstable();
+        pairs.dedup();
+        self.pairs = merge_pairs(std::mem::take(&mut self.pairs), pairs);
+    }
+
+    /// Holds `members` unless that passes `cap` members in all (then none
+    /// are held: the second pass keys the bands again).
+    fn hold(&mut self, members: Vec<(u64, DocId)>, cap: usize) {
+        if self.dropped {
+            return;
+        }
+        if self.held + members.len() > cap {
+            self.dropped = true;
+            self.large = Vec::new();
+            self.held = 0;
+            return;
+        }
+        self.held += members.len();
+        self.large.push(members);
+    }
+
+    fn merge(mut self, other: BandScan, cap: usize) -> BandScan {
+        self.pairs = merge_pairs(self.pairs, other.pairs);
+        self.sizes.extend(other.sizes);
+        if other.dropped {
+            self.dropped = true;
+            self.large = Vec::new();
+            self.held = 0;
+        }
+        for members in other.large {
+            self.hold(members, cap);
+        }
+        self.cut.chained_buckets += other.cut.chained_buckets;
+        self.cut.skipped_buckets += other.cut.skipped_buckets;
+        self.cut.pairs_cut += other.cut.pairs_cut;
+        self.skipped += other.skipped;
+        self.largest = self.largest.max(other.largest);
+        self
+    }
+}
+
+/// The pairs the budget caps `full` and `chain` leave a bucket (`run`) of
+/// more than `SMALL_BUCKET` documents, and what they cut.
+fn large_bucket_pairs(
+    run: &[(u64, DocId)],
+    (full, chain): (usize, usize),
+    pairs: &mut Vec<Pair>,
+    cut: &mut BudgetCut,
+) {
+    let n = run.len();
+    if n <= full {
+        for i in 0..n {
+            for j in i + 1..n {
+                pairs.push(Pair::new(run[i].1, run[j].1));
+            }
+        }
+    } else if n <= chain {
+        let mut ids: Vec<DocId> = run.iter().map(|m| m.1).collect();
+        ids.sort_unstable();
+        pairs.extend(ids.windows(2).map(|w| Pair::new(w[0], w[1])));
+        cut.chained_buckets += 1;
+        cut.pairs_cut += all_pairs(n) - (n as u64 - 1);
+    } else {
+        cut.skipped_buckets += 1;
+        cut.pairs_cut += all_pairs(n);
+    }
 }
 
 /// `candidates` with a budget of `budget` pairs for buckets of more than
-/// `SMALL_BUCKET` documents. A first pass keeps each band's buckets of
-/// 2..=`max_bucket` documents (16 bytes a member); if the large buckets'
-/// pairs would pass the budget, the largest are chained or skipped
-/// (`BudgetCut`). Each band's pairs are merged into the others' as they
-/// are made, so pairs found in many bands are held once.
+/// `SMALL_BUCKET` documents: if their pairs would pass the budget, the
+/// largest are chained or skipped (`BudgetCut`), decided from the sizes of
+/// all of them. A first pass over the bands, a block of `BAND_BLOCK` at a
+/// time, makes the pairs of the buckets of up to `SMALL_BUCKET` documents
+/// (never cut) and keeps only the sizes of the larger ones, and their
+/// members while few; then the larger buckets' pairs are made under the
+/// caps, from the members kept or by keying the bands again. Pairs are
+/// merged as each band makes them, so pairs found in many bands are held
+/// once, and the members of all bands are never held at once (they were
+/// 16 bytes a document a band: 1.2 KB a document at defaults, measured in
+/// benches/results/2026-12-07-short-scale.md).
 pub(crate) fn candidates_within(
     docs: &[(DocId, &Signature)],
     banding: Banding,
     max_bucket: usize,
     budget: usize,
 ) -> Candidates {
-    // Per band: members of its buckets, bucket by bucket.
-    let per_band: Vec<BandBuckets> = each_band(docs, banding, max_bucket, &|b| b);
-    let mut sizes: Vec<usize> = per_band
-        .iter()
-        .flat_map(|(m, _, _)| m.chunk_by(|x, y| x.0 == y.0).map(|r| r.len()))
-        .filter(|&n| n > SMALL_BUCKET)
-        .collect();
-    sizes.sort_unstable();
-    let (full, chain) = budget_caps(&sizes, budget as u64);
-    let (full, chain) = (full.max(SMALL_BUCKET), chain.max(SMALL_BUCKET));
-    drop(sizes);
-    let mut out = Candidates::default();
-    out.budget.budget = budget;
-    if full != usize::MAX {
-        out.budget.full_up_to = full;
-    }
-    let (pairs, cut, skipped, largest) = per_band
+    let cap = LARGE_HELD_MIN.max(LARGE_HELD_PER_DOC.saturating_mul(docs.len()));
+    candidates_holding(docs, banding, max_bucket, budget, cap)
+}
+
+/// `candidates_within`, holding at most `cap` members of large buckets
+/// between the passes.
+fn candidates_holding(
+    docs: &[(DocId, &Signature)],
+    banding: Banding,
+    max_bucket: usize,
+    budget: usize,
+    cap: usize,
+) -> Candidates {
+    let first = band_blocks(banding)
         .into_par_iter()
-        .map(|(members, skipped, largest)| {
-            let mut pairs = Vec::new();
-            let mut cut = BudgetCut::default();
-            for run in members.chunk_by(|x, y| x.0 == y.0) {
-                let n = run.len();
-                if n <= full {
-                    for i in 0..n {
-                        for j in i + 1..n {
-                            pairs.push(Pair::new(run[i].1, run[j].1));
+        .fold(BandScan::default, |mut acc, bands| {
+            each_sorted_band(docs, banding, bands, |keys| {
+                let mut pairs = Vec::new();
+                let mut large = Vec::new();
+                for run in keys.chunk_by(|x, y| x.0 == y.0) {
+                    let n = run.len();
+                    if n < 2 {
+                        continue;
+                    }
+                    if n > max_bucket {
+                        acc.skipped += 1;
+                        acc.largest = acc.largest.max(n);
+                    } else if n <= SMALL_BUCKET {
+                        for (i, x) in run.iter().enumerate() {
+                            for y in &run[i + 1..] {
+                                pairs.push(Pair::new(x.1, y.1));
+                            }
+                        }
+                    } else {
+                        acc.sizes.push(n);
+                        if !acc.dropped {
+                            large.extend_from_slice(run);
                         }
                     }
-                } else if n <= chain {
-                    let mut ids: Vec<DocId> = run.iter().map(|m| m.1).collect();
-                    ids.sort_unstable();
-                    pairs.extend(ids.windows(2).map(|w| Pair::new(w[0], w[1])));
-                    cut.chained_buckets += 1;
-                    cut.pairs_cut += all_pairs(n) - (n as u64 - 1);
-                } else {
-                    cut.skipped_buckets += 1;
-                    cut.pairs_cut += all_pairs(n);
                 }
-            }
-            drop(members);
-            pairs.sort_unstable();
-            pairs.dedup();
-            (pairs, cut, skipped, largest)
+                acc.add_pairs(pairs);
+                if !large.is_empty() {
+                    large.shrink_to_fit();
+                    acc.hold(large, cap);
+                }
+            });
+            acc
         })
-        .reduce(
-            || (Vec::new(), BudgetCut::default(), 0, 0),
-            |x, y| {
-                let mut cut = x.1;
-                cut.chained_buckets += y.1.chained_buckets;
-                cut.skipped_buckets += y.1.skipped_buckets;
-                cut.pairs_cut += y.1.pairs_cut;
-                (merge_pairs(x.0, y.0), cut, x.2 + y.2, x.3.max(y.3))
-            },
-        );
-    out.pairs = pairs;
-    out.skipped_buckets = skipped;
-    out.largest_skipped = largest;
-    out.budget.chained_buckets = cut.chained_buckets;
-    out.budget.skipped_buckets = cut.skipped_buckets;
-    out.budget.pairs_cut = cut.pairs_cut;
+        .reduce(BandScan::default, |x, y| x.merge(y, cap));
+    let mut sizes = first.sizes;
+    sizes.sort_unstable();
+    let (full, chain) = budget_caps(&sizes, budget as u64);
+    let caps = (full.max(SMALL_BUCKET), chain.max(SMALL_BUCKET));
+    let mut out = Candidates::default();
+    out.budget.budget = budget;
+    if caps.0 != usize::MAX {
+        out.budget.full_up_to = caps.0;
+    }
+    out.skipped_buckets = first.skipped;
+    out.largest_skipped = first.largest;
+    let small = BandScan {
+        pairs: first.pairs,
+        ..BandScan::default()
+    };
+    let large_pairs = |mut acc: BandScan, keys: &[(u64, DocId)]| {
+        let mut pairs = Vec::new();
+        for run in keys.chunk_by(|x, y| x.0 == y.0) {
+            if run.len() > SMALL_BUCKET && run.len() <= max_bucket {
+                large_bucket_pairs(run, caps, &mut pairs, &mut acc.cut);
+            }
+        }
+        acc.add_pairs(pairs);
+        acc
+    };
+    let second = if sizes.is_empty() {
+        BandScan::default()
+    } else if !first.dropped {
+        first
+            .large
+            .into_par_iter()
+            .fold(BandScan::default, |acc, members| large_pairs(acc, &members))
+            .reduce(BandScan::default, |x, y| x.merge(y, 0))
+    } else {
+        band_blocks(banding)
+            .into_par_iter()
+            .fold(BandScan::default, |mut acc, bands| {
+                each_sorted_band(docs, banding, bands, |keys| {
+                    acc = large_pairs(std::mem::take(&mut acc), keys);
+                });
+                acc
+            })
+            .reduce(BandScan::default, |x, y| x.merge(y, 0))
+    };
+    drop(sizes);
+    let all = small.merge(second, 0);
+    out.pairs = all.pairs;
+    out.budget.chained_buckets = all.cut.chained_buckets;
+    out.budget.skipped_buckets = all.cut.skipped_buckets;
+    out.budget.pairs_cut = all.cut.pairs_cut;
     out
 }
 
@@ -625,5 +742,35 @@ mod tests {
         assert!(got.budget.is_empty(), "{:?}", got.budget);
         assert!(got.pairs.windows(2).all(|w| w[0] < w[1]));
         assert!(got.pairs.contains(&Pair::new(DocId(597), DocId(599))));
+    }
+
+    #[test]
+    fn keying_the_bands_again_finds_what_holding_the_members_does() {
+        // Stories of 3, 20, 30 and 50 copies, split differently in each band
+        // (band 0: whole; band 1: in two; band 2: in three); max_bucket 40
+        // skips the 50 in band 0. Budgets: all whole, chained, skipped.
+        let groups = [3u32, 20, 30, 50];
+        let mut sigs = Vec::new();
+        for (g, &n) in groups.iter().enumerate() {
+            let g = g as u32 + 1;
+            for i in 0..n {
+                sigs.push(Signature(vec![g, g + 1, g * 7 + i % 2, 0, g, i % 3].into()));
+            }
+        }
+        let docs: Vec<(DocId, &Signature)> = sigs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (DocId(i as u32), s))
+            .collect();
+        let b = Banding { bands: 3, rows: 2 };
+        for budget in [100_000, 400, 120, 30, 1] {
+            let held = candidates_holding(&docs, b, 40, budget, usize::MAX);
+            let again = candidates_holding(&docs, b, 40, budget, 0);
+            assert_eq!(held, again, "budget {budget}");
+            assert_eq!(held, candidates_within(&docs, b, 40, budget));
+            assert_eq!(held.skipped_buckets, 1);
+        }
+        let cut = candidates_holding(&docs, b, 40, 120, 0);
+        assert!(!cut.budget.is_empty(), "{:?}", cut.budget);
     }
 }

@@ -590,6 +590,10 @@ pub fn scan<S: TextSource + ?Sized>(
     let (prints, word_sigs) = fingerprint_corpus(corpus, config, &mask, progress);
     let (exact, lsh_docs) = first_copies(&prints);
     let cands = find_candidates(config, &lsh_docs, &word_sigs);
+    // Only the bands read the signatures (1 KB a document at defaults): free
+    // them before verification (benches/results/2026-12-07-short-scale.md).
+    drop(lsh_docs);
+    drop(prints);
     drop(word_sigs);
     let matches = verify_candidates(corpus, config, &mask, &cands, progress);
     let exact_matches = exact_matches(corpus, config, &mask, &exact);
