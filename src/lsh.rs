@@ -321,17 +321,14 @@ pub(crate) fn filtered_candidates(
                 let mut pairs = Vec::new();
                 for run in keys.chunk_by(|x, y| x.0 == y.0) {
                     if run.len() > max_bucket {
-                        acc.skipped += 1;
-                        acc.largest = acc.largest.max(run.len());
+                        acc.skip(run.len());
                         continue;
                     }
-                    for (i, x) in run.iter().enumerate() {
-                        for y in &run[i + 1..] {
-                            if keep(x.1, y.1) {
-                                pairs.push(Pair::new(x.1, y.1));
-                            }
+                    each_pair(run, |x, y| {
+                        if keep(x, y) {
+                            pairs.push(Pair::new(x, y));
                         }
-                    }
+                    });
                 }
                 acc.add_pairs(pairs);
             });
@@ -369,6 +366,12 @@ struct BandScan {
 }
 
 impl BandScan {
+    /// Counts a bucket of `n` documents skipped over `max_bucket`.
+    fn skip(&mut self, n: usize) {
+        self.skipped += 1;
+        self.largest = self.largest.max(n);
+    }
+
     /// Merges one band's pairs (any order, repeats allowed) into `pairs`.
     fn add_pairs(&mut self, mut pairs: Vec<Pair>) {
         pairs.sort_unstable();
@@ -412,6 +415,15 @@ impl BandScan {
     }
 }
 
+/// `f` of every two of a bucket's members, in member order.
+fn each_pair(run: &[(u64, DocId)], mut f: impl FnMut(DocId, DocId)) {
+    for (i, x) in run.iter().enumerate() {
+        for y in &run[i + 1..] {
+            f(x.1, y.1);
+        }
+    }
+}
+
 /// The pairs the budget caps `full` and `chain` leave a bucket (`run`) of
 /// more than `SMALL_BUCKET` documents, and what they cut.
 fn large_bucket_pairs(
@@ -422,11 +434,7 @@ fn large_bucket_pairs(
 ) {
     let n = run.len();
     if n <= full {
-        for i in 0..n {
-            for j in i + 1..n {
-                pairs.push(Pair::new(run[i].1, run[j].1));
-            }
-        }
+        each_pair(run, |x, y| pairs.push(Pair::new(x, y)));
     } else if n <= chain {
         let mut ids: Vec<DocId> = run.iter().map(|m| m.1).collect();
         ids.sort_unstable();
@@ -482,14 +490,9 @@ fn candidates_holding(
                         continue;
                     }
                     if n > max_bucket {
-                        acc.skipped += 1;
-                        acc.largest = acc.largest.max(n);
+                        acc.skip(n);
                     } else if n <= SMALL_BUCKET {
-                        for (i, x) in run.iter().enumerate() {
-                            for y in &run[i + 1..] {
-                                pairs.push(Pair::new(x.1, y.1));
-                            }
-                        }
+                        each_pair(run, |x, y| pairs.push(Pair::new(x, y)));
                     } else {
                         acc.sizes.push(n);
                         if !acc.dropped {
