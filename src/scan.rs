@@ -366,7 +366,7 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
     bar.finish_and_clear();
     let sources = &config.align.origin_sources;
     pairs
-        .iter()
+        .par_iter()
         .zip(scored)
         .filter_map(|(&pair, v)| {
             let v = v?;

@@ -13,6 +13,8 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::cell::RefCell;
 
+mod pieces;
+
 /// Pairs of one first document scored with one table of its shingles, at
 /// most: a document in many pairs is spread over several threads.
 const PAIRS_PER_TABLE: usize = 32;
@@ -81,23 +83,6 @@ where
     A: Copy + PartialEq + Sync,
     B: Copy + Sync,
 {
-    score_chunks(fp, mask, pairs, text_a, text_b, &|_| {}, None)
-}
-
-/// `score_pairs`, telling `done` how many pairs each chunk scored.
-fn score_chunks<'t, A, B>(
-    fp: &Fingerprinter,
-    mask: &Mask,
-    pairs: &[(A, B)],
-    text_a: &(dyn Fn(A) -> Cow<'t, str> + Sync),
-    text_b: &(dyn Fn(B) -> Option<Cow<'t, str>> + Sync),
-    done: &(dyn Fn(usize) + Sync),
-    align: Option<&AlignWhen>,
-) -> Vec<Option<Verified>>
-where
-    A: Copy + PartialEq + Sync,
-    B: Copy + Sync,
-{
     let chunks: Vec<&[(A, B)]> = pairs
         .chunk_by(|x, y| x.0 == y.0)
         .flat_map(|group| group.chunks(PAIRS_PER_TABLE))
@@ -111,26 +96,18 @@ where
                 _ => text_b(chunk[d - 1].1),
             };
             let pairs: Vec<(usize, usize)> = (1..=chunk.len()).map(|b| (0, b)).collect();
-            let got = score_piece(fp, mask, chunk.len() + 1, &text, &pairs, align);
-            done(chunk.len());
-            got
+            score_piece(fp, mask, chunk.len() + 1, &text, &pairs, None)
         })
         .collect()
 }
 
-/// Documents of one component that `score_components` shingles together,
-/// at most: more go through `score_pairs` (memory: 8 bytes per shingle
-/// of each document held).
-const COMPONENT_DOCS: usize = 32;
-
-/// `score_pairs` for pairs of documents of one corpus, done one connected
-/// component of the pairs' graph at a time: each document of a component is
-/// normalized and shingled once, however many of its pairs it is in (by
-/// `score_pairs`, once per pair as B). Components of more than
-/// `COMPONENT_DOCS` documents go through `score_pairs`. Pairs must come
-/// sorted (each first document's pairs adjacent); `done` is told how many
-/// pairs each finished piece of work scored. With `align`, the pairs it
-/// wants are aligned too.
+/// `score_pairs` for pairs of documents of one corpus, done a piece of work
+/// at a time (`pieces`: a connected component of the pairs' graph, or a
+/// part of a large one): each document of a piece is normalized and
+/// shingled once, however many of the piece's pairs it is in. Pairs must
+/// come sorted (each first document's pairs adjacent); `done` is told how
+/// many pairs each finished piece scored. With `align`, the pairs it wants
+/// are aligned too.
 pub(crate) fn score_components<'t, K>(
     fp: &Fingerprinter,
     mask: &Mask,
@@ -142,7 +119,7 @@ pub(crate) fn score_components<'t, K>(
 where
     K: Copy + Eq + std::hash::Hash + Sync,
 {
-    // Dense numbers for the documents, and their components.
+    // Dense numbers for the documents.
     let mut number: std::collections::HashMap<K, u32> = Default::default();
     let mut docs: Vec<K> = Vec::new();
     let mut num = |k: K| {
@@ -152,60 +129,34 @@ where
         })
     };
     let numbered: Vec<(u32, u32)> = pairs.iter().map(|&(a, b)| (num(a), num(b))).collect();
-    let mut uf = crate::union_find::UnionFind::new(docs.len());
-    for &(a, b) in &numbered {
-        uf.union(a, b);
-    }
-    let mut size = vec![0usize; docs.len()];
-    for d in 0..docs.len() as u32 {
-        size[uf.find(d) as usize] += 1;
-    }
-    // Each small component's pairs (by index, in order), and the rest.
-    let mut small: Vec<(u32, usize)> = Vec::new();
-    let mut large: Vec<usize> = Vec::new();
-    for (i, &(a, _)) in numbered.iter().enumerate() {
-        let root = uf.find(a);
-        if size[root as usize] <= COMPONENT_DOCS {
-            small.push((root, i));
-        } else {
-            large.push(i);
-        }
-    }
-    small.sort_unstable();
-    let groups: Vec<&[(u32, usize)]> = small.chunk_by(|x, y| x.0 == y.0).collect();
-    let mut out: Vec<Option<Verified>> = vec![None; pairs.len()];
-    let scored: Vec<Vec<Option<Verified>>> = groups
+    let pieces = pieces::pieces(&numbered, docs.len());
+    let scored: Vec<Vec<Option<Verified>>> = pieces
         .par_iter()
-        .map(|group| {
-            // The component's documents, numbered from 0 in first use.
-            let mut members: Vec<u32> = Vec::with_capacity(COMPONENT_DOCS);
-            let mut local = |d: u32| match members.iter().position(|&m| m == d) {
-                Some(at) => at,
-                None => {
+        .map(|piece| {
+            // The piece's documents, numbered from 0 in first use.
+            let mut members: Vec<u32> = Vec::with_capacity(pieces::PIECE_DOCS);
+            let mut at: std::collections::HashMap<u32, usize> = Default::default();
+            let mut local = |d: u32| {
+                *at.entry(d).or_insert_with(|| {
                     members.push(d);
                     members.len() - 1
-                }
+                })
             };
-            let local_pairs: Vec<(usize, usize)> = group
+            let local_pairs: Vec<(usize, usize)> = piece
                 .iter()
-                .map(|&(_, i)| (local(numbered[i].0), local(numbered[i].1)))
+                .map(|&i| (local(numbered[i].0), local(numbered[i].1)))
                 .collect();
             let text = |d: usize| Some(text(docs[members[d] as usize]));
             let got = score_piece(fp, mask, members.len(), &text, &local_pairs, align);
-            done(group.len());
+            done(piece.len());
             got
         })
         .collect();
-    for (group, got) in groups.iter().zip(scored) {
-        for (&(_, i), v) in group.iter().zip(got) {
+    let mut out: Vec<Option<Verified>> = vec![None; pairs.len()];
+    for (piece, got) in pieces.iter().zip(scored) {
+        for (&i, v) in piece.iter().zip(got) {
             out[i] = v;
         }
-    }
-    // The large components' pairs, pair by pair; `done` hears of each chunk.
-    let rest: Vec<(K, K)> = large.iter().map(|&i| pairs[i]).collect();
-    let rest_scored = score_chunks(fp, mask, &rest, text, &|k| Some(text(k)), done, align);
-    for (&i, v) in large.iter().zip(rest_scored) {
-        out[i] = v;
     }
     out
 }
@@ -498,20 +449,23 @@ impl Thresholds {
 mod tests {
     use super::*;
 
-    /// Scoring by component and pair by pair both give the exact scores
+    /// Scoring by piece and pair by pair both give the exact scores
     /// (counted here on hash sets), for small components, one over
-    /// `COMPONENT_DOCS`, and copies of one text; a pair whose B has no
-    /// text scores `None`.
+    /// `PIECE_DOCS` (cut into pieces), and copies of one text; a pair whose
+    /// B has no text scores `None`.
     #[test]
     fn components_and_pairs_score_exactly() {
         let base = "The harbour pilots struck at dawn over pay and pensions, \
                     leaving ships waiting off the coast for a second day. ";
-        let texts: Vec<String> = (0..80)
+        let chain = pieces::PIECE_DOCS + 12;
+        let texts: Vec<String> = (0..chain + 40)
             .map(|i| match i {
-                // A chain of 40 growing variants: one large component.
-                0..40 => format!("{base}{}", "Talks resume on Monday. ".repeat(i + 1)),
+                // A chain of growing variants: one large component.
+                i if i < chain => {
+                    format!("{base}{}", "Talks resume on Monday. ".repeat(i % 50 + 1))
+                }
                 // Copies of one story: the same normalized text.
-                76.. => format!("The council budget, again! {base}"),
+                i if i >= chain + 36 => format!("The council budget, again! {base}"),
                 // Pairs and triples of variants of other stories.
                 _ => format!(
                     "Story {} of the council budget. {base} Day {}.",
@@ -520,11 +474,12 @@ mod tests {
                 ),
             })
             .collect();
-        let mut pairs: Vec<(usize, usize)> = (0..39).map(|i| (i, i + 1)).collect();
-        pairs.extend((40..80).filter(|i| i % 3 != 2).map(|i| (i, i + 1)));
-        pairs.extend((40..78).step_by(3).map(|i| (i, i + 2)));
-        pairs.extend([(5, 70), (76, 79)]);
-        pairs.retain(|&(_, b)| b < 80);
+        let n = texts.len();
+        let mut pairs: Vec<(usize, usize)> = (0..chain - 1).map(|i| (i, i + 1)).collect();
+        pairs.extend((chain..n).filter(|i| i % 3 != 2).map(|i| (i, i + 1)));
+        pairs.extend((chain..n - 2).step_by(3).map(|i| (i, i + 2)));
+        pairs.extend([(5, chain + 30), (chain + 36, chain + 39)]);
+        pairs.retain(|&(_, b)| b < n);
         pairs.sort_unstable();
         pairs.dedup();
         let fp = Fingerprinter::default();
@@ -565,29 +520,31 @@ mod tests {
         assert_eq!(got, want);
         assert_eq!(ticks.into_inner(), pairs.len());
         // No text for B: that pair alone scores `None`.
-        let missing = |i: usize| (i != 41).then(|| text(i));
+        let missing = |i: usize| (i != chain + 1).then(|| text(i));
         let partial = score_pairs(&fp, &Mask::none(), &pairs, &text, &missing);
         for ((&(_, b), got), want) in pairs.iter().zip(&partial).zip(&want) {
-            assert_eq!(got, if b == 41 { &None } else { want });
+            assert_eq!(got, if b == chain + 1 { &None } else { want });
         }
     }
 
     /// Pairs aligned while verified get the coverage the aligner gives
-    /// their texts (the stream's words are its tokens), in small components
-    /// and large alike, and only the pairs `wanted` accepts.
+    /// their texts (the stream's words are its tokens), in a component cut
+    /// into pieces, and only the pairs `wanted` accepts.
     #[test]
     fn aligning_while_verifying_is_aligning_the_texts() {
         let base = "The harbour pilots struck at dawn over pay and pensions, leaving \
                     ships waiting off the coast; the colour of the talks darkened. ";
-        let texts: Vec<String> = (0..60)
-            .map(|i| match i {
+        // One component of more documents than a piece holds.
+        let n = pieces::PIECE_DOCS + 72;
+        let texts: Vec<String> = (0..n)
+            .map(|i| match i % 60 {
                 0..36 => format!("{base}{}", "Talks resume on Monday. ".repeat(i % 7 + 1)),
                 36..40 => format!("北京和上海的organisation {base} 罢工colour的"),
                 _ => format!("Wharf{i} strike: {base} Pilotswith the union said {i}."),
             })
             .collect();
-        let mut pairs: Vec<(usize, usize)> = (0..60)
-            .flat_map(|a| [(a, (a * 7 + 3) % 60), (a, (a + 1) % 60)])
+        let mut pairs: Vec<(usize, usize)> = (0..n)
+            .flat_map(|a| [(a, (a * 7 + 3) % n), (a, (a + 1) % n)])
             .filter(|&(a, b)| a != b)
             .collect();
         pairs.sort_unstable();
@@ -618,16 +575,16 @@ mod tests {
     }
 
     /// The pairs of a component too large to shingle together are told to
-    /// `done` a chunk at a time, not all at the end.
+    /// `done` a piece at a time, not all at the end.
     #[test]
     fn large_components_report_progress_as_they_go() {
-        let texts: Vec<String> = (0..100)
+        let n = pieces::PIECE_DOCS * 2;
+        let texts: Vec<String> = (0..n)
             .map(|i| format!("Ferry services resume after the storm, update {i}."))
             .collect();
-        let pairs: Vec<(usize, usize)> = (0..100)
-            .flat_map(|a| (a + 1..100).map(move |b| (a, b)))
+        let pairs: Vec<(usize, usize)> = (0..n)
+            .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
             .collect();
-        assert!(pairs.len() > PAIRS_PER_TABLE);
         let text = |i: usize| Cow::Borrowed(texts[i].as_str());
         let ticks = std::sync::Mutex::new(Vec::new());
         let got = score_components(
@@ -640,7 +597,7 @@ mod tests {
         );
         let ticks = ticks.into_inner().unwrap();
         assert_eq!(ticks.iter().sum::<usize>(), pairs.len());
-        assert!(ticks.len() > 1 && ticks.iter().all(|&n| n <= PAIRS_PER_TABLE));
+        assert!(ticks.len() > 1 && ticks.iter().all(|&n| n <= pieces::PIECE_PAIRS));
         assert!(got.iter().all(|v| v.is_some_and(|v| v.scores.shared > 0)));
     }
 
