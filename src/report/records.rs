@@ -10,6 +10,7 @@ use crate::index::query::QueryResult;
 use crate::number::ser_round4;
 use crate::scan::{Match, ScanResult};
 use crate::verify::{Relation, Scores};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -212,7 +213,7 @@ pub(crate) fn scan_pairs<'a>(corpus: &'a Corpus, result: &'a ScanResult) -> Vec<
     }
     result
         .matches
-        .iter()
+        .par_iter()
         .map(|m| {
             PairRecord::of(
                 corpus,
