@@ -14,9 +14,8 @@ use crate::lsh::{
 use crate::minhash::Signature;
 use crate::progress::Progress;
 use crate::verify::{score_components, AlignWhen, Relation, Scores, Thresholds, Verified};
-use crate::wordsig::{word_pair_budget, CommonWords, WordSigner, WordTable};
+use crate::wordsig::{word_pair_budget, CommonWords, KnownPairs, WordSigner, WordTable};
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -512,8 +511,8 @@ pub(crate) fn find_candidates(
     let table = WordTable::of(word_sigs);
     // Copies meet in most word bands too: their pairs are struck first, by
     // a set lookup, before any signature rows are read.
-    let char_pairs: FxHashSet<Pair> = chars.pairs.iter().copied().collect();
-    let keep = |a: DocId, b: DocId| !char_pairs.contains(&Pair::new(a, b)) && table.related(a, b);
+    let char_pairs = KnownPairs::of(&chars.pairs, word_sigs.len());
+    let keep = |a: DocId, b: DocId| !char_pairs.contains(a, b) && table.related(a, b);
     let mut words = filtered_candidates(&word_docs, words.banding, config.max_bucket, &keep).pairs;
     let budget = word_pair_budget(docs.len());
     let cut = words.len().saturating_sub(budget);

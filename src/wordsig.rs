@@ -4,7 +4,7 @@
 //! change, still becomes a candidate.
 
 use crate::corpus::DocId;
-use crate::lsh::Banding;
+use crate::lsh::{Banding, Pair};
 use crate::minhash::{agreeing_share, MinHasher, Signature, Sketch};
 use crate::normalize::for_each_word;
 use rayon::prelude::*;
@@ -101,6 +101,53 @@ impl WordTable {
     /// Whether documents `a` and `b` estimate at least `MIN_WORD_JACCARD`.
     pub fn related(&self, a: DocId, b: DocId) -> bool {
         self.estimate(a, b) >= MIN_WORD_JACCARD
+    }
+}
+
+/// The character candidates by first document, for the word bands to
+/// strike: a near copy pair meets in most of the 32 word bands, and a
+/// document's first `INLINE` partners are one read of 16 bytes where a set
+/// of pairs is a probe into megabytes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KnownPairs {
+    inline: Vec<[u32; INLINE]>,
+    /// Pairs of documents with more than `INLINE` later partners.
+    more: FxHashSet<Pair>,
+}
+
+/// Partners held in line per document.
+const INLINE: usize = 4;
+/// An empty slot of `KnownPairs::inline` (no document has this number:
+/// numbers are positions in a corpus of fewer documents).
+const NO_DOC: u32 = u32::MAX;
+
+impl KnownPairs {
+    /// The pairs `pairs` (of a corpus of `docs` documents).
+    pub fn of(pairs: &[Pair], docs: usize) -> KnownPairs {
+        let docs = pairs
+            .iter()
+            .map(|p| p.a.0 as usize + 1)
+            .fold(docs, usize::max);
+        let mut inline = vec![[NO_DOC; INLINE]; docs];
+        let mut more = FxHashSet::default();
+        for p in pairs {
+            match inline[p.a.0 as usize].iter_mut().find(|s| **s == NO_DOC) {
+                Some(slot) => *slot = p.b.0,
+                None => {
+                    more.insert(*p);
+                }
+            }
+        }
+        KnownPairs { inline, more }
+    }
+
+    /// Whether `x` and `y` (either order) are one of the pairs.
+    pub fn contains(&self, x: DocId, y: DocId) -> bool {
+        let p = Pair::new(x, y);
+        let Some(row) = self.inline.get(p.a.0 as usize) else {
+            return false;
+        };
+        row.contains(&p.b.0) || (row[INLINE - 1] != NO_DOC && self.more.contains(&p))
     }
 }
 
@@ -302,6 +349,37 @@ mod tests {
 
     fn common_of(texts: &[&str]) -> CommonWords {
         CommonWords::of_corpus(texts.len(), &|i| Some(Cow::Borrowed(texts[i])))
+    }
+
+    /// `KnownPairs` answers as a set of the pairs would, for documents
+    /// with few partners and with more than it holds in line.
+    #[test]
+    fn known_pairs_are_a_set_of_pairs() {
+        let mut rng = synth::Rng::new(5);
+        let mut pairs: Vec<Pair> = (0..400)
+            .map(|_| {
+                let a = rng.below(60) as u32;
+                // Document 3 has many partners.
+                let b = if rng.below(4) == 0 {
+                    3
+                } else {
+                    rng.below(60) as u32
+                };
+                Pair::new(DocId(a), DocId(b))
+            })
+            .filter(|p| p.a != p.b)
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let known = KnownPairs::of(&pairs, 60);
+        let set: FxHashSet<Pair> = pairs.iter().copied().collect();
+        assert!(!known.more.is_empty());
+        for x in 0..62u32 {
+            for y in 0..62u32 {
+                let want = set.contains(&Pair::new(DocId(x), DocId(y)));
+                assert_eq!(known.contains(DocId(x), DocId(y)), want, "{x} {y}");
+            }
+        }
     }
 
     #[test]
