@@ -6,16 +6,15 @@ use super::records::{ClusterRecord, PairRecord, QueryRecord, WarningRecord};
 use crate::index::query::QueryStats;
 use crate::scan::{Parameters, ScanStats};
 use rayon::prelude::*;
-use serde::ser::{Error as _, SerializeSeq, Serializer};
+use serde::ser::SerializeSeq;
 use serde::Serialize;
-use serde_json::value::RawValue;
 use std::io::{self, Write};
 
 /// Records rendered at once (in parallel) before they are written: the
 /// output is never held whole, and one core need not format every record.
 const BATCH: usize = 1 << 14;
 
-/// Scan's `--format json` report.
+/// Scan's `--format json` report (`write_scan_report` writes it).
 #[derive(Debug, Serialize)]
 pub(crate) struct ScanReport<'a> {
     pub documents: usize,
@@ -26,32 +25,93 @@ pub(crate) struct ScanReport<'a> {
     pub warnings: Vec<WarningRecord<'a>>,
 }
 
-/// An array of a pretty-printed report whose elements are rendered in
-/// parallel, a batch at a time: the same text `serde_json::to_writer_pretty`
-/// gives, for an array nested in one object (two levels deep).
+/// Write `report` pretty-printed, then a newline, its pairs and clusters
+/// rendered on every core: the same bytes as `write_pretty`.
+pub(crate) fn write_scan_report(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> {
+    write_pretty_filled(
+        out,
+        report,
+        &[("pairs", &report.pairs), ("clusters", &report.clusters)],
+    )
+}
+
+/// An array of a report that is written apart from the rest: it serializes
+/// as `[]`, and `write_pretty_filled` writes its elements there.
 #[derive(Debug)]
 pub(crate) struct Elements<'a, T>(pub &'a [T]);
 
-impl<T: Serialize + Sync> Serialize for Elements<'_, T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for batch in self.0.chunks(BATCH) {
-            let rendered: Vec<Box<RawValue>> = batch
-                .par_iter()
-                .map(|v| {
-                    // Lines after the first take the array's own indent: a
-                    // JSON string never holds a raw newline.
-                    let text = serde_json::to_string_pretty(v)?.replace('\n', "\n    ");
-                    RawValue::from_string(text)
+impl<T> Serialize for Elements<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_seq(Some(0))?.end()
+    }
+}
+
+/// What `write_pretty_filled` writes between an array's brackets.
+trait Fill {
+    /// The elements, as `to_writer_pretty` writes them two levels deep.
+    fn fill(&self, out: &mut dyn Write) -> io::Result<()>;
+}
+
+impl<T: Serialize + Sync> Fill for Elements<'_, T> {
+    fn fill(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        for (b, batch) in self.0.chunks(BATCH).enumerate() {
+            let rendered: Vec<Vec<u8>> = batch
+                .par_chunks(256)
+                .enumerate()
+                .map(|(c, chunk)| {
+                    let mut buf = Vec::with_capacity(chunk.len() * 600);
+                    let mut one = Vec::new();
+                    for (k, v) in chunk.iter().enumerate() {
+                        let first = b == 0 && c == 0 && k == 0;
+                        buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                        one.clear();
+                        serde_json::to_writer_pretty(&mut one, v)?;
+                        // Its lines after the first take the array's indent
+                        // (a JSON string never holds a raw newline).
+                        let mut at = 0;
+                        for nl in memchr::memchr_iter(b'\n', &one) {
+                            buf.extend_from_slice(&one[at..=nl]);
+                            buf.extend_from_slice(b"    ");
+                            at = nl + 1;
+                        }
+                        buf.extend_from_slice(&one[at..]);
+                    }
+                    Ok(buf)
                 })
-                .collect::<Result<_, _>>()
-                .map_err(S::Error::custom)?;
-            for r in &rendered {
-                seq.serialize_element(r)?;
+                .collect::<io::Result<_>>()?;
+            for buf in &rendered {
+                out.write_all(buf)?;
             }
         }
-        seq.end()
+        out.write_all(b"\n  ")
     }
+}
+
+/// Write `value` pretty-printed, then a newline, with each of `arrays` (a
+/// top-level key of `value` whose value is an `Elements`, in the order they
+/// come) filled in where its `[]` stands.
+fn write_pretty_filled(
+    out: &mut dyn Write,
+    value: &impl Serialize,
+    arrays: &[(&str, &dyn Fill)],
+) -> io::Result<()> {
+    let head = serde_json::to_vec_pretty(value)?;
+    let mut rest = &head[..];
+    for (key, elements) in arrays {
+        // A top-level key: two spaces in, after a newline no string holds.
+        let mark = format!("\n  \"{key}\": [");
+        let at = memchr::memmem::find(rest, mark.as_bytes())
+            .ok_or_else(|| io::Error::other(format!("no top-level array {key:?} to fill")))?
+            + mark.len();
+        out.write_all(&rest[..at])?;
+        elements.fill(out)?;
+        rest = &rest[at..];
+    }
+    out.write_all(rest)?;
+    writeln!(out)
 }
 
 /// Query's `--format json` report.
@@ -134,10 +194,11 @@ mod tests {
             .collect()
     }
 
-    /// Elements rendered in parallel print what serde_json prints for the
-    /// whole value, across batches, with escapes and nested arrays.
+    /// Arrays filled in parallel print what serde_json prints for the
+    /// whole value, across batches, with escapes, nested arrays, and an
+    /// empty array.
     #[test]
-    fn parallel_elements_print_what_serde_json_prints() {
+    fn filled_arrays_print_what_serde_json_prints() {
         for n in [0, 1, 5, BATCH + 3] {
             let rows = rows(n);
             let none: Vec<Row> = Vec::new();
@@ -149,12 +210,13 @@ mod tests {
             };
             write_pretty(&mut want, &whole).unwrap();
             let mut got = Vec::new();
+            let (rows, empty) = (Elements(&rows), Elements(&none));
             let parts = Whole {
                 n,
-                rows: Elements(&rows),
-                empty: Elements(&none),
+                rows: &rows,
+                empty: &empty,
             };
-            write_pretty(&mut got, &parts).unwrap();
+            write_pretty_filled(&mut got, &parts, &[("rows", &rows), ("empty", &empty)]).unwrap();
             assert_eq!(
                 String::from_utf8(got).unwrap(),
                 String::from_utf8(want).unwrap()

@@ -46,7 +46,7 @@ pub fn write_scan(
         add_passages(&mut pairs, corpus, &result.matches, &result.align);
     }
     match format {
-        Format::Json => json::write_pretty(
+        Format::Json => json::write_scan_report(
             out,
             &json::ScanReport {
                 documents: corpus.len(),
