@@ -2,7 +2,8 @@
 //! shingling, signatures (per document and per MB) and verification on news
 //! text built from samples/*.txt; the boilerplate mask, LSH bucketing,
 //! clustering and a small end-to-end scan on a generated corpus with planted
-//! variants; reading a JSONL feed of short stories. Run with
+//! variants; verifying a graph of word-only candidate pairs; writing the
+//! JSON report; reading a JSONL feed of short stories. Run with
 //! `cargo bench --bench stages`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
@@ -10,10 +11,10 @@ use reprint::boilerplate::{Mask, MaskConfig};
 use reprint::cluster::{clusters, Edge};
 use reprint::corpus::{read_inputs, Corpus, DocId, Document, ReadOptions};
 use reprint::fingerprint::Fingerprinter;
-use reprint::lsh::{candidates, Banding, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
+use reprint::lsh::{candidates, Banding, Pair, DEFAULT_MAX_BUCKET, DEFAULT_THRESHOLD};
 use reprint::minhash::{MinHasher, Signature};
 use reprint::normalize::{normalize, normalize_joined_into};
-use reprint::scan::{scan, ScanConfig};
+use reprint::scan::{scan, verify_pairs, ScanConfig};
 use reprint::shingle::Shingler;
 use reprint::verify::{score_pairs, Overlap, Scores};
 use std::borrow::Cow;
@@ -393,6 +394,74 @@ fn bench_verify(c: &mut Criterion) {
     g.finish();
 }
 
+/// Candidate pairs shaped like the word signature's: groups of 20 documents
+/// sharing a passage (every two of a group a pair), each group joined to
+/// the next and every document to one hub story, so the whole is one
+/// component too large to hold at once.
+fn word_pair_graph(groups: u32) -> Vec<Pair> {
+    let size = 20;
+    let hub = DocId(groups * size);
+    let mut pairs = Vec::new();
+    for g in 0..groups {
+        let first = g * size;
+        for a in first..first + size {
+            pairs.extend((a + 1..first + size).map(|b| Pair::new(DocId(a), DocId(b))));
+            pairs.push(Pair::new(DocId(a), hub));
+        }
+        if g > 0 {
+            pairs.push(Pair::new(DocId(first - 1), DocId(first)));
+        }
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
+fn bench_verify_pairs(c: &mut Criterion) {
+    let groups = 30;
+    let corpus = corpus_of(&corpus_texts(groups as usize * 20 + 1));
+    let pairs = word_pair_graph(groups);
+    let config = ScanConfig::default();
+    let mut g = c.benchmark_group("verify");
+    g.throughput(Throughput::Elements(pairs.len() as u64));
+    g.bench_function("verify_pairs/601_docs_one_component", |b| {
+        b.iter(|| {
+            black_box(verify_pairs(
+                &corpus,
+                &config,
+                &Mask::none(),
+                black_box(&pairs),
+                reprint::progress::Progress::hidden(),
+            ))
+        })
+    });
+    g.finish();
+}
+
+fn bench_report(c: &mut Criterion) {
+    let texts = corpus_texts(5_000);
+    let corpus = corpus_of(&texts);
+    let result = scan(
+        &corpus,
+        &ScanConfig::default(),
+        reprint::progress::Progress::hidden(),
+    );
+    let mut g = c.benchmark_group("report");
+    g.throughput(Throughput::Elements(result.matches.len() as u64));
+    for (name, format) in [
+        ("json/5k_docs", reprint::report::Format::Json),
+        ("jsonl/5k_docs", reprint::report::Format::Jsonl),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut out = Vec::with_capacity(1 << 20);
+                reprint::report::write_scan(&mut out, format, &corpus, &result, false).unwrap();
+                black_box(out)
+            })
+        });
+    }
+    g.finish();
+}
+
 fn bench_cluster(c: &mut Criterion) {
     let n = 100_000;
     let corpus = corpus_of(&vec![String::from("x"); n]);
@@ -442,6 +511,6 @@ criterion_group! {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
     targets = bench_normalize, bench_shingle, bench_signature, bench_mask, bench_lsh,
-        bench_verify, bench_cluster, bench_scan, bench_read
+        bench_verify, bench_verify_pairs, bench_cluster, bench_scan, bench_report, bench_read
 }
 criterion_main!(stages);

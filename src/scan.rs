@@ -519,7 +519,7 @@ pub(crate) fn find_candidates(
     if cut > 0 {
         // Keep the pairs of highest estimated word Jaccard (ties by pair).
         let mut scored: Vec<(f64, Pair)> = words
-            .iter()
+            .par_iter()
             .map(|p| (table.estimate(p.a, p.b), *p))
             .collect();
         scored.select_nth_unstable_by(budget, |x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
