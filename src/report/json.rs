@@ -14,7 +14,7 @@ use std::io::{self, Write};
 /// output is never held whole, and one core need not format every record.
 const BATCH: usize = 1 << 14;
 
-/// Scan's `--format json` report (`write_scan_report` writes it).
+/// Scan's `--format json` report (`ScanReport::write`).
 #[derive(Debug, Serialize)]
 pub(crate) struct ScanReport<'a> {
     pub documents: usize,
@@ -25,14 +25,16 @@ pub(crate) struct ScanReport<'a> {
     pub warnings: Vec<WarningRecord<'a>>,
 }
 
-/// Write `report` pretty-printed, then a newline, its pairs and clusters
-/// rendered on every core: the same bytes as `write_pretty`.
-pub(crate) fn write_scan_report(out: &mut dyn Write, report: &ScanReport) -> io::Result<()> {
-    write_pretty_filled(
-        out,
-        report,
-        &[("pairs", &report.pairs), ("clusters", &report.clusters)],
-    )
+impl ScanReport<'_> {
+    /// Write the report pretty-printed, then a newline, its pairs and
+    /// clusters rendered on every core.
+    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        write_pretty_filled(
+            out,
+            self,
+            &[("pairs", &self.pairs), ("clusters", &self.clusters)],
+        )
+    }
 }
 
 /// An array of a report that is written apart from the rest: it serializes
@@ -57,37 +59,61 @@ impl<T: Serialize + Sync> Fill for Elements<'_, T> {
         if self.0.is_empty() {
             return Ok(());
         }
-        for (b, batch) in self.0.chunks(BATCH).enumerate() {
-            let rendered: Vec<Vec<u8>> = batch
-                .par_chunks(256)
-                .enumerate()
-                .map(|(c, chunk)| {
-                    let mut buf = Vec::with_capacity(chunk.len() * 600);
-                    let mut one = Vec::new();
-                    for (k, v) in chunk.iter().enumerate() {
-                        let first = b == 0 && c == 0 && k == 0;
-                        buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                        one.clear();
-                        serde_json::to_writer_pretty(&mut one, v)?;
-                        // Its lines after the first take the array's indent
-                        // (a JSON string never holds a raw newline).
-                        let mut at = 0;
-                        for nl in memchr::memchr_iter(b'\n', &one) {
-                            buf.extend_from_slice(&one[at..=nl]);
-                            buf.extend_from_slice(b"    ");
-                            at = nl + 1;
-                        }
-                        buf.extend_from_slice(&one[at..]);
-                    }
-                    Ok(buf)
-                })
-                .collect::<io::Result<_>>()?;
-            for buf in &rendered {
-                out.write_all(buf)?;
-            }
-        }
+        write_rendered(out, self.0, |i, v, buf| {
+            buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            serde_json::to_writer_pretty(Indented(buf), v).map_err(io::Error::from)
+        })?;
         out.write_all(b"\n  ")
     }
+}
+
+/// A writer into a buffer that indents every line after the first by two
+/// levels (a JSON string never holds a raw newline).
+struct Indented<'b>(&'b mut Vec<u8>);
+
+impl Write for Indented<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let mut at = 0;
+        for nl in memchr::memchr_iter(b'\n', bytes) {
+            self.0.extend_from_slice(&bytes[at..=nl]);
+            self.0.extend_from_slice(b"    ");
+            at = nl + 1;
+        }
+        self.0.extend_from_slice(&bytes[at..]);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Write `values` in order, each rendered by `render(index, value, buf)`:
+/// 256 to a buffer, the buffers of a batch of `BATCH` made in parallel.
+fn write_rendered<T: Sync>(
+    out: &mut dyn Write,
+    values: &[T],
+    render: impl Fn(usize, &T, &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    const PER_BUFFER: usize = 256;
+    for (b, batch) in values.chunks(BATCH).enumerate() {
+        let rendered: Vec<Vec<u8>> = batch
+            .par_chunks(PER_BUFFER)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let first = b * BATCH + c * PER_BUFFER;
+                let mut buf = Vec::with_capacity(chunk.len() * 512);
+                for (k, v) in chunk.iter().enumerate() {
+                    render(first + k, v, &mut buf)?;
+                }
+                Ok(buf)
+            })
+            .collect::<io::Result<_>>()?;
+        for buf in &rendered {
+            out.write_all(buf)?;
+        }
+    }
+    Ok(())
 }
 
 /// Write `value` pretty-printed, then a newline, with each of `arrays` (a
@@ -124,14 +150,16 @@ pub(crate) struct QueryReport<'a> {
     pub estimated: bool,
     pub parameters: &'a Parameters,
     pub stats: &'a QueryStats,
-    pub pairs: Vec<QueryRecord<'a>>,
+    pub pairs: Elements<'a, QueryRecord<'a>>,
     pub warnings: Vec<WarningRecord<'a>>,
 }
 
-/// Write `value` pretty-printed, then a newline.
-pub(crate) fn write_pretty<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    writeln!(out)
+impl QueryReport<'_> {
+    /// Write the report pretty-printed, then a newline, its pairs rendered
+    /// on every core.
+    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        write_pretty_filled(out, self, &[("pairs", &self.pairs)])
+    }
 }
 
 /// Write `value` as one compact JSON line.
@@ -146,22 +174,7 @@ pub(crate) fn write_lines<T: Serialize + Sync>(
     out: &mut dyn Write,
     values: &[T],
 ) -> io::Result<()> {
-    for batch in values.chunks(BATCH) {
-        let rendered: Vec<Vec<u8>> = batch
-            .par_chunks(256)
-            .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.len() * 512);
-                for v in chunk {
-                    write_line(&mut buf, v)?;
-                }
-                Ok(buf)
-            })
-            .collect::<io::Result<_>>()?;
-        for buf in &rendered {
-            out.write_all(buf)?;
-        }
-    }
-    Ok(())
+    write_rendered(out, values, |_, v, buf| write_line(buf, v))
 }
 
 #[cfg(test)]
@@ -208,7 +221,8 @@ mod tests {
                 rows: &rows,
                 empty: &none,
             };
-            write_pretty(&mut want, &whole).unwrap();
+            serde_json::to_writer_pretty(&mut want, &whole).unwrap();
+            want.push(b'\n');
             let mut got = Vec::new();
             let (rows, empty) = (Elements(&rows), Elements(&none));
             let parts = Whole {

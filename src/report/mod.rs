@@ -46,17 +46,15 @@ pub fn write_scan(
         add_passages(&mut pairs, corpus, &result.matches, &result.align);
     }
     match format {
-        Format::Json => json::write_scan_report(
-            out,
-            &json::ScanReport {
-                documents: corpus.len(),
-                parameters: &result.parameters,
-                stats: &result.stats,
-                pairs: json::Elements(&pairs),
-                clusters: json::Elements(&records::clusters(corpus, result)),
-                warnings: records::warnings(corpus),
-            },
-        ),
+        Format::Json => json::ScanReport {
+            documents: corpus.len(),
+            parameters: &result.parameters,
+            stats: &result.stats,
+            pairs: json::Elements(&pairs),
+            clusters: json::Elements(&records::clusters(corpus, result)),
+            warnings: records::warnings(corpus),
+        }
+        .write(out),
         Format::Jsonl => json::write_lines(out, &pairs),
         // The cluster column is empty when unknown.
         Format::Csv => csv::write_pairs(out, &pairs, "cluster", |p| p, cluster_column),
@@ -91,19 +89,17 @@ pub fn write_query(
 ) -> io::Result<()> {
     let recs = records::query_records(corpus, result, passages && format != Format::Csv);
     match format {
-        Format::Json => json::write_pretty(
-            out,
-            &json::QueryReport {
-                archive,
-                archive_documents: result.archive_documents,
-                queries: corpus.len(),
-                estimated: recs.iter().any(|r| r.estimated),
-                parameters: &result.parameters,
-                stats: &result.stats,
-                pairs: recs,
-                warnings: records::warnings(corpus),
-            },
-        ),
+        Format::Json => json::QueryReport {
+            archive,
+            archive_documents: result.archive_documents,
+            queries: corpus.len(),
+            estimated: recs.iter().any(|r| r.estimated),
+            parameters: &result.parameters,
+            stats: &result.stats,
+            pairs: json::Elements(&recs),
+            warnings: records::warnings(corpus),
+        }
+        .write(out),
         Format::Jsonl => json::write_lines(out, &recs),
         Format::Csv => csv::write_pairs(
             out,
