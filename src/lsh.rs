@@ -386,29 +386,30 @@ impl BandScan {
             return;
         }
         if self.held + members.len() > cap {
-            self.dropped = true;
-            self.large = Vec::new();
-            self.held = 0;
+            self.drop_held();
             return;
         }
         self.held += members.len();
         self.large.push(members);
     }
 
+    /// Holds no members from now on: the second pass keys the bands again.
+    fn drop_held(&mut self) {
+        self.dropped = true;
+        self.large = Vec::new();
+        self.held = 0;
+    }
+
     fn merge(mut self, other: BandScan, cap: usize) -> BandScan {
         self.pairs = merge_pairs(self.pairs, other.pairs);
         self.sizes.extend(other.sizes);
         if other.dropped {
-            self.dropped = true;
-            self.large = Vec::new();
-            self.held = 0;
+            self.drop_held();
         }
         for members in other.large {
             self.hold(members, cap);
         }
-        self.cut.chained_buckets += other.cut.chained_buckets;
-        self.cut.skipped_buckets += other.cut.skipped_buckets;
-        self.cut.pairs_cut += other.cut.pairs_cut;
+        self.cut.add(&other.cut);
         self.skipped += other.skipped;
         self.largest = self.largest.max(other.largest);
         self

@@ -509,8 +509,8 @@ pub(crate) fn find_candidates(
         .filter_map(|&(id, _)| Some((id, by_id(id)?)))
         .collect();
     let table = WordTable::of(word_sigs);
-    // Copies meet in most word bands too: their pairs are struck first, by
-    // a set lookup, before any signature rows are read.
+    // Copies meet in most word bands too: their pairs are struck first
+    // (`KnownPairs`), before any signature rows are read.
     let char_pairs = KnownPairs::of(&chars.pairs, word_sigs.len());
     let keep = |a: DocId, b: DocId| !char_pairs.contains(a, b) && table.related(a, b);
     let mut words = filtered_candidates(&word_docs, words.banding, config.max_bucket, &keep).pairs;

@@ -158,32 +158,27 @@ mod tests {
         all.sort_unstable();
         assert_eq!(all, (0..pairs.len()).collect::<Vec<_>>());
         for piece in &got {
-            let mut held: Vec<u32> = piece
-                .iter()
-                .flat_map(|&i| [pairs[i].0, pairs[i].1])
-                .collect();
-            held.sort_unstable();
-            held.dedup();
-            assert!(held.len() <= PIECE_DOCS, "{} documents", held.len());
+            let held = held(pairs, piece);
+            assert!(held <= PIECE_DOCS, "{held} documents");
             assert!(piece.windows(2).all(|w| w[0] < w[1]));
         }
         got
     }
 
-    /// Documents a piece normalizes, summed over pieces.
-    fn passes(pairs: &[(u32, u32)], pieces: &[Vec<usize>]) -> usize {
-        pieces
+    /// Documents a piece holds (normalizes once each).
+    fn held(pairs: &[(u32, u32)], piece: &[usize]) -> usize {
+        let mut held: Vec<u32> = piece
             .iter()
-            .map(|piece| {
-                let mut held: Vec<u32> = piece
-                    .iter()
-                    .flat_map(|&i| [pairs[i].0, pairs[i].1])
-                    .collect();
-                held.sort_unstable();
-                held.dedup();
-                held.len()
-            })
-            .sum()
+            .flat_map(|&i| [pairs[i].0, pairs[i].1])
+            .collect();
+        held.sort_unstable();
+        held.dedup();
+        held.len()
+    }
+
+    /// Documents normalized, summed over pieces.
+    fn passes(pairs: &[(u32, u32)], pieces: &[Vec<usize>]) -> usize {
+        pieces.iter().map(|piece| held(pairs, piece)).sum()
     }
 
     #[test]
