@@ -382,8 +382,9 @@ pub fn verify_pairs<S: TextSource + ?Sized>(
         .collect()
 }
 
-/// `verify_pairs` of both kinds of candidates, each its own batch (the
-/// loose word pairs would merge character components): `scan` and `verify`.
+/// `verify_pairs` of both kinds of candidates in one batch: the large
+/// components word pairs make are cut into pieces (`verify::pieces`), and a
+/// document in both kinds is normalized once: `scan` and `verify`.
 pub fn verify_candidates<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
@@ -391,9 +392,7 @@ pub fn verify_candidates<S: TextSource + ?Sized>(
     cands: &ScanCandidates,
     progress: Progress,
 ) -> Vec<Match> {
-    let mut matches = verify_pairs(corpus, config, mask, &cands.chars.pairs, progress);
-    matches.extend(verify_pairs(corpus, config, mask, &cands.words, progress));
-    matches
+    verify_pairs(corpus, config, mask, &cands.all(), progress)
 }
 
 /// Matches for exact-copy pairs (first copy, later copy): their scores need
@@ -530,9 +529,8 @@ pub(crate) fn find_candidates(
     ScanCandidates { chars, words, cut }
 }
 
-/// The candidates of both signatures, kept apart: verification scores the
-/// character candidates by component and the word candidates pair by pair,
-/// so the loose word pairs do not merge small components into large ones.
+/// The candidates of both signatures, kept apart: the word pairs have their
+/// own budget and count (`stats.word_candidates`).
 #[derive(Debug, Clone, Default)]
 pub struct ScanCandidates {
     /// Candidates of the character signature.
