@@ -12,6 +12,26 @@ fn table_bits(n: usize) -> u32 {
     (usize::BITS - n.leading_zeros() + 1).clamp(8, 40)
 }
 
+/// The distinct values of `hashes` (repeats allowed), in no set order:
+/// a document counted as B against many A's once (`OverlapTable::count_distinct_b`).
+pub(crate) fn distinct_values(hashes: &[u64]) -> Vec<u64> {
+    DISTINCT.with_borrow_mut(|table| {
+        table.fill(hashes);
+        let mut out: Vec<u64> = Vec::with_capacity(table.len);
+        out.extend(
+            table
+                .slots
+                .iter()
+                .copied()
+                .filter(|&h| h != DistinctTable::EMPTY),
+        );
+        if table.zero {
+            out.push(DistinctTable::EMPTY);
+        }
+        out
+    })
+}
+
 /// How many distinct values `hashes` holds (repeats allowed): what a
 /// document's distinct shingle count needs, without the order
 /// a sort would pay for (a per-thread `DistinctTable`).
@@ -180,6 +200,33 @@ impl OverlapTable {
         (distinct, shared)
     }
 
+    /// `count_b` of hashes without repeats (`distinct_values`): only probes,
+    /// nothing written, for a B counted against several A's.
+    pub(crate) fn count_distinct_b(&self, distinct: &[u64]) -> (usize, usize) {
+        let t = &self.table;
+        let wrap = t.slots.len() - 1;
+        let mut shared = 0;
+        for &h in distinct {
+            if h == DistinctTable::EMPTY {
+                shared += t.zero as usize;
+                continue;
+            }
+            let mut i = t.home(h);
+            loop {
+                let cur = t.slots[i];
+                if cur == h {
+                    shared += 1;
+                    break;
+                }
+                if cur == DistinctTable::EMPTY {
+                    break;
+                }
+                i = (i + 1) & wrap;
+            }
+        }
+        (distinct.len(), shared)
+    }
+
     /// Rebuild A's table with room for `n` values.
     fn grow(&mut self, n: usize) {
         let mut values: Vec<u64> = std::mem::take(&mut self.table.slots)
@@ -230,6 +277,9 @@ mod tests {
                 want.sort_unstable();
                 want.dedup();
                 assert_eq!(distinct_count(&keys), want.len(), "{n}");
+                let mut got = distinct_values(&keys);
+                got.sort_unstable();
+                assert_eq!(got, want, "{n}");
             }
         }
     }

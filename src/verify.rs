@@ -7,7 +7,7 @@ use crate::align::{coverage, AlignConfig, Coverage};
 use crate::boilerplate::Mask;
 use crate::derivation::PairAlignment;
 use crate::fingerprint::Fingerprinter;
-use crate::overlap::OverlapTable;
+use crate::overlap::{distinct_values, OverlapTable};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -41,6 +41,12 @@ impl Overlap {
     /// Scores of A against a document with shingle hashes `hashes`.
     pub fn scores(&mut self, hashes: &[u64]) -> Scores {
         let (len_b, shared) = self.table.count_b(hashes);
+        Scores::from_counts(self.table.len_a(), len_b, shared)
+    }
+
+    /// `scores` of hashes without repeats (`overlap::distinct_values`).
+    fn scores_distinct(&self, distinct: &[u64]) -> Scores {
+        let (len_b, shared) = self.table.count_distinct_b(distinct);
         Scores::from_counts(self.table.len_a(), len_b, shared)
     }
 }
@@ -178,15 +184,17 @@ fn score_piece<'t>(
     pairs: &[(usize, usize)],
     align: Option<&AlignWhen>,
 ) -> Vec<Option<Verified>> {
-    let mut uses = vec![0u32; docs];
+    let (mut uses, mut as_b) = (vec![0u32; docs], vec![0u32; docs]);
     for &(a, b) in pairs {
         uses[a] += 1;
         uses[b] += 1;
+        as_b[b] += 1;
     }
     let mut held: Vec<Option<Shingled>> = vec![None; docs];
     let shingle = |d: usize, held: &mut Vec<Option<Shingled>>| {
         if held[d].is_none() {
-            held[d] = Some(text(d).map(|t| shingled(fp, mask, &t, align.is_some())));
+            let distinct = as_b[d] > 1;
+            held[d] = Some(text(d).map(|t| shingled(fp, mask, &t, align.is_some(), distinct)));
         }
     };
     OVERLAP.with_borrow_mut(|overlap| {
@@ -204,10 +212,14 @@ fn score_piece<'t>(
                     overlap.set_a(&doc_a.hashes);
                     table_of = Some(a);
                 }
+                // B's hashes, distinct when B is held.
                 let mut judge =
-                    |hashes: &[u64], text_b: u128, words_b: &[u64], boiler_b: &[bool]| {
+                    |b: BShingles<'_>, text_b: u128, words_b: &[u64], boiler_b: &[bool]| {
                         let mut v = Verified {
-                            scores: overlap.scores(hashes),
+                            scores: match b {
+                                BShingles::Stream(hashes) => overlap.scores(hashes),
+                                BShingles::Distinct(distinct) => overlap.scores_distinct(distinct),
+                            },
                             same_text: doc_a.text_hash == text_b,
                             coverage: None,
                         };
@@ -226,14 +238,22 @@ fn score_piece<'t>(
                 if uses[b] == 1 {
                     let t = text(b)?;
                     return Some(if align.is_some() {
-                        fp.with_unmasked_words(&t, mask, judge)
+                        fp.with_unmasked_words(&t, mask, |h, th, w, bw| {
+                            judge(BShingles::Stream(h), th, w, bw)
+                        })
                     } else {
-                        fp.with_unmasked(&t, mask, |h, th| judge(h, th, &[], &[]))
+                        fp.with_unmasked(&t, mask, |h, th| {
+                            judge(BShingles::Stream(h), th, &[], &[])
+                        })
                     });
                 }
                 let doc_b = held[b].as_ref()?.as_ref()?;
                 Some(judge(
-                    &doc_b.hashes,
+                    if doc_b.distinct {
+                        BShingles::Distinct(&doc_b.hashes)
+                    } else {
+                        BShingles::Stream(&doc_b.hashes)
+                    },
                     doc_b.text_hash,
                     &doc_b.words,
                     &doc_b.boilerplate,
@@ -247,26 +267,45 @@ fn score_piece<'t>(
 /// (when aligning) its words' hashes; `None`: it has no text.
 type Shingled = Option<HeldDoc>;
 
+/// A B's shingle hashes: as the stream gives them, or distinct (a document
+/// that is B in several pairs, counted against each A by probes only).
+enum BShingles<'h> {
+    Stream(&'h [u64]),
+    Distinct(&'h [u64]),
+}
+
 /// See `Shingled`.
 #[derive(Debug, Clone)]
 struct HeldDoc {
+    /// Unmasked shingle hashes: in text order, or distinct (`overlap::distinct_values`).
     hashes: Vec<u64>,
+    /// Whether `hashes` are distinct.
+    distinct: bool,
     text_hash: u128,
     words: Vec<u64>,
     boilerplate: Vec<bool>,
 }
 
-fn shingled(fp: &Fingerprinter, mask: &Mask, text: &str, words: bool) -> HeldDoc {
+fn shingled(fp: &Fingerprinter, mask: &Mask, text: &str, words: bool, distinct: bool) -> HeldDoc {
+    let keep = |h: &[u64]| {
+        if distinct {
+            distinct_values(h)
+        } else {
+            h.to_vec()
+        }
+    };
     if words {
         fp.with_unmasked_words(text, mask, |h, th, w, b| HeldDoc {
-            hashes: h.to_vec(),
+            hashes: keep(h),
+            distinct,
             text_hash: th,
             words: w.to_vec(),
             boilerplate: b.to_vec(),
         })
     } else {
         fp.with_unmasked(text, mask, |h, th| HeldDoc {
-            hashes: h.to_vec(),
+            hashes: keep(h),
+            distinct,
             text_hash: th,
             words: Vec::new(),
             boilerplate: Vec::new(),
@@ -640,7 +679,10 @@ mod tests {
                 let lb = next(3000);
                 let b: Vec<u64> = (0..lb).map(|_| range / 2 + next(range)).collect();
                 let set_b: HashSet<u64> = b.iter().copied().collect();
+                // B as its stream, then its distinct values (a held B).
                 let s = overlap.scores(&b);
+                let d = overlap.scores_distinct(&distinct_values(&b));
+                assert_eq!(s, d);
                 assert_eq!(s.shingles_a, set_a.len());
                 assert_eq!(s.shingles_b, set_b.len());
                 assert_eq!(s.shared, set_a.intersection(&set_b).count());
