@@ -119,7 +119,13 @@ impl Tokens {
 /// normalized stream's words the same way: `Fingerprinter::with_unmasked_words`).
 #[inline]
 pub(crate) fn token_hash(word: &str) -> u64 {
-    xxh3_64(word.as_bytes())
+    token_hash_bytes(word.as_bytes())
+}
+
+/// `token_hash` of a word's bytes.
+#[inline]
+pub(crate) fn token_hash_bytes(word: &[u8]) -> u64 {
+    xxh3_64(word)
 }
 
 /// How much two token sequences share, without where: what every output's

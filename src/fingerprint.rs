@@ -2,7 +2,7 @@
 //! stream, shingle hashes, MinHash signature, exact-text hash and shingle set.
 //! `scan`, `query`, `index` and `dedup` all go through here.
 
-use crate::align::token_hash;
+use crate::align::token_hash_bytes;
 use crate::boilerplate::{boilerplate_words, Marking, Mask};
 use crate::minhash::{MinHasher, Signature, Sketch};
 use crate::normalize::{normalize_joined_into, normalize_joined_words_into, NORMALIZATION_VERSION};
@@ -184,9 +184,12 @@ impl Fingerprinter {
         let (text_hash, given) = JOINED.with_borrow_mut(|joined| {
             WORD_ENDS.with_borrow_mut(|ends| {
                 normalize_joined_words_into(text, joined, ends);
+                // Bytes, not `str` slices: word ends are character
+                // boundaries, and checking each was a quarter of the loop.
+                let bytes = joined.as_bytes();
                 let mut at = 0;
                 for &end in ends.iter() {
-                    sketch.add(&joined[at..end]);
+                    sketch.add(&bytes[at..end]);
                     at = end;
                 }
             });
@@ -313,9 +316,10 @@ impl Fingerprinter {
 /// hash of each of its words (`align::token_hash`) onto `words`.
 fn stream_words(text: &str, joined: &mut String, ends: &mut Vec<usize>, words: &mut Vec<u64>) {
     normalize_joined_words_into(text, joined, ends);
+    let bytes = joined.as_bytes();
     let mut at = 0;
     for &end in ends.iter() {
-        words.push(token_hash(&joined[at..end]));
+        words.push(token_hash_bytes(&bytes[at..end]));
         at = end;
     }
 }

@@ -190,7 +190,7 @@ impl CommonWords {
                 if let Some(t) = text((i as f64 * step) as usize) {
                     let mut seen = FxHashSet::default();
                     for_each_word(&t, |w| {
-                        seen.insert(word_hash(w));
+                        seen.insert(word_hash(w.as_bytes()));
                     });
                     for h in seen {
                         *counts.entry(h).or_default() += 1;
@@ -294,8 +294,9 @@ impl CommonWords {
     }
 }
 
-fn word_hash(w: &str) -> u64 {
-    xxh3_64_with_seed(w.as_bytes(), 0x57)
+#[inline]
+fn word_hash(w: &[u8]) -> u64 {
+    xxh3_64_with_seed(w, 0x57)
 }
 
 impl WordSigner {
@@ -305,7 +306,7 @@ impl WordSigner {
     /// words from its own stream (`Fingerprinter::fingerprint_with_words`).
     pub fn signature(&self, text: &str, common: &CommonWords) -> Option<Signature> {
         let mut sketch = self.sketch(common);
-        for_each_word(text, |w| sketch.add(w));
+        for_each_word(text, |w| sketch.add(w.as_bytes()));
         sketch.finish()
     }
 
@@ -330,7 +331,7 @@ pub(crate) struct WordSketch<'c> {
 impl WordSketch<'_> {
     #[inline]
     /// Add one word (left out when common).
-    pub fn add(&mut self, word: &str) {
+    pub fn add(&mut self, word: &[u8]) {
         let h = word_hash(word);
         let common = self.common.contains(h);
         self.sketch.add_unless(h, common);
@@ -389,7 +390,7 @@ mod tests {
             .collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let common = common_of(&refs);
-        let h = |w: &str| word_hash(w);
+        let h = |w: &str| word_hash(w.as_bytes());
         for w in ["the", "story", "number", "and", "its", "own", "said"] {
             assert!(common.contains(h(w)), "{w}");
         }
