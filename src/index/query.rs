@@ -24,6 +24,17 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
+/// One verified pair of `verify_chunk`, before alignment.
+struct Judged {
+    scores: Scores,
+    /// Scores are MinHash estimates (the archive holds no text).
+    estimated: bool,
+    /// The relation the shingles give.
+    shingles: Option<Relation>,
+    /// Whether the pair is aligned.
+    align: bool,
+}
+
 /// Query documents fingerprinted and verified together.
 const QUERY_CHUNK: usize = 256;
 /// Band keys looked up before deciding whether the archive is cold.
@@ -393,10 +404,11 @@ impl Index {
             .par_iter()
             .map(|&i| (i, fp.distinct_shingles_masked(&docs[i].text, mask)))
             .collect();
-        pairs
+        let t = &options.thresholds;
+        let judged: Vec<Judged> = pairs
             .par_iter()
             .zip(verified)
-            .filter_map(|(&(i, d), verified)| {
+            .map(|(&(i, d), verified)| {
                 let (a, b) = (&prints[i], &stored[&d]);
                 let same = a.text_hash == b.text_hash;
                 let (scores, estimated) = match verified {
@@ -407,20 +419,54 @@ impl Index {
                     }
                     None => (estimated_scores(a, distinct[&i], b), true),
                 };
-                let t = &options.thresholds;
                 let shingles = t.classify(&scores, same);
-                let (alignment, passages) = match &b.text {
-                    Some(text) if shingles.is_some() || t.may_align(&scores) => {
-                        // Boilerplate words as scan finds them, under the archive's mask.
-                        let tokens = |t: &str| Tokens {
-                            boilerplate: fp.boilerplate_words(t, mask),
-                            ..Tokens::of(t)
-                        };
-                        let al = align_tokens(
-                            &tokens(&docs[i].text),
-                            &tokens(text),
-                            &options.align.align,
-                        );
+                let align = b.text.is_some() && (shingles.is_some() || t.may_align(&scores));
+                Judged {
+                    scores,
+                    estimated,
+                    shingles,
+                    align,
+                }
+            })
+            .collect();
+        // Each text is tokenized once however many of its pairs are aligned
+        // (a wire story reprinted fifty times was tokenized fifty times).
+        // Boilerplate words as scan finds them, under the archive's mask.
+        let tokens = |t: &str| Tokens {
+            boilerplate: fp.boilerplate_words(t, mask),
+            ..Tokens::of(t)
+        };
+        let aligned = || {
+            pairs
+                .iter()
+                .zip(&judged)
+                .filter(|(_, j)| j.align)
+                .map(|(p, _)| p)
+        };
+        let story_ids: BTreeSet<usize> = aligned().map(|&(i, _)| i).collect();
+        let archived_ids: BTreeSet<i64> = aligned().map(|&(_, d)| d).collect();
+        let story_tokens: HashMap<usize, Tokens> = story_ids
+            .into_par_iter()
+            .map(|i| (i, tokens(&docs[i].text)))
+            .collect();
+        let archived_tokens: HashMap<i64, Tokens> = archived_ids
+            .into_par_iter()
+            .filter_map(|d| Some((d, tokens(stored[&d].text.as_deref()?))))
+            .collect();
+        pairs
+            .par_iter()
+            .zip(judged)
+            .filter_map(|(&(i, d), j)| {
+                let b = &stored[&d];
+                let Judged {
+                    scores,
+                    estimated,
+                    shingles,
+                    align,
+                } = j;
+                let (alignment, passages) = match archived_tokens.get(&d) {
+                    Some(b_tokens) if align => {
+                        let al = align_tokens(&story_tokens[&i], b_tokens, &options.align.align);
                         let p = |date, source| Provenance { date, source };
                         let origin = origin(
                             p(docs[i].date.as_deref(), docs[i].source.as_deref()),
