@@ -228,6 +228,25 @@ pub(crate) fn coverage(
     }
 }
 
+/// `coverage(x, x, bx, bx, config)`, without a search: a text's longest
+/// maximal run against itself is all of it, found at its first seed's
+/// first hit; greedy tiling takes it first and leaves no token free.
+pub(crate) fn self_coverage(x: &[u64], bx: &[bool], config: &AlignConfig) -> Coverage {
+    let found = if x.len() < SEED_WORDS {
+        Vec::new()
+    } else {
+        passages(&[(0, 0, x.len())], x, x, bx, bx, config)
+    };
+    Coverage {
+        words_a: x.len(),
+        words_b: x.len(),
+        matched: found.iter().map(|s| s.words).sum(),
+        passages: found.len(),
+        longest: found.iter().map(|s| s.words).max().unwrap_or(0),
+        boilerplate: boilerplate_of(&found, bx, bx),
+    }
+}
+
 fn boilerplate_of(found: &[Stretch], bx: &[bool], by: &[bool]) -> Boilerplate {
     Boilerplate {
         words_a: count_true(bx),

@@ -1,7 +1,7 @@
 //! The scan pipeline: fingerprint every document in parallel, group exact
 //! copies, find LSH candidates, verify them exactly, label and cluster.
 
-use crate::align::coverage;
+use crate::align::{coverage, self_coverage};
 use crate::boilerplate::{Mask, MaskConfig, MaskStats};
 use crate::cluster::{clusters, Cluster, Edge};
 use crate::corpus::{DocId, TextSource};
@@ -415,16 +415,31 @@ pub fn exact_matches<S: TextSource + ?Sized>(
         .par_iter()
         .map(|group| {
             let first = exact[group[0]].a;
-            let (n, words_a) = fp.with_unmasked_words(&corpus.text(first), mask, |h, _, w, _| {
+            let text_a = corpus.text(first);
+            let (n, words_a) = fp.with_unmasked_words(&text_a, mask, |h, _, w, _| {
                 (crate::overlap::distinct_count(h), w.to_vec())
             });
+            // A copy with the first's words aligns as the first against
+            // itself (no search). A copy that only normalizes the same may
+            // split its words otherwise ("Beijingwith"): it is searched.
+            let own = std::cell::OnceCell::new();
+            let own = || *own.get_or_init(|| self_coverage(&words_a, &[], align));
             group
                 .iter()
                 .map(|&i| {
                     let pair = exact[i];
-                    let cov = fp.with_words(&corpus.text(pair.b), |w| {
-                        coverage(&words_a, w, &[], &[], align)
-                    });
+                    let text_b = corpus.text(pair.b);
+                    let cov = if text_b == text_a {
+                        own()
+                    } else {
+                        fp.with_words(&text_b, |w| {
+                            if w == words_a {
+                                own()
+                            } else {
+                                coverage(&words_a, w, &[], &[], align)
+                            }
+                        })
+                    };
                     let origin = pair_origin(corpus, pair.a, pair.b, sources);
                     let m = Match {
                         pair,

@@ -299,3 +299,47 @@ fn boilerplate_words_matched_are_counted_per_side() {
     assert_eq!((c.matched, c.boilerplate.matched_a), (0, 0));
     assert_eq!(c.fresh_a(), 0.0);
 }
+
+/// A text against itself: `self_coverage` equals the searched `coverage`,
+/// for vocabularies from one token (every seed repeats, the work bound
+/// cuts the search) to many, lengths from none to a few hundred words,
+/// with and without boilerplate words, and with the frequent-word rule
+/// keeping or dropping the passage.
+#[test]
+fn a_text_against_itself_needs_no_search() {
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let configs = [
+        cfg(),
+        AlignConfig {
+            min_run: 5,
+            max_seed_hits: 4,
+            work_per_token: 2,
+            ..cfg()
+        },
+        AlignConfig {
+            frequent_share: 0.3,
+            ..cfg()
+        },
+    ];
+    for vocab in [1u64, 2, 5, 50, 5000] {
+        for len in [0usize, 1, 2, 3, 7, 40, 300] {
+            let hashes: Vec<u64> = (0..len).map(|_| next(vocab) + 1).collect();
+            let boiler: Vec<bool> = (0..len).map(|_| next(3) == 0).collect();
+            for config in &configs {
+                for b in [&[][..], &boiler[..]] {
+                    assert_eq!(
+                        self_coverage(&hashes, b, config),
+                        coverage(&hashes, &hashes, b, b, config),
+                        "vocab {vocab} len {len} {config:?}"
+                    );
+                }
+            }
+        }
+    }
+}
