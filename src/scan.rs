@@ -397,7 +397,7 @@ pub fn verify_candidates<S: TextSource + ?Sized>(
 
 /// Matches for exact-copy pairs (first copy, later copy): their scores need
 /// only the first copy's distinct shingles, counted in the pass that gives
-/// its words; each later copy is only tokenized, and aligned on its words.
+/// its words; each later copy is at most tokenized, and aligned on its words.
 pub fn exact_matches<S: TextSource + ?Sized>(
     corpus: &S,
     config: &ScanConfig,
