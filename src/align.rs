@@ -98,7 +98,7 @@ impl Tokens {
             boilerplate: Vec::new(),
         };
         for_each_token_span(text, |w, start, end| {
-            t.hashes.push(token_hash(w));
+            t.hashes.push(token_hash(w.as_bytes()));
             t.spans.push(ByteSpan { start, end });
         });
         t
@@ -118,13 +118,7 @@ impl Tokens {
 /// The hash a token is compared by (the fingerprinting pass hashes the
 /// normalized stream's words the same way: `Fingerprinter::with_unmasked_words`).
 #[inline]
-pub(crate) fn token_hash(word: &str) -> u64 {
-    token_hash_bytes(word.as_bytes())
-}
-
-/// `token_hash` of a word's bytes.
-#[inline]
-pub(crate) fn token_hash_bytes(word: &[u8]) -> u64 {
+pub(crate) fn token_hash(word: &[u8]) -> u64 {
     xxh3_64(word)
 }
 
@@ -218,14 +212,7 @@ pub(crate) fn coverage(
 ) -> Coverage {
     let mut work = 0;
     let found = stretches(x, y, bx, by, config, &mut work);
-    Coverage {
-        words_a: x.len(),
-        words_b: y.len(),
-        matched: found.iter().map(|s| s.words).sum(),
-        passages: found.len(),
-        longest: found.iter().map(|s| s.words).max().unwrap_or(0),
-        boilerplate: boilerplate_of(&found, bx, by),
-    }
+    Coverage::of(&found, x.len(), y.len(), bx, by)
 }
 
 /// `coverage(x, x, bx, bx, config)`, without a search: a text's longest
@@ -237,13 +224,21 @@ pub(crate) fn self_coverage(x: &[u64], bx: &[bool], config: &AlignConfig) -> Cov
     } else {
         passages(&[(0, 0, x.len())], x, x, bx, bx, config)
     };
-    Coverage {
-        words_a: x.len(),
-        words_b: x.len(),
-        matched: found.iter().map(|s| s.words).sum(),
-        passages: found.len(),
-        longest: found.iter().map(|s| s.words).max().unwrap_or(0),
-        boilerplate: boilerplate_of(&found, bx, bx),
+    Coverage::of(&found, x.len(), x.len(), bx, bx)
+}
+
+impl Coverage {
+    /// The coverage of passages `found` between texts of `words_a` and
+    /// `words_b` words whose boilerplate words are `bx` and `by`.
+    fn of(found: &[Stretch], words_a: usize, words_b: usize, bx: &[bool], by: &[bool]) -> Self {
+        Coverage {
+            words_a,
+            words_b,
+            matched: found.iter().map(|s| s.words).sum(),
+            passages: found.len(),
+            longest: found.iter().map(|s| s.words).max().unwrap_or(0),
+            boilerplate: boilerplate_of(found, bx, by),
+        }
     }
 }
 

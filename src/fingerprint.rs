@@ -2,7 +2,7 @@
 //! stream, shingle hashes, MinHash signature, exact-text hash and shingle set.
 //! `scan`, `query`, `index` and `dedup` all go through here.
 
-use crate::align::token_hash_bytes;
+use crate::align::token_hash;
 use crate::boilerplate::{boilerplate_words, Marking, Mask};
 use crate::minhash::{MinHasher, Signature, Sketch};
 use crate::normalize::{normalize_joined_into, normalize_joined_words_into, NORMALIZATION_VERSION};
@@ -319,7 +319,7 @@ fn stream_words(text: &str, joined: &mut String, ends: &mut Vec<usize>, words: &
     let bytes = joined.as_bytes();
     let mut at = 0;
     for &end in ends.iter() {
-        words.push(token_hash_bytes(&bytes[at..end]));
+        words.push(token_hash(&bytes[at..end]));
         at = end;
     }
 }
