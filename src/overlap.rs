@@ -94,6 +94,7 @@ impl DistinctTable {
             self.len += new as usize;
             return new;
         }
+        // Its own probe, empty slot first: filling a table mostly meets one.
         let wrap = self.slots.len() - 1;
         let mut i = self.home(h);
         loop {
@@ -105,6 +106,24 @@ impl DistinctTable {
             }
             if cur == h {
                 return false;
+            }
+            i = (i + 1) & wrap;
+        }
+    }
+
+    /// The slot holding `h` (not `EMPTY`) and true, or the empty slot where
+    /// it would go and false: the probe `count_b` and `count_distinct_b` share.
+    #[inline(always)]
+    fn slot(&self, h: u64) -> (usize, bool) {
+        let wrap = self.slots.len() - 1;
+        let mut i = self.home(h);
+        loop {
+            let cur = self.slots[i];
+            if cur == h {
+                return (i, true);
+            }
+            if cur == Self::EMPTY {
+                return (i, false);
             }
             i = (i + 1) & wrap;
         }
@@ -156,7 +175,6 @@ impl OverlapTable {
         }
         let round = self.round;
         let t = &mut self.table;
-        let wrap = t.slots.len() - 1;
         let (mut distinct, mut shared) = (0, 0);
         for &h in hashes {
             if h == DistinctTable::EMPTY {
@@ -167,30 +185,23 @@ impl OverlapTable {
                 }
                 continue;
             }
-            let mut i = t.home(h);
-            loop {
-                let cur = t.slots[i];
-                if cur == h {
-                    // A's value seen for the first time in this round, or
-                    // a repeat (of A's value or of one this B added).
-                    if self.seen[i] != round {
-                        self.seen[i] = round;
-                        distinct += 1;
-                        shared += 1;
-                    }
-                    break;
-                }
-                if cur == DistinctTable::EMPTY {
-                    // Not in A: held until B is counted. B's values only
-                    // take slots A left empty, so emptying them again
-                    // leaves exactly A's table.
-                    t.slots[i] = h;
+            let (i, found) = t.slot(h);
+            if found {
+                // A's value seen for the first time in this round, or
+                // a repeat (of A's value or of one this B added).
+                if self.seen[i] != round {
                     self.seen[i] = round;
-                    self.added.push(i);
                     distinct += 1;
-                    break;
+                    shared += 1;
                 }
-                i = (i + 1) & wrap;
+            } else {
+                // Not in A: held until B is counted. B's values only
+                // take slots A left empty, so emptying them again
+                // leaves exactly A's table.
+                t.slots[i] = h;
+                self.seen[i] = round;
+                self.added.push(i);
+                distinct += 1;
             }
         }
         for &i in &self.added {
@@ -204,25 +215,13 @@ impl OverlapTable {
     /// nothing written, for a B counted against several A's.
     pub(crate) fn count_distinct_b(&self, distinct: &[u64]) -> (usize, usize) {
         let t = &self.table;
-        let wrap = t.slots.len() - 1;
         let mut shared = 0;
         for &h in distinct {
-            if h == DistinctTable::EMPTY {
-                shared += t.zero as usize;
-                continue;
-            }
-            let mut i = t.home(h);
-            loop {
-                let cur = t.slots[i];
-                if cur == h {
-                    shared += 1;
-                    break;
-                }
-                if cur == DistinctTable::EMPTY {
-                    break;
-                }
-                i = (i + 1) & wrap;
-            }
+            shared += if h == DistinctTable::EMPTY {
+                t.zero as usize
+            } else {
+                t.slot(h).1 as usize
+            };
         }
         (distinct.len(), shared)
     }
