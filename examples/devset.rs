@@ -3,16 +3,20 @@
 //! source and date) and `labels.jsonl` (each true pair with its level, and
 //! each same-event negative pair).
 //!
-//!   cargo run --release --example devset -- REUTERS_DIR OUT_DIR [SEED] [BASES]
+//!   cargo run --release --example devset -- REUTERS_DIR OUT_DIR [SEED] [BASES] [SCRIPT]
+//!
+//! SCRIPT (latin, cyrillic or arabic) writes every title and text in that
+//! script, letter by letter (`synth::script`).
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use synth::devset::{DevConfig, DevSet};
+use synth::script::Script;
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: devset REUTERS_DIR OUT_DIR [SEED] [BASES]";
+    let usage = "usage: devset REUTERS_DIR OUT_DIR [SEED] [BASES] [latin|cyrillic|arabic]";
     let dir = PathBuf::from(args.get(1).expect(usage));
     let out = PathBuf::from(args.get(2).expect(usage));
     let mut config = DevConfig::default();
@@ -22,8 +26,13 @@ fn main() -> std::io::Result<()> {
     if let Some(b) = args.get(4) {
         config.bases = b.parse().expect(usage);
     }
-    let set =
-        DevSet::reuters(&dir, config)?.unwrap_or_else(|| panic!("{} is absent", dir.display()));
+    let script = args
+        .get(5)
+        .map_or(Some(Script::Latin), |s| Script::from_name(s))
+        .expect(usage);
+    let set = DevSet::reuters(&dir, config)?
+        .unwrap_or_else(|| panic!("{} is absent", dir.display()))
+        .in_script(script);
     std::fs::create_dir_all(&out)?;
     let mut corpus = std::io::BufWriter::new(std::fs::File::create(out.join("corpus.jsonl"))?);
     for d in &set.docs {

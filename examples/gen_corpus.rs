@@ -5,8 +5,12 @@
 //! cargo run --release --example gen_corpus -- --docs 100000 --out corpus.jsonl \
 //!     [--truth truth.jsonl] [--seed N] [--variant-share 0.3] \
 //!     [--source reuters|samples|reuters-raw] [--data DIR] \
-//!     [--reword-swap 0.3] [--reword-drop 0.08]
+//!     [--reword-swap 0.3] [--reword-drop 0.08] [--script latin|cyrillic|arabic]
 //! ```
+//!
+//! `--script` writes every title and text in Cyrillic or Urdu letters, letter
+//! by letter (`synth::script`): the same corpus and truth, for measuring
+//! speed and accuracy beyond Latin text.
 //!
 //! `reuters` (the default) builds 2-8 KB bases from deduplicated
 //! Reuters-21578 stories of one topic (`--data`, default
@@ -30,9 +34,11 @@
 //! and `--reword-*` do not apply. Truth: base-copy pairs are `near`,
 //! copy-copy pairs `sibling`, in no particular order.
 
+use std::borrow::Cow;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
-use synth::{reuters_stories, Config, Generator, Pool, Reword};
+use synth::script::Script;
+use synth::{reuters_stories, Config, Generator, Pool, Reword, SynthDoc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SourceArg {
@@ -60,6 +66,7 @@ struct Args {
     source: SourceArg,
     data: PathBuf,
     reword: Reword,
+    script: Script,
 }
 
 fn parse() -> Result<Args, String> {
@@ -76,6 +83,7 @@ fn parse() -> Result<Args, String> {
         source: SourceArg::Reuters,
         data: root.join("../shared/data/reuters21578"),
         reword: Reword::default(),
+        script: Script::Latin,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -92,6 +100,12 @@ fn parse() -> Result<Args, String> {
                     "wire" => Shape::Wire,
                     other => return Err(format!("--shape: unknown shape {other:?} (news, wire)")),
                 }
+            }
+            "--script" => {
+                let v = value()?;
+                args.script = Script::from_name(&v).ok_or_else(|| {
+                    format!("--script: unknown script {v:?} (latin, cyrillic, arabic)")
+                })?;
             }
             "--copies" => args.copies = value()?.parse().map_err(|e| format!("--copies: {e}"))?,
             "--copy-drop" => {
@@ -137,7 +151,7 @@ fn parse() -> Result<Args, String> {
                 return Err(
                     "usage: gen_corpus --docs N --out FILE [--truth FILE] [--seed N] \
                      [--variant-share F] [--source reuters|samples|reuters-raw] [--data DIR] \
-                     [--shape news|wire] [--copies N] [--copy-drop F]"
+                     [--shape news|wire] [--copies N] [--copy-drop F] [--script latin|cyrillic|arabic]"
                         .into(),
                 )
             }
@@ -159,6 +173,18 @@ fn main() {
         eprintln!("gen_corpus: {e}");
         std::process::exit(1);
     }
+}
+
+/// `doc` with its title and text written in `script`.
+fn in_script(doc: &SynthDoc, script: Script) -> Cow<'_, SynthDoc> {
+    if script == Script::Latin {
+        return Cow::Borrowed(doc);
+    }
+    Cow::Owned(SynthDoc {
+        title: script.write(&doc.title),
+        text: script.write(&doc.text),
+        ..doc.clone()
+    })
 }
 
 fn create(path: &PathBuf) -> std::io::Result<BufWriter<std::fs::File>> {
@@ -227,8 +253,9 @@ fn run(args: &Args) -> std::io::Result<()> {
     let mut truth = args.truth.as_ref().map(create).transpose()?;
     let (mut bytes, mut written, mut pairs) = (0usize, 0usize, 0usize);
     for g in gen.by_ref().take(args.docs) {
-        bytes += g.doc.text.len();
-        serde_json::to_writer(&mut out, &g.doc)?;
+        let doc = in_script(&g.doc, args.script);
+        bytes += doc.text.len();
+        serde_json::to_writer(&mut out, &doc)?;
         out.write_all(b"\n")?;
         if let Some(t) = truth.as_mut() {
             for p in &g.truth {
@@ -255,7 +282,7 @@ fn run(args: &Args) -> std::io::Result<()> {
 
 /// `--shape wire`: short stories, each with a few near copies.
 mod wire {
-    use super::{create, Args, SourceArg};
+    use super::{create, in_script, Args, SourceArg};
     use serde_json::json;
     use std::io::Write;
     use std::path::Path;
@@ -430,8 +457,9 @@ mod wire {
             }
             rng.shuffle(&mut block);
             for d in block.iter().take(args.docs - written) {
+                let d = in_script(d, args.script);
                 bytes += d.text.len();
-                serde_json::to_writer(&mut out, d)?;
+                serde_json::to_writer(&mut out, &d)?;
                 out.write_all(b"\n")?;
                 written += 1;
             }

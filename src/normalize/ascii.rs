@@ -65,12 +65,15 @@ pub(super) fn ascii_run_bytes(
 /// written: the word signature reads its words from the fingerprint's pass.
 pub(super) trait WordEnds {
     fn end(&mut self, at: usize);
+    /// Forget every end told (the stream is written again).
+    fn clear(&mut self);
 }
 
 /// Ends not wanted.
 impl WordEnds for () {
     #[inline(always)]
     fn end(&mut self, _: usize) {}
+    fn clear(&mut self) {}
 }
 
 /// Each word's end offset in the stream, ascending, none twice.
@@ -80,6 +83,9 @@ impl WordEnds for Vec<usize> {
         if at > self.last().copied().unwrap_or(0) {
             self.push(at);
         }
+    }
+    fn clear(&mut self) {
+        Vec::clear(self);
     }
 }
 

@@ -3,17 +3,22 @@
 //! rest by the cached character rules, each token's spelling folded in place.
 
 use super::ascii::{ascii_run_bytes, fold_tail, WordEnds};
-use super::chars::{fold_letter, is_unspaced, CharCache, CharClass};
+use super::chars::{fold_letter, CharCache, CharClass};
 
-/// `normalize_joined_into` for text that is already NFKC: a byte loop for
-/// ASCII, the per-character rules for the rest, and each token's spelling
-/// folded in place at the end of the output.
+/// `normalize_joined_into` for text that is already NFKC, checked as it is
+/// written: a byte loop for ASCII, the per-character rules for the rest,
+/// and each token's spelling folded in place at the end of the output.
+/// False when the NFKC quick check fails (`out` and `words` then hold part
+/// of a stream, for the caller to clear): the check
+/// `unicode_normalization::is_nfkc_quick` makes, with each character's
+/// quick-check value and combining class from `chars`, and without decoding
+/// ASCII, which always passes and resets it.
 pub(super) fn joined_nfkc_into(
     text: &str,
     out: &mut String,
     chars: &mut CharCache,
     words: &mut impl WordEnds,
-) {
+) -> bool {
     // SAFETY: only whole UTF-8 characters are appended (ASCII bytes or
     // `push_char`), and the in-place fold keeps a prefix of a token (a
     // character boundary: tokens are ASCII when they fold) plus an ASCII
@@ -22,6 +27,8 @@ pub(super) fn joined_nfkc_into(
     let bytes = text.as_bytes();
     let mut start = v.len();
     let mut i = 0;
+    // Combining class of the previous character of this non-ASCII run.
+    let mut last_ccc = 0;
     while i < bytes.len() {
         if bytes[i] < 0x80 {
             let end = if i == 0 && text.is_ascii() {
@@ -34,25 +41,29 @@ pub(super) fn joined_nfkc_into(
             };
             ascii_run(&bytes[i..end], v, &mut start, words);
             i = end;
+            last_ccc = 0;
             continue;
         }
-        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-        i += c.len_utf8();
+        let (c, len) = decode(bytes, i);
+        i += len;
         let rule = chars.rule(c);
+        if !rule.nfkc || (last_ccc > rule.ccc && rule.ccc != 0) {
+            return false;
+        }
+        last_ccc = rule.ccc;
         match rule.class {
             CharClass::Word => {
                 // Scripts written without spaces: each character is a word
                 // of its own, and a word glued to one is folded alone.
-                let unspaced = is_unspaced(c);
+                let unspaced = rule.unspaced;
                 if unspaced && v.len() > start {
                     fold_tail(v, start, words);
                 }
-                let mut buf = [0u8; 4];
                 if let Some(l) = rule.lower {
-                    v.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                    push_char(v, l);
                 } else {
                     for l in c.to_lowercase() {
-                        v.extend_from_slice(fold_letter(l).encode_utf8(&mut buf).as_bytes());
+                        push_char(v, fold_letter(l));
                     }
                 }
                 if unspaced {
@@ -72,6 +83,47 @@ pub(super) fn joined_nfkc_into(
     if v.len() > start {
         fold_tail(v, start, words);
     }
+    true
+}
+
+/// The character that starts at byte `i` of `bytes` (valid UTF-8, `i` at a
+/// character boundary, not ASCII) and its length: without the boundary
+/// checks of slicing a `str` for each character.
+#[inline(always)]
+fn decode(bytes: &[u8], i: usize) -> (char, usize) {
+    let b0 = bytes[i] as u32;
+    let cont = |k: usize| (bytes[i + k] & 0x3F) as u32;
+    let (cp, len) = if b0 < 0xE0 {
+        ((b0 & 0x1F) << 6 | cont(1), 2)
+    } else if b0 < 0xF0 {
+        ((b0 & 0x0F) << 12 | cont(1) << 6 | cont(2), 3)
+    } else {
+        (
+            (b0 & 0x07) << 18 | cont(1) << 12 | cont(2) << 6 | cont(3),
+            4,
+        )
+    };
+    debug_assert_eq!(
+        std::str::from_utf8(&bytes[i..i + len])
+            .ok()
+            .and_then(|s| s.chars().next()),
+        char::from_u32(cp)
+    );
+    (char::from_u32(cp).unwrap_or('\u{FFFD}'), len)
+}
+
+/// Append `c`'s UTF-8 bytes: four bytes stored at once, where
+/// `extend_from_slice` of its `encode_utf8` was a `memcpy` call a character.
+#[inline(always)]
+fn push_char(v: &mut Vec<u8>, c: char) {
+    let mut buf = [0u8; 4];
+    let n = c.encode_utf8(&mut buf).len();
+    v.reserve(4);
+    for (slot, b) in v.spare_capacity_mut().iter_mut().zip(buf) {
+        slot.write(b);
+    }
+    // SAFETY: the `n <= 4` bytes past the length were written just above.
+    unsafe { v.set_len(v.len() + n) };
 }
 
 /// The ASCII bytes `run` appended to the normalized stream `v`, whose
@@ -199,6 +251,7 @@ mod simd {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::chars::CharCache;
     use crate::normalize::{normalize, normalize_joined_into};
 
     /// Random copy made of words that fold (and that fold to a longer or
@@ -265,6 +318,89 @@ mod tests {
             normalize_joined_into(&text, &mut out);
             assert_eq!(out, normalize(&text).joined(), "{text:?}");
         }
+    }
+
+    /// The quick check made while writing answers as the library's does,
+    /// and the stream and its word ends are the token path's, on random
+    /// strings of starters, marks of several combining classes in and out
+    /// of order, compatibility forms, Hangul jamo, Cyrillic, Urdu, Han, and
+    /// ASCII words that fold.
+    #[test]
+    fn checked_stream_equals_the_token_path() {
+        let pool = [
+            "a",
+            " ",
+            "é",
+            "e",
+            "\u{301}",
+            "\u{316}",
+            "\u{345}",
+            "\u{5B0}",
+            "ﬁ",
+            "①",
+            "Ａ",
+            "Д",
+            "д",
+            "北",
+            "\u{1100}",
+            "\u{1161}",
+            "\u{11A8}",
+            "ά",
+            "ς",
+            "\u{200B}",
+            "ك",
+            "Москва",
+            "ё",
+            "پاكستان",
+            "می\u{200C}خواهم",
+            "۱۲",
+            "،",
+            "colour",
+            "don't",
+            "'",
+            "Beijingwith",
+            ", ",
+            "\n\n",
+            "42",
+        ];
+        let mut rng = synth::Rng::new(0x9E37_79B9_7F4A_7C15);
+        let (mut yes, mut no) = (0, 0);
+        let mut next = |n: usize| rng.below(n);
+        let mut cache = CharCache::default();
+        let (mut out, mut ends) = (String::new(), Vec::new());
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..next(9) {
+                text.push_str(pool[next(pool.len())]);
+            }
+            let want = unicode_normalization::is_nfkc_quick(text.chars())
+                == unicode_normalization::IsNormalized::Yes;
+            out.clear();
+            ends.clear();
+            assert_eq!(
+                joined_nfkc_into(&text, &mut out, &mut cache, &mut ends),
+                want,
+                "{text:?}"
+            );
+            if want {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+            crate::normalize::normalize_joined_words_into(&text, &mut out, &mut ends);
+            let tokens = normalize(&text).tokens;
+            assert_eq!(out, tokens.concat(), "{text:?}");
+            let mut at = 0;
+            let want_ends: Vec<usize> = tokens
+                .iter()
+                .map(|t| {
+                    at += t.len();
+                    at
+                })
+                .collect();
+            assert_eq!(ends, want_ends, "{text:?}");
+        }
+        assert!(yes > 1000 && no > 1000, "{yes} {no}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod spans;
 mod spelling;
 
 use ascii::WordEnds;
-use chars::{classify, fold_letter, is_nfkc_quick, is_unspaced, CharClass, CHARS};
+use chars::{classify, fold_letter, is_unspaced, CharClass, CHARS};
 use joined::joined_nfkc_into;
 use spelling::fold_parts;
 use unicode_normalization::UnicodeNormalization;
@@ -86,16 +86,12 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
 fn joined_into(text: &str, out: &mut String, words: &mut impl WordEnds) {
     out.clear();
     out.reserve(text.len());
-    let nfkc = CHARS.with_borrow_mut(|chars| {
-        let nfkc = is_nfkc_quick(text, chars);
-        if nfkc {
-            joined_nfkc_into(text, out, chars, words);
-        }
-        nfkc
-    });
-    if nfkc {
+    if CHARS.with_borrow_mut(|chars| joined_nfkc_into(text, out, chars, words)) {
         return;
     }
+    // Not NFKC (rare): what the fast path wrote is dropped.
+    out.clear();
+    words.clear();
     let mut token = String::with_capacity(32);
     for_each_token(text, &mut token, |t| {
         let (stem, suffix) = fold_parts(t);

@@ -4,6 +4,7 @@
 
 use super::paraphrase::{paraphrase, partial, Strength};
 use super::reuters::for_each_reuters_record;
+use super::script::Script;
 use super::{
     between, decode_entities, make_variant_with, reuters_stories, reword, BaseArticle, Config,
     Edit, ExtraPool, Pool, Reword, Rng, SynthDoc,
@@ -214,6 +215,15 @@ const OUTLETS: &[&str] = &[
 ];
 
 impl DevSet {
+    /// The same set with every title and text written in `script`.
+    pub fn in_script(mut self, script: Script) -> DevSet {
+        for d in &mut self.docs {
+            d.doc.title = script.write(&d.doc.title);
+            d.doc.text = script.write(&d.doc.text);
+        }
+        self
+    }
+
     /// Build the set from Reuters-21578 in `dir` (None when absent): stories
     /// of at least `min_len` bytes, deduplicated (`Pool::build`), those with
     /// a same-event partner first, then the rest; variants dated later.

@@ -21,6 +21,7 @@ mod model;
 pub mod paraphrase;
 mod reuters;
 mod rng;
+pub mod script;
 
 use edits::map_words;
 use generator::later;
