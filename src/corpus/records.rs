@@ -21,16 +21,10 @@ impl Content {
         if text.trim().is_empty() {
             return Content::Blank;
         }
-        // Any ASCII letter or digit makes a token; else normalize to see.
-        if text.bytes().any(|b| b.is_ascii_alphanumeric()) {
-            return Content::Words;
-        }
-        let mut joined = String::new();
-        crate::normalize::normalize_joined_into(text, &mut joined);
-        if joined.is_empty() {
-            Content::NoWords
-        } else {
+        if crate::normalize::has_words(text) {
             Content::Words
+        } else {
+            Content::NoWords
         }
     }
 }

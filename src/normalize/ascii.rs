@@ -61,6 +61,20 @@ pub(super) fn ascii_run_bytes(
     unsafe { v.set_len(len) };
 }
 
+/// `ascii_run_bytes` of the one byte `b`: the lone space or mark between
+/// two words of a non-Latin text, without setting up a run.
+#[inline(always)]
+pub(super) fn ascii_byte(b: u8, v: &mut Vec<u8>, start: &mut usize, words: &mut impl WordEnds) {
+    match ASCII_CLASS[b as usize] {
+        0 if v.len() > *start => {
+            fold_tail(v, *start, words);
+            *start = v.len();
+        }
+        0 | 1 => {}
+        c => v.push(c),
+    }
+}
+
 /// Where the words of a normalized stream end, told as the stream is
 /// written: the word signature reads its words from the fingerprint's pass.
 pub(super) trait WordEnds {

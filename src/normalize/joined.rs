@@ -2,7 +2,7 @@
 //! text, ASCII folded a byte at a time or 16 bytes at a time with SSE, the
 //! rest by the cached character rules, each token's spelling folded in place.
 
-use super::ascii::{ascii_run_bytes, fold_tail, WordEnds};
+use super::ascii::{ascii_byte, ascii_run_bytes, fold_tail, WordEnds};
 use super::chars::{fold_letter, CharCache, CharClass};
 
 /// `normalize_joined_into` for text that is already NFKC, checked as it is
@@ -31,6 +31,12 @@ pub(super) fn joined_nfkc_into(
     let mut last_ccc = 0;
     while i < bytes.len() {
         if bytes[i] < 0x80 {
+            if i > 0 && bytes.get(i + 1).is_none_or(|&b| b >= 0x80) {
+                ascii_byte(bytes[i], v, &mut start, words);
+                i += 1;
+                last_ccc = 0;
+                continue;
+            }
             let end = if i == 0 && text.is_ascii() {
                 bytes.len()
             } else {

@@ -62,6 +62,26 @@ pub fn normalize_joined_into(text: &str, out: &mut String) {
     joined_into(text, out, &mut ());
 }
 
+/// Whether `text` has a word: whether `normalize_joined_into` would write
+/// anything. Its first word character that NFKC leaves as it is says so
+/// without normalizing it all (a test checks each code point); a text
+/// without one is normalized to see.
+pub(crate) fn has_words(text: &str) -> bool {
+    if text.bytes().any(|b| b.is_ascii_alphanumeric()) || text.chars().any(is_kept_word_char) {
+        return true;
+    }
+    let mut joined = String::new();
+    normalize_joined_into(text, &mut joined);
+    !joined.is_empty()
+}
+
+/// A word character that NFKC leaves as it is.
+fn is_kept_word_char(c: char) -> bool {
+    classify(c) == CharClass::Word
+        && unicode_normalization::is_nfkc_quick(std::iter::once(c))
+            == unicode_normalization::IsNormalized::Yes
+}
+
 /// `normalize_joined_into`, also leaving in `ends` where each word of the
 /// stream ends (ascending byte offsets into `out`): the words the word
 /// signature is made of, read from the fingerprint's own pass. Scripts
@@ -166,6 +186,29 @@ fn toks(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `has_words`' shortcut: every word character that NFKC leaves as it
+    /// is leaves a word through normalization, alone, after a word and
+    /// before a space. (Some that NFKC changes do not: U+FC5E, a ligature
+    /// of two harakat, becomes two ignored marks.)
+    #[test]
+    fn every_word_character_keeps_a_word() {
+        let mut out = String::new();
+        normalize_joined_into("\u{FC5E}", &mut out);
+        assert!(out.is_empty() && !has_words("\u{FC5E}"));
+        for c in (0x80u32..=0x10FFFF).filter_map(char::from_u32) {
+            if !is_kept_word_char(c) {
+                continue;
+            }
+            for text in [c.to_string(), format!("\u{661}{c}"), format!("{c} ")] {
+                normalize_joined_into(&text, &mut out);
+                assert!(!out.is_empty(), "U+{:04X}", c as u32);
+            }
+            assert!(has_words(&c.to_string()));
+        }
+        assert!(!has_words(" \u{200B} ... ‘’ — "));
+        assert!(has_words("— ۱ —") && has_words("…Москва"));
+    }
 
     #[test]
     fn folds_case_quotes_dashes_and_punctuation() {
