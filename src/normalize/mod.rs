@@ -67,7 +67,7 @@ pub fn normalize_joined_into(text: &str, out: &mut String) {
 /// without normalizing it all (a test checks each code point); a text
 /// without one is normalized to see.
 pub(crate) fn has_words(text: &str) -> bool {
-    if text.bytes().any(|b| b.is_ascii_alphanumeric()) || text.chars().any(is_kept_word_char) {
+    if text.chars().any(is_kept_word_char) {
         return true;
     }
     let mut joined = String::new();
