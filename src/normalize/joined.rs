@@ -3,7 +3,7 @@
 //! rest by the cached character rules, each token's spelling folded in place.
 
 use super::ascii::{ascii_byte, ascii_run_bytes, fold_tail, WordEnds};
-use super::chars::{fold_letter, CharCache, CharClass};
+use super::chars::{fold_letter, CharCache, CharClass, TwoByteKind};
 
 /// `normalize_joined_into` for text that is already NFKC, checked as it is
 /// written: a byte loop for ASCII, the per-character rules for the rest,
@@ -49,6 +49,27 @@ pub(super) fn joined_nfkc_into(
             i = end;
             last_ccc = 0;
             continue;
+        }
+        if bytes[i] < 0xE0 {
+            let two = chars.two_byte(bytes[i], bytes[i + 1]);
+            let ccc = two.ccc();
+            let kind = two.kind();
+            if kind != TwoByteKind::Other {
+                if last_ccc > ccc && ccc != 0 {
+                    return false;
+                }
+                last_ccc = ccc;
+                i += 2;
+                match kind {
+                    TwoByteKind::Word => v.extend_from_slice(&two.lower()),
+                    TwoByteKind::Break if v.len() > start => {
+                        fold_tail(v, start, words);
+                        start = v.len();
+                    }
+                    _ => {}
+                }
+                continue;
+            }
         }
         let (c, len) = decode(bytes, i);
         i += len;
