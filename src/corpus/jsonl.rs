@@ -250,9 +250,11 @@ pub(crate) fn parse_record(
 ) -> Vec<Parsed> {
     let loc = format!("{name}:{line_no}");
     let mut out = Vec::new();
-    let text_line = match std::str::from_utf8(line) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(e) => {
+    // The SIMD check first; std's again only on a bad line, for where.
+    let valid = simdutf8::basic::from_utf8(line).map_err(|_| std::str::from_utf8(line));
+    let text_line = match valid {
+        Ok(s) | Err(Ok(s)) => std::borrow::Cow::Borrowed(s),
+        Err(Err(e)) => {
             out.push(problem(
                 &loc,
                 format!("invalid UTF-8 at byte {}; decoded lossily", e.valid_up_to()),
