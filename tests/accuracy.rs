@@ -361,14 +361,25 @@ fn same_topic_reuters_stories_are_not_paired() {
 /// one variant each at a known level (light to paraphrase, partial), and
 /// same-event negatives. Prints recall, precision and candidate recall per
 /// level and the negatives' false-flag rate at default settings; asserts
-/// the floors in docs/design/accuracy.md.
+/// the floors in docs/design/accuracy.md. The same set is then scored
+/// written in Cyrillic and in Urdu letters (`synth::script`), against the
+/// same floors: nothing but the spelling folds may depend on Latin script.
 #[test]
 #[ignore = "needs ../shared/data/reuters21578"]
 fn development_set_levels_and_same_event_negatives() {
     use synth::devset::{DevConfig, DevSet};
+    use synth::script::Script;
     let set = DevSet::reuters(&reuters_dir(), DevConfig::default())
         .unwrap()
         .unwrap_or_else(|| panic!("{} is absent", reuters_dir().display()));
+    for script in Script::ALL {
+        println!("devset in {} script", script.name());
+        development_set(&set.clone().in_script(script));
+    }
+}
+
+/// Score one development set (see above) and assert its floors.
+fn development_set(set: &synth::devset::DevSet) {
     let docs: Vec<SynthDoc> = set.docs.iter().map(|d| d.doc.clone()).collect();
     let report = scan(&docs);
     let found = reported(&report);
