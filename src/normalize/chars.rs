@@ -61,6 +61,34 @@ impl CharCache {
         *slot
     }
 
+    /// Whether the NFKC quick check says `text` is NFKC: the check
+    /// `unicode_normalization::is_nfkc_quick` makes, with each character's
+    /// quick-check value and combining class from the cache. ASCII resets
+    /// the check's state and always passes, so only the runs of non-ASCII
+    /// characters are decoded.
+    pub(super) fn is_nfkc_quick(&mut self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(p) = bytes[i..].iter().position(|&b| b >= 0x80) {
+            let start = i + p;
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b < 0x80)
+                .map_or(bytes.len(), |q| start + q);
+            // Runs start and end at character boundaries: ASCII bytes are
+            // never inside a multi-byte character.
+            let mut last_ccc = 0;
+            for c in text[start..end].chars() {
+                let rule = self.rule(c);
+                if !nfkc_step(rule.nfkc, rule.ccc, &mut last_ccc) {
+                    return false;
+                }
+            }
+            i = end;
+        }
+        true
+    }
+
     /// The rule of the two-byte character whose UTF-8 bytes are `b0`
     /// (0xC2 to 0xDF) and `b1`.
     #[inline(always)]
@@ -81,6 +109,16 @@ impl Default for CharCache {
                 .collect(),
         }
     }
+}
+
+/// One character of the NFKC quick check, after one of combining class
+/// `last_ccc` in the same non-ASCII run (0 at its start): false when it
+/// fails (not NFKC by itself, or a mark out of canonical order).
+#[inline(always)]
+pub(super) fn nfkc_step(nfkc: bool, ccc: u8, last_ccc: &mut u8) -> bool {
+    let ok = nfkc && (*last_ccc <= ccc || ccc == 0);
+    *last_ccc = ccc;
+    ok
 }
 
 /// What normalization does with a two-byte character (U+0080 to U+07FF:
@@ -219,6 +257,30 @@ mod tests {
                 assert_eq!(cache.rule(c), CharRule::of(c), "U+{:04X}", c as u32);
             }
         }
+        // The quick check over the cache answers as the library's does:
+        // random strings of starters, marks of several combining classes
+        // in and out of order, compatibility forms and Hangul jamo.
+        let pool = [
+            "a", " ", "é", "e", "\u{301}", "\u{316}", "\u{345}", "\u{5B0}", "ﬁ", "①", "Ａ", "Д",
+            "д", "北", "\u{1100}", "\u{1161}", "\u{11A8}", "ά", "ς", "\u{200B}", "ك",
+        ];
+        let mut rng = synth::Rng::new(0x9E37_79B9_7F4A_7C15);
+        let (mut yes, mut no) = (0, 0);
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..rng.below(7) {
+                text.push_str(pool[rng.below(pool.len())]);
+            }
+            let want = unicode_normalization::is_nfkc_quick(text.chars())
+                == unicode_normalization::IsNormalized::Yes;
+            assert_eq!(cache.is_nfkc_quick(&text), want, "{text:?}");
+            if want {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+        }
+        assert!(yes > 1000 && no > 1000, "{yes} {no}");
         // The two-byte table says what the rules say, where it says anything.
         let mut fast = 0;
         for c in (0x80u32..0x800).filter_map(char::from_u32) {

@@ -3,7 +3,7 @@
 //! rest by the cached character rules, each token's spelling folded in place.
 
 use super::ascii::{ascii_byte, ascii_run_bytes, fold_tail, WordEnds};
-use super::chars::{fold_letter, CharCache, CharClass, TwoByteKind};
+use super::chars::{fold_letter, nfkc_step, CharCache, CharClass, TwoByteKind};
 
 /// `normalize_joined_into` for text that is already NFKC, checked as it is
 /// written: a byte loop for ASCII, the per-character rules for the rest,
@@ -55,10 +55,9 @@ pub(super) fn joined_nfkc_into(
             let ccc = two.ccc();
             let kind = two.kind();
             if kind != TwoByteKind::Other {
-                if last_ccc > ccc && ccc != 0 {
+                if !nfkc_step(true, ccc, &mut last_ccc) {
                     return false;
                 }
-                last_ccc = ccc;
                 i += 2;
                 match kind {
                     TwoByteKind::Word => v.extend_from_slice(&two.lower()),
@@ -74,10 +73,9 @@ pub(super) fn joined_nfkc_into(
         let (c, len) = decode(bytes, i);
         i += len;
         let rule = chars.rule(c);
-        if !rule.nfkc || (last_ccc > rule.ccc && rule.ccc != 0) {
+        if !nfkc_step(rule.nfkc, rule.ccc, &mut last_ccc) {
             return false;
         }
-        last_ccc = rule.ccc;
         match rule.class {
             CharClass::Word => {
                 // Scripts written without spaces: each character is a word

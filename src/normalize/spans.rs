@@ -1,8 +1,8 @@
 //! Folded word tokens with their byte spans in the original text: what the
 //! aligner, the word signature and the common-word sample read. ASCII runs
-//! take a byte-table path; other characters go through `classify`.
+//! take a byte-table path; other characters the cached rules (`CharCache`).
 
-use super::chars::{classify, fold_letter, is_unspaced, CharClass};
+use super::chars::{fold_letter, CharClass, CHARS};
 use super::spelling::fold_parts;
 use unicode_normalization::UnicodeNormalization;
 
@@ -33,9 +33,7 @@ const ASCII_CLASS: [u8; 128] = {
 /// token per character. Texts that are not NFKC are folded character by
 /// character (each character's NFKC form), so spans stay in the original.
 pub fn for_each_token_span(text: &str, mut f: impl FnMut(&str, usize, usize)) {
-    let nfkc = text.is_ascii()
-        || unicode_normalization::is_nfkc_quick(text.chars())
-            == unicode_normalization::IsNormalized::Yes;
+    let nfkc = text.is_ascii() || CHARS.with_borrow_mut(|chars| chars.is_nfkc_quick(text));
     let bytes = text.as_bytes();
     let mut folded = String::new();
     let mut emit = |token: &str, start: usize, end: usize| {
@@ -101,28 +99,37 @@ pub fn for_each_token_span(text: &str, mut f: impl FnMut(&str, usize, usize)) {
             break;
         };
         let next = i + c.len_utf8();
-        let mut one = |d: char| match classify(d) {
-            CharClass::Word if is_unspaced(d) => {
-                if !token.is_empty() {
-                    emit(&token, start, end);
+        // The cached rule (borrowed for no longer than the lookup: `f` may
+        // normalize too).
+        let mut one = |d: char| {
+            let rule = CHARS.with_borrow_mut(|chars| chars.rule(d));
+            let push_lower = |token: &mut String| match rule.lower {
+                Some(l) => token.push(l),
+                None => token.extend(d.to_lowercase().map(fold_letter)),
+            };
+            match rule.class {
+                CharClass::Word if rule.unspaced => {
+                    if !token.is_empty() {
+                        emit(&token, start, end);
+                        token.clear();
+                    }
+                    push_lower(&mut token);
+                    emit(&token, i, next);
                     token.clear();
                 }
-                token.extend(d.to_lowercase().map(fold_letter));
-                emit(&token, i, next);
-                token.clear();
-            }
-            CharClass::Word => {
-                if token.is_empty() {
-                    start = i;
+                CharClass::Word => {
+                    if token.is_empty() {
+                        start = i;
+                    }
+                    push_lower(&mut token);
+                    end = next;
                 }
-                token.extend(d.to_lowercase().map(fold_letter));
-                end = next;
-            }
-            CharClass::Ignore => {}
-            CharClass::Break => {
-                if !token.is_empty() {
-                    emit(&token, start, end);
-                    token.clear();
+                CharClass::Ignore => {}
+                CharClass::Break => {
+                    if !token.is_empty() {
+                        emit(&token, start, end);
+                        token.clear();
+                    }
                 }
             }
         };
@@ -142,6 +149,7 @@ pub fn for_each_token_span(text: &str, mut f: impl FnMut(&str, usize, usize)) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::chars::{classify, is_unspaced};
     use super::*;
 
     /// The character-at-a-time tokenizer the byte path replaced, kept as
@@ -226,7 +234,8 @@ mod tests {
         // Random strings over pieces that meet at every kind of boundary.
         let pieces = [
             "a", "Z", "9", "'", " ", ",", "-", "é", "É", "ï", "北", "ж", "\u{0301}", "\u{2019}",
-            "ﬁ", "Ａ", "colour", "ORGANISE", "\u{200B}", "\u{0640}", "\n", "tyre",
+            "ﬁ", "Ａ", "colour", "ORGANISE", "\u{200B}", "\u{0640}", "\n", "tyre", "\u{316}",
+            "\u{345}", "\u{1100}", "\u{1161}", "ك", "ی", "ے", "۱", "\u{FC5E}", "İ", "ς", "Σ",
         ];
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;
         for _ in 0..5000 {
