@@ -12,6 +12,8 @@ pub enum Script {
     /// Urdu letters and Extended Arabic-Indic digits: no case, right to
     /// left, two bytes a letter.
     Arabic,
+    /// Hindi letters and Devanagari digits: no case, three bytes a letter.
+    Devanagari,
 }
 
 /// Lower-case letters `a` to `z` in Cyrillic.
@@ -28,9 +30,21 @@ const ARABIC: [char; 26] = [
     'ت', 'ط', 'ژ', 'ش', 'خ', 'ذ', 'ز',
 ];
 
+/// Letters `a` to `z` in Devanagari: independent vowels and consonants
+/// only (no vowel signs, which normalization drops, and no nukta forms).
+const DEVANAGARI: [char; 26] = [
+    'अ', 'ब', 'च', 'द', 'ए', 'फ', 'ग', 'ह', 'इ', 'ज', 'क', 'ल', 'म', 'न', 'ओ', 'प', 'ख', 'र', 'स',
+    'त', 'उ', 'व', 'श', 'ष', 'य', 'झ',
+];
+
 impl Script {
     /// Every script, Latin first.
-    pub const ALL: [Script; 3] = [Script::Latin, Script::Cyrillic, Script::Arabic];
+    pub const ALL: [Script; 4] = [
+        Script::Latin,
+        Script::Cyrillic,
+        Script::Arabic,
+        Script::Devanagari,
+    ];
 
     /// Its name on command lines and in reports.
     pub fn name(self) -> &'static str {
@@ -38,6 +52,7 @@ impl Script {
             Script::Latin => "latin",
             Script::Cyrillic => "cyrillic",
             Script::Arabic => "arabic",
+            Script::Devanagari => "devanagari",
         }
     }
 
@@ -46,8 +61,8 @@ impl Script {
         Script::ALL.into_iter().find(|s| s.name() == name)
     }
 
-    /// `text` in this script: ASCII letters (and, in Arabic script, digits
-    /// and the comma) replaced, everything else kept.
+    /// `text` in this script: ASCII letters (and, in Arabic and Devanagari
+    /// script, digits; in Arabic, the comma) replaced, everything else kept.
     pub fn write(self, text: &str) -> String {
         if self == Script::Latin {
             return text.to_string();
@@ -62,6 +77,9 @@ impl Script {
                 (Script::Arabic, '0'..='9') => {
                     char::from_u32(0x06F0 + (c as u32 - '0' as u32)).unwrap_or(c)
                 }
+                (Script::Devanagari, '0'..='9') => {
+                    char::from_u32(0x0966 + (c as u32 - '0' as u32)).unwrap_or(c)
+                }
                 (Script::Arabic, ',') => '،',
                 _ => c,
             };
@@ -74,6 +92,7 @@ impl Script {
             }
             Script::Cyrillic => CYRILLIC[i],
             Script::Arabic => ARABIC[i],
+            Script::Devanagari => DEVANAGARI[i],
         }
     }
 }
@@ -85,7 +104,7 @@ mod tests {
 
     #[test]
     fn each_script_is_one_to_one_on_letters() {
-        for table in [CYRILLIC, ARABIC] {
+        for table in [CYRILLIC, ARABIC, DEVANAGARI] {
             let set: HashSet<char> = table.into_iter().collect();
             assert_eq!(set.len(), 26);
             assert!(table.iter().all(|c| !c.is_ascii() && c.is_alphabetic()));
@@ -100,6 +119,8 @@ mod tests {
         assert!(arabic.contains("۱۲") && arabic.contains('،'));
         assert_eq!(arabic.chars().count(), text.chars().count());
         assert!(!arabic.chars().any(|c| c.is_ascii_alphanumeric()));
+        let hindi = Script::Devanagari.write(text);
+        assert!(hindi.contains("१२") && hindi.len() > 2 * text.len());
         for s in Script::ALL {
             assert_eq!(Script::from_name(s.name()), Some(s));
         }
