@@ -66,12 +66,19 @@ pub(super) fn ascii_run_bytes(
 #[inline(always)]
 pub(super) fn ascii_byte(b: u8, v: &mut Vec<u8>, start: &mut usize, words: &mut impl WordEnds) {
     match ASCII_CLASS[b as usize] {
-        0 if v.len() > *start => {
-            fold_tail(v, *start, words);
-            *start = v.len();
-        }
-        0 | 1 => {}
+        0 => end_token(v, start, words),
+        1 => {}
         c => v.push(c),
+    }
+}
+
+/// End the token `v[start..]`, if any: fold its spelling, tell `words`,
+/// and start the next one after it.
+#[inline(always)]
+pub(super) fn end_token(v: &mut Vec<u8>, start: &mut usize, words: &mut impl WordEnds) {
+    if v.len() > *start {
+        fold_tail(v, *start, words);
+        *start = v.len();
     }
 }
 

@@ -2,7 +2,7 @@
 //! text, ASCII folded a byte at a time or 16 bytes at a time with SSE, the
 //! rest by the cached character rules, each token's spelling folded in place.
 
-use super::ascii::{ascii_byte, ascii_run_bytes, fold_tail, WordEnds};
+use super::ascii::{ascii_byte, ascii_run_bytes, end_token, fold_tail, WordEnds};
 use super::chars::{fold_letter, nfkc_step, CharCache, CharClass, TwoByteKind};
 
 /// `normalize_joined_into` for text that is already NFKC, checked as it is
@@ -61,10 +61,7 @@ pub(super) fn joined_nfkc_into(
                 i += 2;
                 match kind {
                     TwoByteKind::Word => v.extend_from_slice(&two.lower()),
-                    TwoByteKind::Break if v.len() > start => {
-                        fold_tail(v, start, words);
-                        start = v.len();
-                    }
+                    TwoByteKind::Break => end_token(v, &mut start, words),
                     _ => {}
                 }
                 continue;
@@ -97,17 +94,10 @@ pub(super) fn joined_nfkc_into(
                 }
             }
             CharClass::Ignore => {}
-            CharClass::Break => {
-                if v.len() > start {
-                    fold_tail(v, start, words);
-                    start = v.len();
-                }
-            }
+            CharClass::Break => end_token(v, &mut start, words),
         }
     }
-    if v.len() > start {
-        fold_tail(v, start, words);
-    }
+    end_token(v, &mut start, words);
     true
 }
 
