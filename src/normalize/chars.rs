@@ -42,11 +42,11 @@ impl CharRule {
 /// Rules of recently seen non-ASCII characters, in a direct-mapped table
 /// indexed by the code point's low bits (a script's letters are neighbours,
 /// so they do not evict each other). On Cyrillic text the lookups it saves
-/// were three fifths of a scan's time. Two-byte characters have a table of
-/// their own (`TwoByte`).
+/// were three fifths of a scan's time. Characters up to U+0FFF have a table
+/// of their own (`Direct`).
 pub(super) struct CharCache {
     rules: Vec<CharRule>,
-    two: Vec<TwoByte>,
+    direct: Vec<Direct>,
 }
 
 impl CharCache {
@@ -89,23 +89,39 @@ impl CharCache {
         true
     }
 
-    /// The rule of the two-byte character whose UTF-8 bytes are `b0`
-    /// (0xC2 to 0xDF) and `b1`.
+    /// The rule of the character that starts at `bytes[i]`, when it is
+    /// U+0080 to U+0FFF (lead byte 0xC2 to 0xE0; `bytes` valid UTF-8):
+    /// the rule and the character's length.
     #[inline(always)]
-    pub(super) fn two_byte(&self, b0: u8, b1: u8) -> TwoByte {
-        let cp = ((b0 & 0x1F) as usize) << 6 | (b1 & 0x3F) as usize;
-        self.two[cp.wrapping_sub(0x80) & 0x7FF]
+    pub(super) fn direct(&self, bytes: &[u8], i: usize) -> Option<(Direct, usize)> {
+        let b0 = bytes[i];
+        let (cp, len) = match b0 {
+            0xC2..=0xDF => (
+                ((b0 & 0x1F) as usize) << 6 | (bytes[i + 1] & 0x3F) as usize,
+                2,
+            ),
+            0xE0 => (
+                ((bytes[i + 1] & 0x3F) as usize) << 6 | (bytes[i + 2] & 0x3F) as usize,
+                3,
+            ),
+            _ => return None,
+        };
+        Some((self.direct[(cp - 0x80) & (DIRECT_SLOTS - 1)], len))
     }
 }
+
+/// Slots of `CharCache::direct`: U+0080 to U+0FFF, and padding never read.
+const DIRECT_SLOTS: usize = 4096;
 
 impl Default for CharCache {
     fn default() -> CharCache {
         CharCache {
             rules: vec![CharRule::of('\0'); CharCache::SLOTS],
-            // U+0080 to U+07FF, then padding up to 2048 that is never read
-            // (lead bytes 0xC0 and 0xC1 are not UTF-8).
-            two: (0x80..0x880u32)
-                .map(|cp| char::from_u32(cp).map_or(TwoByte::OTHER, TwoByte::of))
+            direct: (0x80..0x80 + DIRECT_SLOTS as u32)
+                .map(|cp| match char::from_u32(cp) {
+                    Some(c) if cp < 0x1000 => Direct::of(c),
+                    _ => Direct::OTHER,
+                })
                 .collect(),
         }
     }
@@ -121,56 +137,60 @@ pub(super) fn nfkc_step(nfkc: bool, ccc: u8, last_ccc: &mut u8) -> bool {
     ok
 }
 
-/// What normalization does with a two-byte character (U+0080 to U+07FF:
-/// Latin-1 and Latin Extended, Greek, Cyrillic, Armenian, Hebrew, Arabic,
-/// Syriac, Thaana), read straight from its two UTF-8 bytes, with no
-/// decoding and no cache to check: its kind, its combining class, and for
-/// a word character its folded lowercase form when that is two bytes too.
+/// What normalization does with a character of U+0080 to U+0FFF (two bytes:
+/// Latin-1 and Latin Extended, Greek, Cyrillic, Armenian, Hebrew, Arabic;
+/// three: Devanagari and the other Indic scripts, Sinhala, Tibetan), read
+/// straight from its UTF-8 bytes, with no decoding and no cache to check:
+/// its kind, its combining class, and for a two-byte word character its
+/// folded lowercase form when that is two bytes too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct TwoByte(u32);
+pub(super) struct Direct(u32);
 
-/// Kinds of `TwoByte`, in bits 16 and 17.
+/// Kinds of `Direct`, in bits 16 to 18.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum TwoByteKind {
-    /// A word character written as the two bytes `TwoByte::lower`.
+pub(super) enum DirectKind {
+    /// A two-byte word character written as the two bytes `Direct::lower`.
     Word,
+    /// A three-byte word character written as it is (its lowercase form).
+    Kept,
     Ignore,
     Break,
-    /// Anything else (not NFKC, or lowercased to another length): the
-    /// general rules decide.
+    /// Anything else (not NFKC, unspaced, or lowercased to another
+    /// character of three bytes): the general rules decide.
     Other,
 }
 
-impl TwoByte {
-    const OTHER: TwoByte = TwoByte(3 << 16);
+impl Direct {
+    const OTHER: Direct = Direct(4 << 16);
 
-    fn of(c: char) -> TwoByte {
+    fn of(c: char) -> Direct {
         let rule = CharRule::of(c);
+        let ccc = (rule.ccc as u32) << 24;
         let kind = match rule.class {
-            _ if !rule.nfkc || rule.unspaced => return TwoByte::OTHER,
+            _ if !rule.nfkc || rule.unspaced => return Direct::OTHER,
             CharClass::Word => match rule.lower {
-                Some(l) if l.len_utf8() == 2 => {
+                Some(l) if c.len_utf8() == 2 && l.len_utf8() == 2 => {
                     let mut buf = [0u8; 4];
                     l.encode_utf8(&mut buf);
-                    return TwoByte(
-                        u16::from_le_bytes([buf[0], buf[1]]) as u32 | (rule.ccc as u32) << 24,
-                    );
+                    return Direct(u16::from_le_bytes([buf[0], buf[1]]) as u32 | ccc);
                 }
-                _ => return TwoByte::OTHER,
+                Some(l) if c.len_utf8() == 3 && l == c => 1,
+                _ => return Direct::OTHER,
             },
-            CharClass::Ignore => 1,
-            CharClass::Break => 2,
+            CharClass::Ignore => 2,
+            CharClass::Break => 3,
         };
-        TwoByte(kind << 16 | (rule.ccc as u32) << 24)
+        Direct(kind << 16 | ccc)
     }
 
     #[inline(always)]
-    pub(super) fn kind(self) -> TwoByteKind {
-        match self.0 >> 16 & 3 {
-            0 => TwoByteKind::Word,
-            1 => TwoByteKind::Ignore,
-            2 => TwoByteKind::Break,
-            _ => TwoByteKind::Other,
+    pub(super) fn kind(self) -> DirectKind {
+        match self.0 >> 16 & 7 {
+            0 => DirectKind::Word,
+            1 => DirectKind::Kept,
+            2 => DirectKind::Ignore,
+            3 => DirectKind::Break,
+            _ => DirectKind::Other,
         }
     }
 
@@ -281,34 +301,46 @@ mod tests {
             }
         }
         assert!(yes > 1000 && no > 1000, "{yes} {no}");
-        // The two-byte table says what the rules say, where it says anything.
+        // The direct table says what the rules say, where it says anything.
         let mut fast = 0;
-        for c in (0x80u32..0x800).filter_map(char::from_u32) {
+        for c in (0x80u32..0x1000).filter_map(char::from_u32) {
             let mut buf = [0u8; 4];
             let b = c.encode_utf8(&mut buf).as_bytes();
-            let (two, rule) = (cache.two_byte(b[0], b[1]), CharRule::of(c));
-            let want = match two.kind() {
-                TwoByteKind::Other => continue,
-                TwoByteKind::Word => {
+            let (direct, len) = cache.direct(b, 0).unwrap();
+            assert_eq!(len, b.len());
+            let rule = CharRule::of(c);
+            let want = match direct.kind() {
+                DirectKind::Other => continue,
+                DirectKind::Word => {
                     let mut out = [0u8; 4];
                     let l = rule
                         .lower
                         .map(|l| l.encode_utf8(&mut out).as_bytes().to_vec());
-                    assert_eq!(l.as_deref(), Some(&two.lower()[..]), "U+{:04X}", c as u32);
+                    assert_eq!(
+                        l.as_deref(),
+                        Some(&direct.lower()[..]),
+                        "U+{:04X}",
+                        c as u32
+                    );
                     CharClass::Word
                 }
-                TwoByteKind::Ignore => CharClass::Ignore,
-                TwoByteKind::Break => CharClass::Break,
+                DirectKind::Kept => {
+                    assert_eq!((rule.lower, len), (Some(c), 3), "U+{:04X}", c as u32);
+                    CharClass::Word
+                }
+                DirectKind::Ignore => CharClass::Ignore,
+                DirectKind::Break => CharClass::Break,
             };
             assert!(rule.nfkc && !rule.unspaced, "U+{:04X}", c as u32);
             assert_eq!(
                 (rule.class, rule.ccc),
-                (want, two.ccc()),
+                (want, direct.ccc()),
                 "U+{:04X}",
                 c as u32
             );
             fast += 1;
         }
-        assert!(fast > 1500, "{fast}");
+        assert!(cache.direct("\u{1000}".as_bytes(), 0).is_none());
+        assert!(fast > 3000, "{fast}");
     }
 }

@@ -3,7 +3,7 @@
 //! rest by the cached character rules, each token's spelling folded in place.
 
 use super::ascii::{ascii_byte, ascii_run_bytes, end_token, fold_tail, WordEnds};
-use super::chars::{fold_letter, nfkc_step, CharCache, CharClass, TwoByteKind};
+use super::chars::{fold_letter, nfkc_step, CharCache, CharClass, DirectKind};
 
 /// `normalize_joined_into` for text that is already NFKC, checked as it is
 /// written: a byte loop for ASCII, the per-character rules for the rest,
@@ -50,20 +50,19 @@ pub(super) fn joined_nfkc_into(
             last_ccc = 0;
             continue;
         }
-        if bytes[i] < 0xE0 {
-            let two = chars.two_byte(bytes[i], bytes[i + 1]);
-            let ccc = two.ccc();
-            let kind = two.kind();
-            if kind != TwoByteKind::Other {
-                if !nfkc_step(true, ccc, &mut last_ccc) {
+        if let Some((direct, len)) = chars.direct(bytes, i) {
+            let kind = direct.kind();
+            if kind != DirectKind::Other {
+                if !nfkc_step(true, direct.ccc(), &mut last_ccc) {
                     return false;
                 }
-                i += 2;
                 match kind {
-                    TwoByteKind::Word => v.extend_from_slice(&two.lower()),
-                    TwoByteKind::Break => end_token(v, &mut start, words),
+                    DirectKind::Word => v.extend_from_slice(&direct.lower()),
+                    DirectKind::Kept => v.extend_from_slice(&bytes[i..i + 3]),
+                    DirectKind::Break => end_token(v, &mut start, words),
                     _ => {}
                 }
+                i += len;
                 continue;
             }
         }
@@ -377,6 +376,13 @@ mod tests {
             ", ",
             "\n\n",
             "42",
+            "हिन्दी",
+            "\u{93C}",
+            "\u{94D}",
+            "\u{958}",
+            "१९",
+            "ঠাকুর",
+            "༄",
         ];
         let mut rng = synth::Rng::new(0x9E37_79B9_7F4A_7C15);
         let (mut yes, mut no) = (0, 0);
