@@ -19,6 +19,7 @@ use reprint::shingle::Shingler;
 use reprint::verify::{score_pairs, Overlap, Scores};
 use std::borrow::Cow;
 use std::time::Duration;
+use synth::script::Script;
 use synth::Rng;
 
 /// Sentences of the bundled articles, the raw material of every document.
@@ -137,18 +138,9 @@ fn accented(docs: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// `docs` with each Latin letter swapped for a Cyrillic one.
-fn cyrillic(docs: &[String]) -> Vec<String> {
-    let letters: Vec<char> = "абвгдежзийклмнопрстуфхцчшщ".chars().collect();
-    let swap = |c: char| match c {
-        'a'..='z' => letters[c as usize - 'a' as usize],
-        'A'..='Z' => letters[c as usize - 'A' as usize]
-            .to_uppercase()
-            .next()
-            .unwrap_or(c),
-        _ => c,
-    };
-    docs.iter().map(|d| d.chars().map(swap).collect()).collect()
+/// `docs` written in `script`, letter by letter (`synth::script`).
+fn in_script(docs: &[String], script: Script) -> Vec<String> {
+    docs.iter().map(|d| script.write(d)).collect()
 }
 
 fn bytes_of(texts: &[String]) -> u64 {
@@ -160,11 +152,23 @@ fn bench_normalize(c: &mut Criterion) {
     let mut g = c.benchmark_group("normalize");
     // The same documents as generated, with one accented letter each (as in
     // English copy naming Zürich or a café: the stream is then not ASCII),
-    // and in Cyrillic letters (every letter non-ASCII).
+    // and in Cyrillic, Urdu and Hindi letters (every letter non-ASCII; two,
+    // two and three bytes).
     for (name, texts) in [
         ("joined_into/64docs", docs.clone()),
         ("joined_into/64docs_accented", accented(&docs)),
-        ("joined_into/64docs_cyrillic", cyrillic(&docs)),
+        (
+            "joined_into/64docs_cyrillic",
+            in_script(&docs, Script::Cyrillic),
+        ),
+        (
+            "joined_into/64docs_arabic",
+            in_script(&docs, Script::Arabic),
+        ),
+        (
+            "joined_into/64docs_devanagari",
+            in_script(&docs, Script::Devanagari),
+        ),
     ] {
         g.throughput(Throughput::Bytes(bytes_of(&texts)));
         g.bench_function(name, |b| {
@@ -195,6 +199,10 @@ fn bench_shingle(c: &mut Criterion) {
     for (name, texts) in [
         ("hashes_into/64docs", docs.clone()),
         ("hashes_into/64docs_accented", accented(&docs)),
+        (
+            "hashes_into/64docs_arabic",
+            in_script(&docs, Script::Arabic),
+        ),
     ] {
         let joined: Vec<String> = texts.iter().map(|d| normalize(d).joined()).collect();
         g.throughput(Throughput::Bytes(bytes_of(&texts)));

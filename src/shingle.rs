@@ -65,70 +65,6 @@ impl Xxh3Short {
     }
 }
 
-/// xxh3-64 (seeded, default secret) of an input of 17 to 64 bytes: the
-/// same value as `xxh3_64_with_seed`, with the secret's words and the seed
-/// combined once per document (a window of 12 Cyrillic, Greek or Arabic
-/// letters is 24 bytes, of 12 Han characters 36).
-#[derive(Debug, Clone, Copy)]
-struct Xxh3Mid {
-    /// Default-secret words 0..8 plus the seed (even) or minus it (odd).
-    keys: [u64; 8],
-}
-
-impl Xxh3Mid {
-    /// Default-secret bytes 0..64 as little-endian words.
-    const SECRET: [u64; 8] = [
-        0xbe4b_a423_396c_feb8,
-        0x1cad_21f7_2c81_017c,
-        0xdb97_9083_e96d_d4de,
-        Xxh3Short::S24,
-        Xxh3Short::S32,
-        Xxh3Short::S40,
-        Xxh3Short::S48,
-        0x4c26_3a81_e690_35e0,
-    ];
-    const PRIME64_1: u64 = 0x9E37_79B1_85EB_CA87;
-
-    fn new(seed: u64) -> Xxh3Mid {
-        let mut keys = Self::SECRET;
-        for (i, k) in keys.iter_mut().enumerate() {
-            *k = if i % 2 == 0 {
-                k.wrapping_add(seed)
-            } else {
-                k.wrapping_sub(seed)
-            };
-        }
-        Xxh3Mid { keys }
-    }
-
-    /// xxh3's `mix16B` of `w[at..at + 16]` with secret words `2 * s` and `2 * s + 1`.
-    #[inline(always)]
-    fn mix16(&self, w: &[u8], at: usize, s: usize) -> u64 {
-        let lo = word(&w[at..at + 8]) ^ self.keys[2 * s];
-        let hi = word(&w[at + 8..at + 16]) ^ self.keys[2 * s + 1];
-        let prod = lo as u128 * hi as u128;
-        (prod as u64) ^ ((prod >> 64) as u64)
-    }
-
-    #[inline(always)]
-    fn hash(&self, w: &[u8]) -> u64 {
-        let len = w.len();
-        debug_assert!((17..=64).contains(&len));
-        let mut acc = (len as u64).wrapping_mul(Self::PRIME64_1);
-        if len > 32 {
-            acc = acc
-                .wrapping_add(self.mix16(w, 16, 2))
-                .wrapping_add(self.mix16(w, len - 32, 3));
-        }
-        acc = acc
-            .wrapping_add(self.mix16(w, 0, 0))
-            .wrapping_add(self.mix16(w, len - 16, 1));
-        let x = acc ^ (acc >> 37);
-        let x = x.wrapping_mul(0x1656_6791_9E37_79F9);
-        x ^ (x >> 32)
-    }
-}
-
 /// An 8-byte window as a little-endian word.
 #[inline(always)]
 fn word(w: &[u8]) -> u64 {
@@ -215,7 +151,6 @@ impl Shingler {
         }
         // Windows of k characters (the whole stream when it has fewer), each
         // from the start of one character to the start of the k-th after it.
-        let mid = Xxh3Mid::new(self.seed);
         let (mut start, mut end, mut given) = (0, 0, 0);
         for _ in 0..self.k {
             if end < bytes.len() {
@@ -236,8 +171,6 @@ impl Shingler {
                 let w = &bytes[start..end];
                 sink.add(if short && (9..=16).contains(&w.len()) {
                     x.hash(w.len(), word(&w[..8]), word(&w[w.len() - 8..]))
-                } else if (17..=64).contains(&w.len()) {
-                    mid.hash(w)
                 } else {
                     xxh3_64_with_seed(w, self.seed)
                 });
@@ -270,21 +203,6 @@ mod tests {
             fn add(&mut self, _: u64) {}
         }
         s.for_each_hash(text, &mut Discard)
-    }
-
-    /// `Xxh3Mid` is xxh3 for every length it takes.
-    #[test]
-    fn mid_window_hash_is_xxh3() {
-        let mut rng = synth::Rng::new(17);
-        let bytes: Vec<u8> = (0..64).map(|_| rng.below(256) as u8).collect();
-        for seed in [0, 1, 0x9E37_79B9_7F4A_7C15, u64::MAX] {
-            let mid = Xxh3Mid::new(seed);
-            for len in 17..=64 {
-                for w in [&bytes[..len], &bytes[64 - len..]] {
-                    assert_eq!(mid.hash(w), xxh3_64_with_seed(w, seed), "{len}");
-                }
-            }
-        }
     }
 
     #[test]
