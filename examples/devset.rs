@@ -5,7 +5,7 @@
 //!
 //!   cargo run --release --example devset -- REUTERS_DIR OUT_DIR [SEED] [BASES] [SCRIPT]
 //!
-//! SCRIPT (latin, cyrillic, arabic or devanagari) writes every title and text in that
+//! SCRIPT (latin, cyrillic, arabic, devanagari or han) writes every title and text in that
 //! script, letter by letter (`synth::script`).
 
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ use synth::script::Script;
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let usage =
-        "usage: devset REUTERS_DIR OUT_DIR [SEED] [BASES] [latin|cyrillic|arabic|devanagari]";
+        "usage: devset REUTERS_DIR OUT_DIR [SEED] [BASES] [latin|cyrillic|arabic|devanagari|han]";
     let dir = PathBuf::from(args.get(1).expect(usage));
     let out = PathBuf::from(args.get(2).expect(usage));
     let mut config = DevConfig::default();

@@ -5,7 +5,7 @@
 //! cargo run --release --example gen_corpus -- --docs 100000 --out corpus.jsonl \
 //!     [--truth truth.jsonl] [--seed N] [--variant-share 0.3] \
 //!     [--source reuters|samples|reuters-raw] [--data DIR] \
-//!     [--reword-swap 0.3] [--reword-drop 0.08] [--script latin|cyrillic|arabic|devanagari]
+//!     [--reword-swap 0.3] [--reword-drop 0.08] [--script latin|cyrillic|arabic|devanagari|han]
 //! ```
 //!
 //! `--script` writes every title and text in Cyrillic, Urdu or Hindi letters, letter
@@ -104,7 +104,7 @@ fn parse() -> Result<Args, String> {
             "--script" => {
                 let v = value()?;
                 args.script = Script::from_name(&v).ok_or_else(|| {
-                    format!("--script: unknown script {v:?} (latin, cyrillic, arabic, devanagari)")
+                    format!("--script: unknown script {v:?} (latin, cyrillic, arabic, devanagari, han)")
                 })?;
             }
             "--copies" => args.copies = value()?.parse().map_err(|e| format!("--copies: {e}"))?,
@@ -151,7 +151,7 @@ fn parse() -> Result<Args, String> {
                 return Err(
                     "usage: gen_corpus --docs N --out FILE [--truth FILE] [--seed N] \
                      [--variant-share F] [--source reuters|samples|reuters-raw] [--data DIR] \
-                     [--shape news|wire] [--copies N] [--copy-drop F] [--script latin|cyrillic|arabic|devanagari]"
+                     [--shape news|wire] [--copies N] [--copy-drop F] [--script latin|cyrillic|arabic|devanagari|han]"
                         .into(),
                 )
             }

@@ -19,6 +19,11 @@ pub(super) struct CharRule {
     pub(super) class: CharClass,
     /// A letter of a script written without spaces (`is_unspaced`).
     pub(super) unspaced: bool,
+    /// Not NFKC, but NFKC makes it one ASCII mark that breaks a token and
+    /// never composes (`，` to `,`, the ideographic space to a space): a
+    /// break wherever it stands, so Chinese and Japanese copy, which is full
+    /// of such marks, need not be NFKC-converted whole.
+    pub(super) breaks_as_ascii: bool,
 }
 
 impl CharRule {
@@ -35,6 +40,7 @@ impl CharRule {
                 == unicode_normalization::IsNormalized::Yes,
             class: classify(c),
             unspaced: is_unspaced(c),
+            breaks_as_ascii: breaks_as_ascii(c),
         }
     }
 }
@@ -210,6 +216,21 @@ impl Direct {
 thread_local! {
     /// Per-thread character rules for `normalize_joined_into`.
     pub(super) static CHARS: std::cell::RefCell<CharCache> = std::cell::RefCell::new(CharCache::default());
+}
+
+/// Whether NFKC changes `c` into one ASCII character that breaks a token
+/// and that no canonical composition starts or ends with: punctuation or a
+/// space, but not the apostrophe (dropped, not a break) nor `<`, `=`, `>`
+/// (which compose with U+0338).
+fn breaks_as_ascii(c: char) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let mut nfkc = std::iter::once(c).nfkc();
+    match (nfkc.next(), nfkc.next()) {
+        (Some(a), None) if a != c => {
+            a.is_ascii() && !a.is_ascii_alphanumeric() && !matches!(a, '\'' | '<' | '=' | '>')
+        }
+        _ => false,
+    }
 }
 
 /// Letters of scripts written without spaces between words.

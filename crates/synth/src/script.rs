@@ -14,6 +14,10 @@ pub enum Script {
     Arabic,
     /// Hindi letters and Devanagari digits: no case, three bytes a letter.
     Devanagari,
+    /// Each word two Han characters picked by a hash of it (lowercased),
+    /// with no space between words, as Chinese is written: every character
+    /// is a token of its own to reprint; three bytes a character.
+    Han,
 }
 
 /// Lower-case letters `a` to `z` in Cyrillic.
@@ -39,11 +43,12 @@ const DEVANAGARI: [char; 26] = [
 
 impl Script {
     /// Every script, Latin first.
-    pub const ALL: [Script; 4] = [
+    pub const ALL: [Script; 5] = [
         Script::Latin,
         Script::Cyrillic,
         Script::Arabic,
         Script::Devanagari,
+        Script::Han,
     ];
 
     /// Its name on command lines and in reports.
@@ -53,6 +58,7 @@ impl Script {
             Script::Cyrillic => "cyrillic",
             Script::Arabic => "arabic",
             Script::Devanagari => "devanagari",
+            Script::Han => "han",
         }
     }
 
@@ -64,10 +70,11 @@ impl Script {
     /// `text` in this script: ASCII letters (and, in Arabic and Devanagari
     /// script, digits; in Arabic, the comma) replaced, everything else kept.
     pub fn write(self, text: &str) -> String {
-        if self == Script::Latin {
-            return text.to_string();
+        match self {
+            Script::Latin => text.to_string(),
+            Script::Han => han(text),
+            _ => text.chars().map(|c| self.letter(c)).collect(),
         }
-        text.chars().map(|c| self.letter(c)).collect()
     }
 
     fn letter(self, c: char) -> char {
@@ -93,8 +100,55 @@ impl Script {
             Script::Cyrillic => CYRILLIC[i],
             Script::Arabic => ARABIC[i],
             Script::Devanagari => DEVANAGARI[i],
+            Script::Han => c,
         }
     }
+}
+
+/// First of the CJK Unified Ideographs, and how many `han` picks from.
+const HAN_FIRST: u32 = 0x4E00;
+const HAN_SPAN: u64 = 20_000;
+
+/// `text` with each ASCII word two Han characters (by a hash of the word,
+/// lowercased), the spaces between such words dropped, and the comma and
+/// full stop made `，` and `。`.
+fn han(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphabetic() {
+            let end = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_alphabetic())
+                .map_or(bytes.len(), |p| i + p);
+            let h = xxhash_rust::xxh3::xxh3_64(text[i..end].to_ascii_lowercase().as_bytes());
+            for part in [h % HAN_SPAN, (h >> 32) % HAN_SPAN] {
+                out.push(char::from_u32(HAN_FIRST + part as u32).unwrap_or('中'));
+            }
+            i = end;
+            continue;
+        }
+        let han_before = out
+            .chars()
+            .next_back()
+            .is_some_and(|c| c as u32 >= HAN_FIRST);
+        let word_after = bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+        match b {
+            b' ' if han_before && word_after => {}
+            b',' => out.push('，'),
+            b'.' => out.push('。'),
+            _ => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                out.push(c);
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -119,6 +173,11 @@ mod tests {
         assert!(arabic.contains("۱۲") && arabic.contains('،'));
         assert_eq!(arabic.chars().count(), text.chars().count());
         assert!(!arabic.chars().any(|c| c.is_ascii_alphanumeric()));
+        let han = Script::Han.write("The bank, the BANK. Said 12");
+        assert_eq!(han.chars().count(), 2 + 2 + 1 + 2 + 2 + 1 + 1 + 2 + 1 + 2);
+        let h: Vec<char> = han.chars().collect();
+        assert_eq!(&h[0..4], &h[5..9]);
+        assert!(han.ends_with(" 12") && han.contains('，') && han.contains('。'));
         let hindi = Script::Devanagari.write(text);
         assert!(hindi.contains("१२") && hindi.len() > 2 * text.len());
         for s in Script::ALL {
