@@ -8,9 +8,10 @@
 //!     [--reword-swap 0.3] [--reword-drop 0.08] [--script latin|cyrillic|arabic|devanagari|han]
 //! ```
 //!
-//! `--script` writes every title and text in Cyrillic, Urdu or Hindi letters, letter
-//! by letter (`synth::script`): the same corpus and truth, for measuring
-//! speed and accuracy beyond Latin text.
+//! `--script` writes every title and text in Cyrillic, Urdu or Hindi letters,
+//! letter by letter, or each word as two Han characters with no spaces
+//! (`synth::script`): the same corpus and truth, for measuring speed and
+//! accuracy beyond Latin text.
 //!
 //! `reuters` (the default) builds 2-8 KB bases from deduplicated
 //! Reuters-21578 stories of one topic (`--data`, default

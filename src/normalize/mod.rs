@@ -75,11 +75,10 @@ pub(crate) fn has_words(text: &str) -> bool {
     !joined.is_empty()
 }
 
-/// A word character that NFKC leaves as it is.
+/// A word character that NFKC leaves as it is (by its cached rule).
 fn is_kept_word_char(c: char) -> bool {
-    classify(c) == CharClass::Word
-        && unicode_normalization::is_nfkc_quick(std::iter::once(c))
-            == unicode_normalization::IsNormalized::Yes
+    let rule = CHARS.with_borrow_mut(|chars| chars.rule(c));
+    rule.class == CharClass::Word && rule.nfkc
 }
 
 /// `normalize_joined_into`, also leaving in `ends` where each word of the
@@ -109,11 +108,13 @@ fn joined_into(text: &str, out: &mut String, words: &mut impl WordEnds) {
     if CHARS.with_borrow_mut(|chars| joined_nfkc_into(text, out, chars, words)) {
         return;
     }
-    // Not NFKC (rare): what the fast path wrote is dropped.
+    // Not NFKC (rare): what the fast path wrote is dropped, and the text is
+    // NFKC-converted (its quick check failed, so `for_each_token` need not
+    // make it again).
     out.clear();
     words.clear();
     let mut token = String::with_capacity(32);
-    for_each_token(text, &mut token, |t| {
+    tokens_of(text.nfkc(), &mut token, &mut |t: &str| {
         let (stem, suffix) = fold_parts(t);
         out.push_str(stem);
         out.push_str(suffix);
